@@ -1,0 +1,49 @@
+# SESIS: `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sesis
+
+
+.PHONY: run test test-sqlite test-postgres lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	SESIS_DEBUG=true $(BIN)/python manage.py migrate --no-input
+	SESIS_DEBUG=true $(BIN)/python manage.py load_demo_data --if-empty
+	@echo "SESIS is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	SESIS_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+test-sqlite: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+# On PostgreSQL, as in production. Outside CI a missing server skips this run with a
+# message; in CI (CI=true) it is a failure.
+test-postgres: $(VENV)/.installed-dev
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $(PG_URL)" >&2; exit 1; \
+	else echo "PostgreSQL is not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
+
+test: lint typecheck test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Fixtures shared by every test: the personas' district, and the plumbing that lets
+transactional tests (live server, threads) empty the database between tests although
+some tables are append-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from sesis.core import dbtriggers
+from sesis.core.testing import District, build_district
+
+_lifted = False
+
+
+def _apply(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _immutability_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Test databases are emptied between transactional tests by DELETE (SQLite) or
+    TRUNCATE; the immutability triggers would refuse the DELETE. Lift them just for
+    that flush and put them back before the next test."""
+    global _lifted
+    uses_db = any(name in request.fixturenames for name in ("db", "transactional_db", "live_server", "django_db_setup"))
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        yield
+        return
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if _lifted:
+        for rows in dbtriggers.ALL:
+            _apply(rows.create_sql(connection.vendor))
+        _lifted = False
+    yield
+    if transactional:
+        for rows in dbtriggers.ALL:
+            _apply(rows.drop_sql(connection.vendor))
+        _lifted = True
+
+
+@pytest.fixture
+def district(db: None) -> District:
+    return build_district()

@@ -1,0 +1,137 @@
+"""Caseload writes. The web pages (supervisor's and provider's), the IVR and the
+imports all add and remove students through these two functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sesis.audit.actions import audit_record
+from sesis.caseloads.models import CaseloadEntry, Source
+from sesis.core.errors import ActionRefused
+from sesis.mandates.permissions import permission_to_serve
+from sesis.people.access import can_see_staff
+from sesis.people.models import Role, Staff
+from sesis.students.access import can_see_student
+from sesis.students.models import Student
+
+OUTSIDE_ACCESS = "Outside your access"
+ALREADY_ON_CASELOAD = "Already on the caseload"
+
+
+class Outcome(enum.Enum):
+    ADDED = "added"
+    ALREADY = "already on the caseload"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class AddResult:
+    student: Student
+    outcome: Outcome
+    reason: str = ""
+    entry: CaseloadEntry | None = None
+
+
+def _source_for(actor: Staff, provider: Staff) -> Source:
+    return Source.PROVIDER if actor.pk == provider.pk else Source.SUPERVISOR
+
+
+def _access_refusal(actor: Staff, provider: Staff, student: Student, source: Source) -> str:
+    """Who may add: the provider themself (or the IVR on their behalf), a supervisor
+    with access to both the provider and the student, or an administrator."""
+    if source == Source.IVR or actor.role == Role.ADMINISTRATOR:
+        return ""
+    if actor.pk == provider.pk:
+        return ""
+    if actor.role == Role.SUPERVISOR and can_see_staff(actor, provider) and can_see_student(actor, student):
+        return ""
+    return OUTSIDE_ACCESS
+
+
+def caseload_add(
+    *,
+    actor: Staff,
+    provider: Staff,
+    students: Iterable[Student],
+    source: Source | None = None,
+    day: dt.date | None = None,
+) -> list[AddResult]:
+    """Add each student to the provider's caseload when an IEP mandate is active on
+    `day` (today by default), the provider has permission to serve it, and the actor
+    has access. Students are decided one by one: the allowed are added, the others
+    come back with the reason in plain words. A student already on the caseload is
+    reported as such and never duplicated, also when two requests race (the database's
+    unique constraint decides)."""
+    source = source or _source_for(actor, provider)
+    day = day or timezone.localdate()
+    results = []
+    for student in students:
+        results.append(_add_one(actor=actor, provider=provider, student=student, source=source, day=day))
+    return results
+
+
+def _add_one(*, actor: Staff, provider: Staff, student: Student, source: Source, day: dt.date) -> AddResult:
+    refusal = _access_refusal(actor, provider, student, source)
+    if refusal:
+        return AddResult(student, Outcome.REFUSED, refusal)
+    existing = CaseloadEntry.objects.active().filter(provider=provider, student=student).first()
+    if existing is not None:
+        return AddResult(student, Outcome.ALREADY, ALREADY_ON_CASELOAD, existing)
+    permission = permission_to_serve(provider=provider, student=student, day=day)
+    if not permission.allowed:
+        return AddResult(student, Outcome.REFUSED, permission.refusal)
+    try:
+        with transaction.atomic():
+            entry = CaseloadEntry.objects.create(
+                provider=provider, student=student, source=source, added_by=actor, added_at=timezone.now()
+            )
+            entry.mandates.set(permission.mandates)
+            audit_record(
+                actor=actor,
+                action="caseload.add",
+                obj=entry,
+                student=student,
+                details={
+                    "provider": provider.staff_id,
+                    "source": source.value,
+                    "mandates": [m.mandate_id for m in permission.mandates],
+                },
+            )
+    except IntegrityError:
+        # Another request added the same student between our check and our insert.
+        existing = CaseloadEntry.objects.active().filter(provider=provider, student=student).first()
+        if existing is None:
+            raise
+        return AddResult(student, Outcome.ALREADY, ALREADY_ON_CASELOAD, existing)
+    return AddResult(student, Outcome.ADDED, entry=entry)
+
+
+def caseload_remove(*, actor: Staff, entry: CaseloadEntry, reason: str) -> CaseloadEntry:
+    """Take a student off a caseload, keeping the entry as history with who, when and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Give a reason for removing the student from the caseload.", field="reason")
+    if _access_refusal(actor, entry.provider, entry.student, _source_for(actor, entry.provider)):
+        raise ActionRefused(OUTSIDE_ACCESS)
+    with transaction.atomic():
+        locked = CaseloadEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.ended_at is not None:
+            raise ActionRefused("This student was already removed from the caseload.")
+        locked.ended_at = timezone.now()
+        locked.ended_by = actor
+        locked.end_reason = reason[:300]
+        locked.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        audit_record(
+            actor=actor,
+            action="caseload.remove",
+            obj=locked,
+            student=locked.student,
+            details={"provider": locked.provider.staff_id, "reason": locked.end_reason},
+        )
+    return locked

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from sesis.audit.models import AuditEvent
+from sesis.caseloads.actions import caseload_add, caseload_remove
+from sesis.caseloads.models import CaseloadEntry
+from sesis.core.errors import ActionRefused
+from sesis.core.testing import District
+
+
+@pytest.fixture
+def entry(district: District) -> CaseloadEntry:
+    (result,) = caseload_add(
+        actor=district.supervisor, provider=district.doe_speech, students=[district.speech_student]
+    )
+    assert result.entry is not None
+    return result.entry
+
+
+def test_removal_keeps_the_entry_with_who_when_and_why(district: District, entry: CaseloadEntry) -> None:
+    caseload_remove(actor=district.supervisor, entry=entry, reason="Student changed schools")
+    entry.refresh_from_db()
+    assert not entry.is_active
+    assert entry.ended_by == district.supervisor
+    assert entry.end_reason == "Student changed schools"
+    event = AuditEvent.objects.get(action="caseload.remove")
+    assert event.details["reason"] == "Student changed schools"
+
+
+def test_removal_needs_a_reason(district: District, entry: CaseloadEntry) -> None:
+    with pytest.raises(ActionRefused, match="Give a reason"):
+        caseload_remove(actor=district.supervisor, entry=entry, reason="   ")
+    entry.refresh_from_db()
+    assert entry.is_active
+
+
+def test_a_supervisor_out_of_scope_cannot_remove(district: District, entry: CaseloadEntry) -> None:
+    with pytest.raises(ActionRefused, match="Outside your access"):
+        caseload_remove(actor=district.supervisor_out, entry=entry, reason="Added in error")
+    entry.refresh_from_db()
+    assert entry.is_active
+
+
+def test_the_provider_can_remove_from_their_own_caseload(district: District, entry: CaseloadEntry) -> None:
+    caseload_remove(actor=district.doe_speech, entry=entry, reason="Services completed or mandate ended")
+    entry.refresh_from_db()
+    assert entry.ended_by == district.doe_speech
+
+
+def test_a_removed_entry_cannot_be_removed_twice(district: District, entry: CaseloadEntry) -> None:
+    caseload_remove(actor=district.supervisor, entry=entry, reason="Added in error")
+    with pytest.raises(ActionRefused, match="already removed"):
+        caseload_remove(actor=district.supervisor, entry=entry, reason="Added in error")
+    assert AuditEvent.objects.filter(action="caseload.remove").count() == 1

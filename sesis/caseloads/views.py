@@ -1,0 +1,130 @@
+"""The caseload pages. The same three views serve a supervisor working on a provider
+(under /administration/staff/<staff_id>/) and a provider working on their own
+caseload (under /caseload/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from sesis.caseloads.actions import Outcome, caseload_add, caseload_remove
+from sesis.caseloads.forms import RemoveFromCaseloadForm
+from sesis.caseloads.models import CaseloadEntry
+from sesis.caseloads.queries import active_caseload, caseload_history
+from sesis.core.errors import ActionRefused
+from sesis.core.http import AuthedRequest, paginate, query_without_page
+from sesis.people.access import staff_for_user
+from sesis.people.models import Staff
+from sesis.students.access import visible_students
+from sesis.students.forms import StudentQuickSearchForm
+
+
+def _provider(request: AuthedRequest, staff_id: str | None) -> Staff:
+    """The provider whose caseload this is: the user's own, or one in a supervisor's scope."""
+    if staff_id is None:
+        provider = request.user
+    elif request.user.can_administer:
+        provider = staff_for_user(request.user, staff_id)
+    else:
+        raise Http404("No such page.")
+    if not provider.is_provider:
+        raise Http404("Only service providers have caseloads.")
+    return provider
+
+
+def _urls(provider: Staff, own: bool) -> dict[str, str]:
+    if own:
+        return {"caseload_url": reverse("my_caseload"), "add_url": reverse("my_caseload_add")}
+    args = [provider.staff_id]
+    return {
+        "caseload_url": reverse("staff_caseload", args=args),
+        "add_url": reverse("staff_caseload_add", args=args),
+        "profile_url": reverse("staff_detail", args=args),
+    }
+
+
+def caseload(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
+    provider = _provider(request, staff_id)
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "entries": active_caseload(provider),
+        "history": caseload_history(provider)[:50],
+        **_urls(provider, staff_id is None),
+    }
+    return render(request, "caseloads/caseload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def add_to_caseload(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
+    """Student Quick Search with a checkbox per result, and the green button that adds
+    the marked students. Results are the students the user may see."""
+    provider = _provider(request, staff_id)
+    if request.method == "POST":
+        marked = request.POST.getlist("osis")
+        _add_marked(request, provider, marked)
+        return redirect(request.get_full_path())
+    form = StudentQuickSearchForm(request.GET or None)
+    page = None
+    on_caseload: set[int] = set()
+    if form.is_bound and form.is_valid():
+        page = paginate(request, form.filter(visible_students(request.user)))
+        on_caseload = set(
+            active_caseload(provider).filter(student__in=[s.pk for s in page]).values_list("student_id", flat=True)
+        )
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "form": form,
+        "page": page,
+        "rows": [(student, student.pk in on_caseload) for student in page] if page else [],
+        "query": query_without_page(request),
+        **_urls(provider, staff_id is None),
+    }
+    return render(request, "caseloads/add.html", context)
+
+
+def _add_marked(request: AuthedRequest, provider: Staff, marked: list[str]) -> None:
+    if not marked:
+        messages.warning(request, "No students were marked. Check the box next to each student to add.")
+        return
+    students = list(visible_students(request.user).filter(osis__in=marked[:200]))
+    for osis in sorted(set(marked) - {s.osis for s in students}):
+        # The same words whether the student does not exist or is outside the user's scope.
+        messages.error(request, f"Not added: OSIS ID {osis} was not found among the students you can see.")
+    for result in caseload_add(actor=request.user, provider=provider, students=students):
+        name = f"{result.student.full_name} ({result.student.osis})"
+        if result.outcome is Outcome.ADDED:
+            messages.success(request, f"Added to the caseload: {name}.")
+        elif result.outcome is Outcome.ALREADY:
+            messages.info(request, f"Already on the caseload: {name}.")
+        else:
+            messages.error(request, f"Not added: {name}. {result.reason}.")
+
+
+@require_http_methods(["GET", "POST"])
+def remove_from_caseload(request: AuthedRequest, entry_id: int, staff_id: str | None = None) -> HttpResponse:
+    provider = _provider(request, staff_id)
+    entry = CaseloadEntry.objects.active().filter(provider=provider, pk=entry_id).select_related("student").first()
+    if entry is None:
+        raise Http404("No such caseload entry.")
+    form = RemoveFromCaseloadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            caseload_remove(actor=request.user, entry=entry, reason=form.reason_text())
+        except ActionRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, f"Removed from the caseload: {entry.student.full_name} ({entry.student.osis}).")
+            return redirect(_urls(provider, staff_id is None)["caseload_url"])
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "entry": entry,
+        "form": form,
+        **_urls(provider, staff_id is None),
+    }
+    return render(request, "caseloads/remove.html", context)

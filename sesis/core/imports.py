@@ -1,0 +1,337 @@
+"""The CSV import framework behind `manage.py import KIND FILE`.
+
+A file is read and every row checked before anything is written. A file with any
+bad row is refused whole, with every bad row listed (line, column, why). A good file
+is applied in one transaction as upserts on each kind's natural key, so re-importing
+the same file changes nothing. Each kind's importer lives in its own app's
+`imports.py` and registers itself here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar, TypeVar
+
+from django.db import models, transaction
+from django.utils.module_loading import autodiscover_modules
+
+from sesis.audit.actions import audit_record
+
+Progress = Callable[[int, int], None]
+M = TypeVar("M", bound=models.Model)
+
+REGISTRY: dict[str, type[Importer]] = {}
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class RowInvalid(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+class ImportRefused(Exception):
+    """The file was not applied. errors lists every problem found."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s); nothing was imported")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind}: {self.rows} rows read, {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged"
+        )
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    objects: dict[Any, Any] = field(default_factory=dict)
+
+
+class Row:
+    """One CSV row with typed readers that raise RowInvalid naming the column."""
+
+    def __init__(self, data: dict[str, str], line: int) -> None:
+        self.data = data
+        self.line = line
+
+    def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str:
+        value = (self.data.get(column) or "").strip()
+        if required and not value:
+            raise RowInvalid(column, "is required")
+        if len(value) > max_length:
+            raise RowInvalid(column, f"is longer than {max_length} characters")
+        return value
+
+    def digits(self, column: str, *, length: int | None = None, max_length: int = 20) -> str:
+        value = self.text(column, max_length=max_length)
+        if not value.isascii() or not value.isdigit():
+            raise RowInvalid(column, f"must be digits only, not {value!r}")
+        if length is not None and len(value) != length:
+            raise RowInvalid(column, f"must be exactly {length} digits, not {value!r}")
+        return value
+
+    def integer(self, column: str, *, minimum: int = 0, maximum: int = 32767) -> int:
+        value = self.text(column)
+        try:
+            number = int(value)
+        except ValueError:
+            raise RowInvalid(column, f"must be a whole number, not {value!r}") from None
+        if not minimum <= number <= maximum:
+            raise RowInvalid(column, f"must be between {minimum} and {maximum}, not {number}")
+        return number
+
+    def date(self, column: str, *, required: bool = True) -> dt.date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+        except ValueError:
+            raise RowInvalid(column, f"must be a date as YYYY-MM-DD, not {value!r}") from None
+
+    def choice(self, column: str, choices: Iterable[str], *, required: bool = True) -> str:
+        value = self.text(column, required=required)
+        allowed = list(choices)
+        if value and value not in allowed:
+            raise RowInvalid(column, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def codes(self, column: str, choices: Iterable[str]) -> list[str]:
+        """A ;-separated list of codes, each from choices."""
+        allowed = list(choices)
+        items = [item.strip() for item in self.text(column, required=False, max_length=1000).split(";")]
+        items = [item for item in items if item]
+        for item in items:
+            if item not in allowed:
+                raise RowInvalid(column, f"{item!r} is not one of {', '.join(allowed)}")
+        return sorted(set(items))
+
+
+def _bad_date(value: str) -> dt.date:
+    raise ValueError(value)
+
+
+def importers() -> dict[str, type[Importer]]:
+    """Every kind, from each app's imports.py."""
+    autodiscover_modules("imports")
+    return REGISTRY
+
+
+class Importer:
+    """Subclasses set kind and columns, look up what rows refer to in prepare(),
+    turn one row into a plain dict in parse(), and write them all in apply()."""
+
+    kind: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
+    optional_columns: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        REGISTRY[cls.kind] = cls
+
+    def natural_key(self, parsed: dict[str, Any]) -> Any:
+        """Two rows of one file with the same key are an error, not a silent overwrite."""
+        return None
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Load, in bulk, whatever the rows refer to (schools, staff, students)."""
+
+    def parse(self, row: Row) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
+        raise NotImplementedError
+
+    def run(self, *, actor: Any, file: IO[bytes], name: str = "", progress: Progress | None = None) -> ImportResult:
+        progress = progress or (lambda done, total: None)
+        rows = self._read(file)
+        errors: list[RowError] = []
+        self.prepare(rows)
+        parsed: list[dict[str, Any]] = []
+        seen: dict[Any, int] = {}
+        for row in rows:
+            try:
+                item = self.parse(row)
+            except RowInvalid as problem:
+                errors.append(RowError(row.line, problem.column, problem.message))
+                continue
+            key = self.natural_key(item)
+            if key is not None:
+                if key in seen:
+                    errors.append(RowError(row.line, "", f"repeats line {seen[key]}"))
+                    continue
+                seen[key] = row.line
+            parsed.append(item)
+        if errors:
+            raise ImportRefused(errors)
+        result = ImportResult(kind=self.kind, rows=len(rows))
+        with transaction.atomic():
+            self.apply(parsed, result, progress)
+            audit_record(
+                actor=actor,
+                action=f"import.{self.kind}",
+                details={
+                    "file": name,
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+        return result
+
+    def _read(self, file: IO[bytes]) -> list[Row]:
+        try:
+            text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text)
+            header = next(reader, None)
+            if header is None:
+                raise ImportRefused([RowError(1, "", "the file is empty; it needs a header row")])
+            header = [column.strip().lower() for column in header]
+            missing = [column for column in self.columns if column not in header]
+            if missing:
+                raise ImportRefused([RowError(1, column, "is missing from the header row") for column in missing])
+            known = set(self.columns) | set(self.optional_columns)
+            unknown = [column for column in header if column not in known]
+            if unknown:
+                raise ImportRefused([RowError(1, column, "is not a column of this kind") for column in unknown])
+            rows = []
+            for values in reader:
+                line = reader.line_num
+                if not any(value.strip() for value in values):
+                    continue
+                if len(values) != len(header):
+                    rows.append(Row({"__width__": str(len(values))}, line))
+                    continue
+                rows.append(Row(dict(zip(header, values, strict=True)), line))
+        except UnicodeDecodeError:
+            raise ImportRefused([RowError(0, "", "the file is not UTF-8 text")]) from None
+        except csv.Error as problem:
+            raise ImportRefused([RowError(0, "", f"the file is not valid CSV ({problem})")]) from None
+        width_errors = [
+            RowError(row.line, "", f"has {row.data['__width__']} values; the header has {len(header)}")
+            for row in rows
+            if "__width__" in row.data
+        ]
+        if width_errors:
+            raise ImportRefused(width_errors)
+        return rows
+
+
+def chunked(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def upsert(
+    model: type[M],
+    key_fields: tuple[str, ...],
+    items: list[dict[str, Any]],
+    progress: Progress,
+    *,
+    prepare: Callable[[M], None] | None = None,
+) -> UpsertCounts:
+    """Create the items whose key is new, update those whose values changed, leave the
+    rest alone. Returns the counts and every object by key."""
+    counts = UpsertCounts()
+    total = len(items)
+    for done, chunk in enumerate(chunked(items)):
+        existing: dict[Any, M] = {}
+        for obj in _existing(model, key_fields, chunk):
+            existing[tuple(getattr(obj, _attname(model, name)) for name in key_fields)] = obj
+        to_create: list[M] = []
+        to_update: list[M] = []
+        changed_fields: set[str] = set()
+        for item in chunk:
+            key = tuple(_key_value(item[name]) for name in key_fields)
+            found = existing.get(key)
+            if found is None:
+                obj = model(**item)
+                if prepare:
+                    prepare(obj)
+                to_create.append(obj)
+            else:
+                obj = found
+                changes = [
+                    name for name, value in item.items() if getattr(obj, _attname(model, name)) != _key_value(value)
+                ]
+                if changes:
+                    for name in changes:
+                        setattr(obj, name, item[name])
+                    if prepare:
+                        prepare(obj)
+                    to_update.append(obj)
+                    changed_fields.update(changes)
+                else:
+                    counts.unchanged += 1
+            counts.objects[key] = obj
+        model._default_manager.bulk_create(to_create)
+        if to_update:
+            extra = {"first_name_key", "last_name_key"} & {f.name for f in model._meta.fields}
+            model._default_manager.bulk_update(to_update, sorted(changed_fields | extra))
+        counts.created += len(to_create)
+        counts.updated += len(to_update)
+        progress(min((done + 1) * CHUNK, total), total)
+    if model._meta.pk is not None and any(obj.pk is None for obj in counts.objects.values()):
+        # bulk_create on SQLite before 3.35 does not return ids; refetch to be safe.
+        for key, obj in list(counts.objects.items()):
+            if obj.pk is None:
+                counts.objects[key] = model._default_manager.get(**dict(zip(key_fields, key, strict=True)))
+    return counts
+
+
+def _existing(model: type[M], key_fields: tuple[str, ...], chunk: Sequence[dict[str, Any]]) -> Iterator[M]:
+    manager = model._default_manager
+    if len(key_fields) == 1:
+        (name,) = key_fields
+        yield from manager.filter(**{f"{name}__in": [_key_value(item[name]) for item in chunk]})
+        return
+    # SQLite parses a long OR chain as a deep tree (limit 1000), so ask in small groups.
+    for group in chunked(chunk, 200):
+        lookup = models.Q()
+        for item in group:
+            lookup |= models.Q(**{name: item[name] for name in key_fields})
+        yield from manager.filter(lookup)
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return model._meta.get_field(name).attname  # type: ignore[union-attr]
+
+
+def _key_value(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from sesis.caseloads.queries import active_caseload
+from sesis.core.http import AuthedRequest
+from sesis.students.forms import StudentQuickSearchForm
+
+
+def home(request: AuthedRequest) -> HttpResponse:
+    """The SESIS homepage. A provider's ends with the My Student Caseload area."""
+    user = request.user
+    context = {}
+    if user.is_provider:
+        context = {"caseload": active_caseload(user)[:10], "caseload_count": active_caseload(user).count(),
+                   "search_form": StudentQuickSearchForm()}  # fmt: skip
+    return render(request, "core/home.html", context)

@@ -1,0 +1,55 @@
+"""Who may see which staff. Every view that shows staff goes through these helpers;
+a staff member outside the user's scope is a 404, exactly like one that does not exist."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sesis.people.models import AccessScope, Agency, Role, ScopeKind, Staff
+from sesis.schools.models import School
+
+
+def scope_schools(user: Staff) -> QuerySet[School]:
+    """The schools a supervisor's access scopes reach: named schools and whole districts."""
+    grants = list(AccessScope.objects.filter(staff=user).values_list("scope", "value"))
+    dbns = [value for scope, value in grants if scope == ScopeKind.SCHOOL]
+    districts = [int(value) for scope, value in grants if scope == ScopeKind.DISTRICT and value.isdigit()]
+    return School.objects.filter(Q(dbn__in=dbns) | Q(district__in=districts))
+
+
+def scope_agencies(user: Staff) -> QuerySet[Agency]:
+    names = AccessScope.objects.filter(staff=user, scope=ScopeKind.AGENCY).values("value")
+    return Agency.objects.filter(name__in=names)
+
+
+def visible_staff(user: Staff) -> QuerySet[Staff]:
+    """Administrators see everyone; a supervisor sees the providers assigned within
+    their scope (and those of agencies in scope); anyone else sees only themself."""
+    from sesis.mandates.models import Assignment
+
+    if user.role == Role.ADMINISTRATOR:
+        return Staff.objects.all()
+    if user.role == Role.SUPERVISOR:
+        schools = scope_schools(user)
+        assigned = (
+            Assignment.objects.active_on(timezone.localdate())
+            .filter(Q(school__in=schools) | Q(student__school__in=schools))
+            .values("staff")
+        )
+        in_scope = Q(role=Role.PROVIDER) & (Q(pk__in=assigned) | Q(agency__in=scope_agencies(user)))
+        return Staff.objects.filter(in_scope | Q(pk=user.pk))
+    return Staff.objects.filter(pk=user.pk)
+
+
+def staff_for_user(user: Staff, staff_id: str) -> Staff:
+    """The staff member with this staff id, if the user may see them; otherwise 404."""
+    staff = visible_staff(user).filter(staff_id=staff_id).first()
+    if staff is None:
+        raise Http404("No such staff member.")
+    return staff
+
+
+def can_see_staff(user: Staff, staff: Staff) -> bool:
+    return visible_staff(user).filter(pk=staff.pk).exists()

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+
+from sesis.core.codes import ServiceType
+from sesis.core.search import search_key
+
+
+class Role(models.TextChoices):
+    PROVIDER = "provider", "Service provider"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class ProviderType(models.TextChoices):
+    DOE = "DOE", "DOE"
+    AGENCY = "Agency", "Agency"
+    INDEPENDENT = "Independent", "Independent"
+
+
+class Agency(models.Model):
+    """A contracted agency that employs providers."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffManager(BaseUserManager["Staff"]):
+    def create_user(self, staff_id: str, password: str | None = None, **fields: Any) -> Staff:
+        staff = self.model(staff_id=staff_id, **fields)
+        staff.set_password(password)
+        staff.save()
+        return staff
+
+
+class Staff(AbstractBaseUser):
+    """A person with a login. Staff sign in with their staff id, which is digits only
+    because it is also keyed on a telephone keypad."""
+
+    staff_id = models.CharField("staff ID", max_length=20, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    last_name_key = models.CharField(max_length=100, editable=False)
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
+    languages = models.CharField(max_length=200, blank=True, help_text="Separated by ;")
+    is_active = models.BooleanField(default=True)
+
+    USERNAME_FIELD = "staff_id"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name", "role"]
+
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name_plural = "staff"
+        ordering = ["last_name_key", "first_name", "staff_id"]
+        indexes = [models.Index(fields=["last_name_key", "first_name"], name="staff_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(role=Role.PROVIDER) & ~models.Q(provider_type=""))
+                | (~models.Q(role=Role.PROVIDER) & models.Q(provider_type="")),
+                name="staff_provider_type_iff_provider",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=True) | models.Q(provider_type=ProviderType.AGENCY),
+                name="staff_agency_only_for_agency_providers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.staff_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.last_name_key = search_key(self.last_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == Role.PROVIDER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def can_administer(self) -> bool:
+        """Supervisors and administrators see the Administration pages."""
+        return self.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+    def discipline_codes(self) -> set[str]:
+        return {d.service for d in self.disciplines.all()}
+
+
+class StaffDiscipline(models.Model):
+    """A service type a provider may deliver."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="disciplines")
+    service = models.CharField(max_length=20, choices=ServiceType.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "service"], name="staff_discipline_once"),
+            models.CheckConstraint(
+                condition=models.Q(service__in=ServiceType.values), name="staff_discipline_service_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_service_display()
+
+
+class ScopeKind(models.TextChoices):
+    SCHOOL = "school", "School"
+    DISTRICT = "district", "District"
+    AGENCY = "agency", "Agency"
+
+
+class AccessScope(models.Model):
+    """One grant of a supervisor's access: a school (DBN), a district (number) or an agency (name)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="access_scopes")
+    scope = models.CharField(max_length=20, choices=ScopeKind.choices)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "scope", "value"], name="access_scope_once"),
+            models.CheckConstraint(condition=models.Q(scope__in=ScopeKind.values), name="access_scope_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.value}"

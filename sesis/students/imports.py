@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from sesis.core.imports import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
+from sesis.schools.models import School
+from sesis.students.models import Enrolment, Student
+
+GRADES = ("PK", "3K", "K", *(str(n) for n in range(1, 13)), "SE")
+
+
+class StudentImporter(Importer):
+    kind = "students"
+    columns = ("osis", "first_name", "last_name", "date_of_birth", "school_dbn", "grade", "home_language")
+    description = "Students and their current school enrolment."
+
+    def natural_key(self, parsed: dict[str, Any]) -> Any:
+        return parsed["osis"]
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.schools = {school.dbn: school for school in School.objects.all()}
+
+    def parse(self, row: Row) -> dict[str, Any]:
+        dbn = row.text("school_dbn").upper()
+        school = self.schools.get(dbn)
+        if school is None:
+            raise RowInvalid("school_dbn", f"no school has DBN {dbn}")
+        born = row.date("date_of_birth")
+        assert born is not None
+        if born > timezone.localdate() or born < dt.date(1900, 1, 1):
+            raise RowInvalid("date_of_birth", f"{born} is not a plausible date of birth")
+        grade = row.text("grade").upper()
+        if grade not in GRADES:
+            raise RowInvalid("grade", f"must be one of {', '.join(GRADES)}, not {grade!r}")
+        return {
+            "osis": row.digits("osis", length=9),
+            "first_name": row.text("first_name", max_length=100),
+            "last_name": row.text("last_name", max_length=100),
+            "date_of_birth": born,
+            "school": school,
+            "grade": grade,
+            "home_language": row.text("home_language", required=False, max_length=50),
+        }
+
+    def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
+        counts = upsert(Student, ("osis",), parsed, progress, prepare=Student.fill_search_keys)
+        result.add(counts)
+        self._sync_enrolments(list(counts.objects.values()))
+
+    def _sync_enrolments(self, students: list[Student]) -> None:
+        """Open an enrolment for a new student; when a student's school or grade
+        changed, close the current one today and open the new one."""
+        today = timezone.localdate()
+        for chunk in chunked(students):
+            current = {e.student_id: e for e in Enrolment.objects.filter(student__in=chunk, end_date__isnull=True)}
+            to_close, to_open = [], []
+            for student in chunk:
+                enrolment = current.get(student.pk)
+                if enrolment and (enrolment.school_id, enrolment.grade) == (student.school_id, student.grade):
+                    continue
+                if enrolment:
+                    enrolment.end_date = max(today, enrolment.start_date)
+                    to_close.append(enrolment)
+                to_open.append(
+                    Enrolment(student=student, school_id=student.school_id, grade=student.grade, start_date=today)
+                )
+            Enrolment.objects.bulk_update(to_close, ["end_date"])
+            Enrolment.objects.bulk_create(to_open)
