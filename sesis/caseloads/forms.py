@@ -15,7 +15,11 @@ REMOVAL_REASONS = [
 
 
 class RemoveFromCaseloadForm(UswdsForm, forms.Form):
-    reason = forms.ChoiceField(label="Reason for removal", choices=REMOVAL_REASONS)
+    reason = forms.ChoiceField(
+        label="Reason for removal",
+        choices=REMOVAL_REASONS,
+        error_messages={"required": "Choose a reason for removing the student."},
+    )
     details = forms.CharField(label="Details", required=False, max_length=250, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, str]:

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from sesis.caseloads.models import CaseloadEntry
+from sesis.core.demo import DEMO_PASSWORD, LOGINS
+from sesis.mandates.models import Mandate
+from sesis.people.models import Staff
+from sesis.students.models import Student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_district_loads_once_and_prints_the_logins() -> None:
+    out = io.StringIO()
+    call_command("load_demo_data", "--if-empty", stdout=out)
+    assert Student.objects.count() == 200
+    assert Mandate.objects.count() > 150
+    assert CaseloadEntry.objects.active().count() >= 10
+    assert DEMO_PASSWORD in out.getvalue()
+    for login in LOGINS:
+        assert login.staff_id in out.getvalue()
+        assert Staff.objects.get(staff_id=login.staff_id).check_password(DEMO_PASSWORD)
+    # Run again: nothing changes.
+    counts = (Student.objects.count(), Mandate.objects.count(), CaseloadEntry.objects.count())
+    call_command("load_demo_data", "--if-empty", stdout=io.StringIO())
+    assert (Student.objects.count(), Mandate.objects.count(), CaseloadEntry.objects.count()) == counts
+
+
+def test_the_demo_shows_every_refusal() -> None:
+    """Every tenth demo student has no mandate, so a user can see that refusal."""
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert Student.objects.filter(mandates__isnull=True).count() >= 15

@@ -1,0 +1,85 @@
+"""Every page, as every role that can reach it, passes axe-core with no violations
+and fits a 360 px phone screen. Screenshots are kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from sesis.caseloads.actions import caseload_add, caseload_remove
+from sesis.core.testing import PASSWORD, District, build_district
+from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SUPERVISOR_PAGES = [
+    ("home-supervisor", "/"),
+    ("administration", "/administration/"),
+    ("staff-search", "/administration/staff/"),
+    ("staff-search-results", "/administration/staff/?search=1"),
+    ("staff-search-none", "/administration/staff/?name=zzz&search=1"),
+    ("staff-detail-provider", "/administration/staff/300/"),
+    ("staff-detail-self", "/administration/staff/200/"),
+    ("staff-caseload", "/administration/staff/300/caseload/"),
+    ("staff-caseload-empty", "/administration/staff/600/caseload/"),
+    ("staff-caseload-add", "/administration/staff/300/caseload/add/"),
+    ("staff-caseload-add-results", "/administration/staff/300/caseload/add/?school=02M001"),
+    ("staff-caseload-add-invalid", "/administration/staff/300/caseload/add/?osis=12"),
+    ("not-found", "/administration/staff/99999/"),
+]
+PROVIDER_PAGES = [
+    ("home-provider", "/"),
+    ("my-caseload", "/caseload/"),
+    ("my-caseload-add-results", "/caseload/add/?last_name=o"),
+]
+
+
+@pytest.fixture
+def district(transactional_db: None) -> District:
+    d = build_district()
+    caseload_add(actor=d.supervisor, provider=d.doe_speech, students=[d.speech_student])
+    # and one removed, so the caseload page shows its history too
+    (removed,) = caseload_add(actor=d.admin, provider=d.doe_speech, students=[d.far_student])
+    assert removed.entry is not None
+    caseload_remove(actor=d.admin, entry=removed.entry, reason="Added in error")
+    return d
+
+
+def check(page: Page, name: str, path: str) -> None:
+    page.goto(path)
+    assert_accessible(page, name)
+    assert_fits_phone_width(page, name)
+
+
+def test_the_sign_in_page(page: Page, district: District) -> None:
+    check(page, "sign-in", "/accounts/login/")
+    page.get_by_label("Staff ID").fill("200")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("correct staff ID and password").wait_for()
+    assert_accessible(page, "sign-in-error")
+
+
+@pytest.mark.parametrize(("name", "path"), SUPERVISOR_PAGES)
+def test_supervisor_pages(page: Page, district: District, name: str, path: str) -> None:
+    sign_in(page, "200", PASSWORD)
+    check(page, name, path)
+
+
+def test_the_remove_page(page: Page, district: District) -> None:
+    sign_in(page, "200", PASSWORD)
+    page.goto("/administration/staff/300/caseload/")
+    page.get_by_role("link", name="Remove Ana O'Connor from the caseload").click()
+    assert_accessible(page, "remove")
+    assert_fits_phone_width(page, "remove")
+
+
+@pytest.mark.parametrize(("name", "path"), PROVIDER_PAGES)
+def test_provider_pages(page: Page, district: District, name: str, path: str) -> None:
+    sign_in(page, "300", PASSWORD)
+    check(page, name, path)
+
+
+def test_the_administrators_home(page: Page, district: District) -> None:
+    sign_in(page, "100", PASSWORD)
+    check(page, "home-administrator", "/")
