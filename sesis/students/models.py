@@ -28,6 +28,7 @@ class Student(models.Model):
         indexes = [
             # Serves both the last-name prefix range and the result ordering.
             models.Index(fields=["last_name_key", "first_name_key", "osis"], name="student_name_idx"),
+            models.Index(fields=["first_name_key", "last_name_key"], name="student_first_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Exact(Length("osis"), 9), name="student_osis_nine_digits"),
