@@ -50,3 +50,21 @@ def _immutability_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def district(db: None) -> District:
     return build_district()
+
+
+FROZEN_TODAY = __import__("datetime").date(2026, 11, 18)  # a Wednesday
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> object:
+    """Freeze the school's today at Wednesday 2026-11-18 for date rules (the entry
+    window is then 2026-10-01 to 2026-11-18). Every rule reads timezone.localdate()."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):  # type: ignore[no-untyped-def]
+        return FROZEN_TODAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr(timezone, "localdate", localdate)
+    return FROZEN_TODAY

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sesis.mandates",
     "sesis.caseloads",
     "sesis.schoolcalendar",
+    "sesis.services",
 ]
 
 MIDDLEWARE = [
@@ -124,3 +125,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SESIS_LOG_LEVEL", "WARNING")},
 }
+
+# Service records may be entered for the current month and this many months before it.
+SESIS_ENTRY_WINDOW_MONTHS = env_int("SESIS_ENTRY_WINDOW_MONTHS", 1)

@@ -7,6 +7,8 @@ from sesis.caseloads import views as caseloads
 from sesis.core import views as core
 from sesis.core.forms import SignInForm
 from sesis.people import views as people
+from sesis.schoolcalendar import views as schoolcalendar
+from sesis.services import views as services
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -29,4 +31,33 @@ urlpatterns = [
     path("caseload/", caseloads.caseload, name="my_caseload"),
     path("caseload/add/", caseloads.add_to_caseload, name="my_caseload_add"),
     path("caseload/<int:entry_id>/remove/", caseloads.remove_from_caseload, name="my_caseload_remove"),
+    path("services/", services.services_home, name="services_home"),
+    path("services/group/", services.group_session, name="group_session"),
+    path("services/records/<int:pk>/", services.record_detail, name="record_detail"),
+    path("services/records/<int:pk>/edit/", services.record_edit, name="record_edit"),
+    path("services/records/<int:pk>/certify/", services.record_certify, name="record_certify"),
+    path("services/records/<int:pk>/delete/", services.record_delete, name="record_delete"),
+    path("services/records/<int:pk>/amend/", services.record_amend, name="record_amend"),
+    path("services/<str:osis>/", services.services_calendar, name="services_calendar"),
+    path("services/<str:osis>/record/", services.record_pick_date, name="record_pick_date"),
+    path("services/<str:osis>/record/new/", services.record_new, name="record_new"),
+    path("administration/staff/<str:staff_id>/services/", services.services_home, name="staff_services_home"),
+    path("administration/staff/<str:staff_id>/services/group/", services.group_session, name="staff_group_session"),
+    path(
+        "administration/staff/<str:staff_id>/services/<str:osis>/",
+        services.services_calendar,
+        name="staff_services_calendar",
+    ),
+    path(
+        "administration/staff/<str:staff_id>/services/<str:osis>/record/",
+        services.record_pick_date,
+        name="staff_record_pick_date",
+    ),
+    path(
+        "administration/staff/<str:staff_id>/services/<str:osis>/record/new/",
+        services.record_new,
+        name="staff_record_new",
+    ),
+    path("administration/calendar/", schoolcalendar.calendar_admin, name="calendar_admin"),
+    path("administration/calendar/<int:pk>/remove/", schoolcalendar.remove_calendar_day, name="calendar_day_remove"),
 ]

@@ -16,23 +16,14 @@ from sesis.caseloads.models import CaseloadEntry
 from sesis.caseloads.queries import active_caseload, caseload_history
 from sesis.core.errors import ActionRefused
 from sesis.core.http import AuthedRequest, paginate, query_without_page
-from sesis.people.access import staff_for_user
+from sesis.people.access import provider_for
 from sesis.people.models import Staff
 from sesis.students.access import visible_students
 from sesis.students.forms import StudentQuickSearchForm
 
 
 def _provider(request: AuthedRequest, staff_id: str | None) -> Staff:
-    """The provider whose caseload this is: the user's own, or one in a supervisor's scope."""
-    if staff_id is None:
-        provider = request.user
-    elif request.user.can_administer:
-        provider = staff_for_user(request.user, staff_id)
-    else:
-        raise Http404("No such page.")
-    if not provider.is_provider:
-        raise Http404("Only service providers have caseloads.")
-    return provider
+    return provider_for(request.user, staff_id)
 
 
 def _urls(provider: Staff, own: bool) -> dict[str, str]:

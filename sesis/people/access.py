@@ -53,3 +53,17 @@ def staff_for_user(user: Staff, staff_id: str) -> Staff:
 
 def can_see_staff(user: Staff, staff: Staff) -> bool:
     return visible_staff(user).filter(pk=staff.pk).exists()
+
+
+def provider_for(user: Staff, staff_id: str | None) -> Staff:
+    """The provider a page works for: the user themself (staff_id None), or, for a
+    supervisor or administrator, a provider in their scope. Anything else is a 404."""
+    if staff_id is None:
+        provider = user
+    elif user.can_administer:
+        provider = staff_for_user(user, staff_id)
+    else:
+        raise Http404("No such page.")
+    if not provider.is_provider:
+        raise Http404("Only service providers have caseloads.")
+    return provider

@@ -1,0 +1,34 @@
+"""Who may see which service records: the provider's own; a supervisor's, when both
+the provider and the student are in scope; an administrator's, all. Anything else is
+a 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sesis.people.access import visible_staff
+from sesis.people.models import Role, Staff
+from sesis.services.models import ServiceRecord
+from sesis.students.access import visible_students
+
+
+def visible_records(user: Staff) -> QuerySet[ServiceRecord]:
+    if user.role == Role.ADMINISTRATOR:
+        return ServiceRecord.objects.all()
+    if user.role == Role.SUPERVISOR:
+        return ServiceRecord.objects.filter(provider__in=visible_staff(user), student__in=visible_students(user))
+    return ServiceRecord.objects.filter(provider=user)
+
+
+def record_for_user(user: Staff, pk: int) -> ServiceRecord:
+    record = (
+        visible_records(user)
+        .select_related("student__school", "provider", "mandate", "recorded_by", "certified_by", "makeup_of")
+        .prefetch_related("amendments__amended_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        raise Http404("No such service record.")
+    return record

@@ -1,0 +1,65 @@
+"""The Service Record form's fixed lists, in the words of the user guide."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SessionType(models.TextChoices):
+    PROVIDED = "provided", "Service Provided"
+    STUDENT_ABSENT = "student_absent", "Student Absent"
+    PROVIDER_ABSENT = "provider_absent", "Provider Absent"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+MISSED = (SessionType.STUDENT_ABSENT, SessionType.PROVIDER_ABSENT, SessionType.CANCELLED)
+
+
+class CancelReason(models.TextChoices):
+    SCHOOL_CLOSING = "school_closing", "Unscheduled school closing (e.g. snow day, half-day)"
+    SCHOOL_ACTIVITY = "school_activity", "Student unavailable: other school activity (e.g. trip, assembly, testing)"
+    PROVIDER_TASK = "provider_task", "Provider on another DOE task (e.g. IEP meeting, training)"
+    OTHER = "other", "Other (explain in Session Notes)"
+
+
+class Grouping(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    GROUP = "group", "Group"
+
+
+class ServiceLocation(models.TextChoices):
+    CLASSROOM = "classroom", "Classroom"
+    SEPARATE = "separate", "Separate location in school"
+    OTHER_SCHOOL = "other_school", "Other school site"
+    HOME = "home", "Home"
+    HOSPITAL = "hospital", "Hospital"
+    COMMUNITY = "community", "Community site"
+    REMOTE = "remote", "Remote (teletherapy)"
+
+
+class ServiceDescription(models.TextChoices):
+    ALTERNATE_PLACEMENT = "alternate_placement", "Alternate Placement"
+    CRISIS = "crisis", "Crisis"
+    HEALTH = "health", "Health"
+    MOBILITY = "mobility", "Mobility"
+    SIGN_INTERPRETER = "sign_interpreter", "Sign Interpreter"
+    TRAVEL_TRAINER = "travel_trainer", "Travel Trainer"
+    SPECIAL_TRANSPORTATION = "special_transportation", "Special Transportation"
+    TOILETING = "toileting", "Toileting"
+
+
+class ProgressIndicator(models.TextChoices):
+    PROGRESSING = "progressing", "Progressing"
+    LIMITED = "limited", "Limited Progress"
+    NONE = "none", "No Progress"
+    REGRESSING = "regressing", "Regressing"
+    GOAL_MET = "goal_met", "Goal Met"
+
+
+LANGUAGES = [
+    "English", "Spanish", "Chinese", "Bengali", "Russian", "Arabic", "Haitian Creole", "Korean",
+    "Urdu", "French", "Polish", "Yiddish", "Italian", "Hindi", "American Sign Language", "Other",
+]  # fmt: skip
+
+# Services whose providers must write Session Notes (DESIGN.md).
+NOTES_REQUIRED = {"OT", "PT", "SPEECH"}

@@ -1,0 +1,227 @@
+"""The rules of a service record (DESIGN.md, "The form in the second guide"). Each
+returns problems as (field, message) pairs naming the field by its label, so the
+form, the API and the group form can all show them where they belong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from sesis.caseloads.models import CaseloadEntry
+from sesis.core.codes import ServiceType
+from sesis.mandates.models import Mandate
+from sesis.mandates.permissions import permission_to_serve
+from sesis.people.models import Staff
+from sesis.schoolcalendar.days import non_school_reason
+from sesis.services.choices import LANGUAGES, MISSED, NOTES_REQUIRED, Grouping, SessionType
+from sesis.services.models import ServiceRecord
+from sesis.students.models import Student
+
+Problem = tuple[str, str]
+
+
+@dataclass
+class RecordInput:
+    """What a user enters for one student's session."""
+
+    student: Student
+    mandate: Mandate
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    language: str
+    session_type: str = SessionType.PROVIDED
+    cancel_reason: str = ""
+    grouping: str = Grouping.INDIVIDUAL
+    group_count: int | None = None
+    location: str = ""
+    description: str = ""
+    progress: str = ""
+    notes: str = ""
+    makeup_of: ServiceRecord | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def normalise(self) -> None:
+        """Absences and cancellations keep their planned times but need no location,
+        description or progress; an individual session has no count."""
+        self.notes = self.notes.strip()
+        if self.session_type in MISSED:
+            self.location = self.description = self.progress = ""
+            self.makeup_of = None
+        if self.session_type != SessionType.CANCELLED:
+            self.cancel_reason = ""
+        if self.grouping == Grouping.INDIVIDUAL:
+            self.group_count = None
+
+
+def entry_window_start(today: dt.date) -> dt.date:
+    """The first day that may still be recorded: the first of the month
+    SESIS_ENTRY_WINDOW_MONTHS before this one (current and previous month by default)."""
+    months = settings.SESIS_ENTRY_WINDOW_MONTHS
+    year, month = today.year, today.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    return dt.date(year, month, 1)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _hm(value: dt.time) -> str:
+    return f"{value:%H:%M}"
+
+
+def check_date(*, provider: Staff, student: Student, mandate: Mandate, day: dt.date) -> list[Problem]:
+    today = timezone.localdate()
+    if day > today:
+        return [("date", "The date of service cannot be in the future.")]
+    reason = non_school_reason(student.school, day)
+    if reason:
+        return [("date", f"{_day(day)} is not a school day ({reason}). Days shown in gray need no record.")]
+    start = entry_window_start(today)
+    if day < start:
+        return [("date", f"The date must be within the entry window: {_day(start)} to today.")]
+    if not mandate.start_date <= day <= mandate.end_date:
+        return [
+            (
+                "date",
+                f"{_day(day)} is outside the mandate's dates ({_day(mandate.start_date)} to {_day(mandate.end_date)}).",
+            )
+        ]
+    permission = permission_to_serve(provider=provider, student=student, day=day, service=mandate.service)
+    if not permission.allowed:
+        return [("service", f"{permission.refusal} on {_day(day)}.")]
+    return []
+
+
+def check_record(
+    *, provider: Staff, data: RecordInput, exclude: ServiceRecord | None = None, group_session_id: int | None = None
+) -> tuple[list[Problem], str]:
+    """Every rule for one record. Returns the problems (refusals) and an overlap flag
+    (a paraprofessional's overlap with another provider's session is flagged, not refused)."""
+    data.normalise()
+    problems: list[Problem] = []
+    student, mandate = data.student, data.mandate
+    if mandate.student_id != student.pk:
+        return [("service", "That mandate is not one of this student's.")], ""
+    if not CaseloadEntry.objects.active().filter(provider=provider, student=student).exists():
+        return [("student", f"{student.full_name} is not on {provider.full_name}'s caseload.")], ""
+    problems += check_date(provider=provider, student=student, mandate=mandate, day=data.date)
+    if data.start_time >= data.end_time:
+        problems.append(("end_time", "End Time must be after Start Time."))
+    if data.language not in LANGUAGES:
+        problems.append(("language", "Choose a Language of Service from the list."))
+    problems += _check_session_type(data)
+    problems += _check_group(data)
+    problems += _check_service_fields(data)
+    problems += _check_makeup(provider, data, exclude)
+    flag = ""
+    if not problems and data.session_type == SessionType.PROVIDED:
+        overlap_problems, flag = _check_overlaps(provider, data, exclude, group_session_id)
+        problems += overlap_problems
+    return problems, flag
+
+
+def _check_session_type(data: RecordInput) -> list[Problem]:
+    if data.session_type not in SessionType.values:
+        return [("session_type", "Choose a Session Type from the list.")]
+    if data.session_type == SessionType.CANCELLED and not data.cancel_reason:
+        return [("cancel_reason", "Choose the reason the session was cancelled.")]
+    return []
+
+
+def _check_group(data: RecordInput) -> list[Problem]:
+    if data.grouping == Grouping.INDIVIDUAL:
+        return []
+    if data.grouping != Grouping.GROUP:
+        return [("grouping", "Choose Individual or Group for Group Size.")]
+    if data.group_count is None or data.group_count < 1:
+        return [
+            ("group_count", "Enter the number of students present for a group session (Group, 1 when only one came).")
+        ]
+    if data.group_count > data.mandate.group_size:
+        limit = (
+            "individual sessions only"
+            if data.mandate.group_size == 1
+            else f"a group of up to {data.mandate.group_size}"
+        )
+        return [("group_count", f"Group Size cannot be above the mandate's group size ({limit}).")]
+    return []
+
+
+def _check_service_fields(data: RecordInput) -> list[Problem]:
+    problems: list[Problem] = []
+    service = data.mandate.service
+    is_para = service == ServiceType.PARA
+    if data.description and not is_para:
+        problems.append(("description", "Service Description is for paraprofessional sessions only."))
+    if data.session_type != SessionType.PROVIDED:
+        return problems
+    if not data.location:
+        problems.append(("location", "Choose the Service Location."))
+    if is_para and not data.description:
+        problems.append(("description", "Choose a Service Description (Health for a specialty not listed)."))
+    if is_para and not data.progress:
+        problems.append(
+            (
+                "progress",
+                "Choose a Progress Indicator: paraprofessionals document progress towards the IEP annual goals.",
+            )
+        )
+    if service in NOTES_REQUIRED and not data.notes:
+        problems.append(("notes", f"Session Notes are required for {ServiceType(service).label} sessions."))
+    return problems
+
+
+def _check_makeup(provider: Staff, data: RecordInput, exclude: ServiceRecord | None) -> list[Problem]:
+    missed = data.makeup_of
+    if missed is None:
+        return []
+    if (
+        missed.student_id != data.student.pk
+        or missed.provider_id != provider.pk
+        or missed.mandate_id != data.mandate.pk
+        or not missed.is_missed
+    ):
+        return [("makeup_of", "A make-up session must make up a missed session of the same student and service.")]
+    taken = ServiceRecord.objects.filter(makeup_of=missed)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        return [("makeup_of", f"The session missed on {_day(missed.date)} has already been made up.")]
+    return []
+
+
+def _check_overlaps(
+    provider: Staff, data: RecordInput, exclude: ServiceRecord | None, group_session_id: int | None
+) -> tuple[list[Problem], str]:
+    overlapping = ServiceRecord.objects.provided().filter(
+        date=data.date, start_time__lt=data.end_time, end_time__gt=data.start_time
+    )
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude.pk)
+    own = overlapping.filter(provider=provider)
+    if group_session_id is not None:
+        own = own.exclude(group_session_id=group_session_id)
+    clash = own.select_related("student").first()
+    if clash is not None:
+        return [(
+            "start_time",
+            f"You already have a session from {_hm(clash.start_time)} to {_hm(clash.end_time)} on this date "
+            f"({clash.student.full_name}); a provider cannot be in two places at once.",
+        )], ""  # fmt: skip
+    others = overlapping.filter(student=data.student).exclude(provider=provider).select_related("provider")
+    for other in others:
+        described = (
+            f"{data.student.full_name} has a {other.get_service_display()} session from {_hm(other.start_time)} "
+            f"to {_hm(other.end_time)} with {other.provider.full_name}"
+        )
+        if data.mandate.service == ServiceType.PARA or other.service == ServiceType.PARA:
+            return [], f"Overlaps: {described}."
+        return [("start_time", f"{described}; a student cannot receive two related services at once.")], ""
+    return [], ""

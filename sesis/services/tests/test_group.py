@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sesis.caseloads.actions import caseload_add
+from sesis.core.testing import MandateFactory, StudentFactory
+from sesis.services.actions import GroupMember, RecordRefused, group_session_record, service_record_create
+from sesis.services.models import ServiceRecord
+from sesis.services.rules import RecordInput
+from sesis.services.tests.conftest import Sessions
+
+
+@pytest.fixture
+def group(sessions: Sessions) -> list:  # type: ignore[type-arg]
+    """Five speech students of one provider, each with a group-of-5 mandate."""
+    members = []
+    for n in range(5):
+        student = StudentFactory.create(school=sessions.d.school_a, first_name=f"Kid{n}", last_name=f"Group{n}")
+        mandate = MandateFactory.create(student=student, service="SPEECH", group_size=5)
+        caseload_add(actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, students=[student])
+        members.append((student, mandate))
+    return members
+
+
+def common(members: list, **overrides: object) -> RecordInput:  # type: ignore[type-arg]
+    student, mandate = members[0]
+    values: dict[str, object] = {"student": student, "mandate": mandate, "date": dt.date(2026, 11, 16), "start_time": dt.time(11, 0),
+              "end_time": dt.time(11, 30), "language": "English", "location": "separate", "notes": "Articulation game."}  # fmt: skip
+    values.update(overrides)
+    return RecordInput(**values)  # type: ignore[arg-type]
+
+
+def test_one_form_records_one_certified_record_per_student(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+    members = [(GroupMember(student, present=n != 2), mandate) for n, (student, mandate) in enumerate(group)]
+    records = group_session_record(actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group),
+                                   members=members, certify=True)  # fmt: skip
+    assert len(records) == 5
+    assert sorted((r.session_type, r.group_count) for r in records) == [("provided", 4)] * 4 + [("student_absent", 4)]
+    assert all(r.is_certified and r.hash_is_valid() for r in records)
+    assert len({r.group_session_id for r in records}) == 1
+
+
+def test_a_refused_member_saves_nobody(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+    group[4][1].start_date = dt.date(2026, 11, 17)  # this student's mandate starts after the session
+    group[4][1].save()
+    members = [(GroupMember(student, present=True), mandate) for student, mandate in group]
+    with pytest.raises(RecordRefused) as caught:
+        group_session_record(
+            actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group), members=members
+        )
+    assert [name for name, _ in caught.value.problems] == [f"{group[4][0].osis}:date"]
+    assert caught.value.problems[0][1].startswith("Kid4 Group4: November 16, 2026 is outside the mandate's dates")
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_group_larger_than_a_mandate_allows_is_refused(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+    members = [(GroupMember(student, present=True), mandate) for student, mandate in group]
+    members.append((GroupMember(sessions.d.speech_student, present=True), sessions.d.speech_student.mandates.get()))
+    with pytest.raises(RecordRefused) as caught:
+        group_session_record(
+            actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group), members=members
+        )
+    # every student with a group-of-5 mandate is refused a group of 6, and Ana's mandate allows 3
+    assert len(caught.value.problems) == 6
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_group_session_still_cannot_overlap_the_providers_other_sessions(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+    service_record_create(
+        actor=sessions.d.doe_speech,
+        provider=sessions.d.doe_speech,
+        data=sessions.speech_input(start_time=dt.time(11, 15), end_time=dt.time(11, 45)),
+    )
+    members = [(GroupMember(student, present=True), mandate) for student, mandate in group]
+    with pytest.raises(RecordRefused, match="cannot be in two places"):
+        group_session_record(
+            actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group), members=members
+        )
+    assert ServiceRecord.objects.count() == 1
+
+
+def test_a_group_needs_someone_present(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+    members = [(GroupMember(student, present=False), mandate) for student, mandate in group]
+    with pytest.raises(RecordRefused, match="at least one student present"):
+        group_session_record(
+            actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group), members=members
+        )

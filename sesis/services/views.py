@@ -1,0 +1,319 @@
+"""Service Capture: the Services Calendar, Record Past Services, the Service Record
+form, certification, amendments and group sessions. The same views serve a provider
+(/services/...) and a supervisor recording on a provider's behalf
+(/administration/staff/<staff_id>/services/...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sesis.caseloads.queries import active_caseload
+from sesis.core.codes import ServiceType
+from sesis.core.errors import ActionRefused
+from sesis.core.http import AuthedRequest
+from sesis.people.access import provider_for
+from sesis.people.models import Staff
+from sesis.services import actions
+from sesis.services.access import record_for_user
+from sesis.services.calendar import build_month, parse_month, servable_mandates
+from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
+from sesis.services.models import ServiceRecord
+from sesis.services.rules import entry_window_start
+from sesis.students.models import Student
+
+
+def _urls(provider: Staff, staff_id: str | None, student: Student | None = None) -> dict[str, str]:
+    """Links for the provider's own pages or for a supervisor's on-behalf pages."""
+    prefix = [] if staff_id is None else [staff_id]
+    name = "" if staff_id is None else "staff_"
+    urls = {
+        "home_url": reverse(f"{name}services_home", args=prefix),
+        "group_url": reverse(f"{name}group_session", args=prefix),
+    }
+    if student is not None:
+        urls["calendar_url"] = reverse(f"{name}services_calendar", args=[*prefix, student.osis])
+        urls["pick_url"] = reverse(f"{name}record_pick_date", args=[*prefix, student.osis])
+        urls["new_url"] = reverse(f"{name}record_new", args=[*prefix, student.osis])
+    return urls
+
+
+def _caseload_student(provider: Staff, osis: str) -> Student:
+    """A student on the provider's caseload; anyone else is a 404 here."""
+    entry = active_caseload(provider).filter(student__osis=osis).first()
+    if entry is None:
+        raise Http404("No such student on this caseload.")
+    return entry.student
+
+
+def services_home(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
+    """Service Capture: the caseload, each student's name opening their Services Calendar."""
+    provider = provider_for(request.user, staff_id)
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "entries": active_caseload(provider),
+        **_urls(provider, staff_id),
+    }
+    return render(request, "services/home.html", context)
+
+
+def services_calendar(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
+    provider = provider_for(request.user, staff_id)
+    student = _caseload_student(provider, osis)
+    month = build_month(
+        provider=provider, student=student, first=parse_month(request.GET.get("month"), timezone.localdate())
+    )
+    context = {"provider": provider, "own": staff_id is None, "student": student, "month": month,
+               **_urls(provider, staff_id, student)}  # fmt: skip
+    return render(request, "services/calendar.html", context)
+
+
+def record_pick_date(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
+    """Record Past Services: click on the date of the session and click OK."""
+    provider = provider_for(request.user, staff_id)
+    student = _caseload_student(provider, osis)
+    today = timezone.localdate()
+    first = parse_month(request.GET.get("month"), today)
+    window = entry_window_start(today)
+    first = min(max(first, window.replace(day=1)), today.replace(day=1))
+    month = build_month(provider=provider, student=student, first=first)
+    context = {
+        "provider": provider, "own": staff_id is None, "student": student, "month": month,
+        "can_go_back": month.previous >= window.replace(day=1), "can_go_forward": month.next <= today,
+        "error": request.GET.get("error"), **_urls(provider, staff_id, student),
+    }  # fmt: skip
+    return render(request, "services/pick_date.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
+    provider = provider_for(request.user, staff_id)
+    student = _caseload_student(provider, osis)
+    urls = _urls(provider, staff_id, student)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or "")
+    except ValueError:
+        return redirect(urls["pick_url"] + "?error=1")
+    mandates = [m for m in servable_mandates(provider, student, day, day) if m.start_date <= day <= m.end_date]
+    if not mandates:
+        messages.error(request, f"{student.full_name} has no mandate you serve on {day:%B} {day.day}, {day.year}.")
+        return redirect(urls["pick_url"] + f"?month={day:%Y-%m}")
+    missed = _missed_sessions(provider, student)
+    form = ServiceRecordForm(
+        request.POST or None, mandates=mandates, missed=missed, initial=_prefill(provider, student, mandates)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = actions.service_record_create(
+                actor=request.user, provider=provider, data=form.to_input(student=student, date=day),
+                certify=form.cleaned_data["certify"],
+            )  # fmt: skip
+        except actions.RecordRefused as refused:
+            form.show_refusal(refused)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _saved_message(record))
+            return redirect(urls["calendar_url"] + f"?month={day:%Y-%m}")
+    context = {"provider": provider, "own": staff_id is None, "student": student, "day": day, "form": form, **urls}
+    return render(request, "services/record_form.html", context)
+
+
+def _saved_message(record: ServiceRecord) -> str:
+    when = f"{record.date:%B} {record.date.day}, {record.start_time:%H:%M} to {record.end_time:%H:%M}"
+    what = f"{record.get_session_type_display()} on {when}"
+    if record.is_certified:
+        return f"Saved and certified: {what}."
+    return f"Saved, not certified: {what}. It is not complete until you certify it."
+
+
+def _missed_sessions(provider: Staff, student: Student) -> list[ServiceRecord]:
+    window = entry_window_start(timezone.localdate())
+    return list(
+        ServiceRecord.objects.filter(
+            provider=provider, student=student, date__gte=window, session_type__in=actions.MISSED_TYPES
+        )
+        .filter(made_up_by__isnull=True)
+        .order_by("date", "start_time")
+    )
+
+
+def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, object]:  # type: ignore[type-arg]
+    """Pre-fill from the mandate and from the provider's last session with the student,
+    so a session as mandated takes a few clicks."""
+    mandate = mandates[0]
+    last = (
+        ServiceRecord.objects.filter(provider=provider, student=student, mandate=mandate)
+        .order_by("-date", "-start_time")
+        .first()
+    )
+    initial: dict[str, object] = {
+        "mandate": str(mandate.pk),
+        "language": mandate.language,
+        "location": location_for(mandate) or (last.location if last else ""),
+        "grouping": "individual" if mandate.group_size == 1 else "group",
+        "group_count": None if mandate.group_size == 1 else mandate.group_size,
+    }
+    if last is not None:
+        initial |= {"start_time": last.start_time, "end_time": last.end_time, "description": last.description}
+    return initial
+
+
+def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, pk)
+    context = {"record": record, "effective": actions.effective_values(record), "amendments": record.amendments.all(),
+               "may_change": actions.may_record_for(request.user, record.provider, record.student)}  # fmt: skip
+    return render(request, "services/record_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, pk)
+    if record.is_certified:
+        messages.error(request, actions.LOCKED)
+        return redirect("record_detail", pk=record.pk)
+    mandates = [m for m in servable_mandates(record.provider, record.student, record.date, record.date)]
+    missed = [r for r in _missed_sessions(record.provider, record.student) if r.pk != record.pk]
+    if record.makeup_of is not None:
+        missed.insert(0, record.makeup_of)
+    initial = {name: getattr(record, name) for name in actions.AMENDABLE} | {
+        "mandate": str(record.mandate_id), "makeup_of": str(record.makeup_of_id or ""),
+    }  # fmt: skip
+    form = ServiceRecordForm(request.POST or None, mandates=mandates, missed=missed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.service_record_update(
+                actor=request.user, record=record, data=form.to_input(student=record.student, date=record.date),
+                version=int(request.POST.get("version", "0")), certify=form.cleaned_data["certify"],
+            )  # fmt: skip
+        except actions.RecordRefused as refused:
+            form.show_refusal(refused)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "The service record was saved.")
+            return redirect("record_detail", pk=record.pk)
+    context = {"record": record, "student": record.student, "day": record.date, "form": form, "editing": True}
+    return render(request, "services/record_form.html", context)
+
+
+@require_POST
+def record_certify(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, pk)
+    if request.POST.get("certify") != "on":
+        messages.error(request, "Check the box to certify that the session information is accurate and truthful.")
+        return redirect("record_detail", pk=record.pk)
+    try:
+        actions.service_record_certify(actor=request.user, record=record)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "The service record is certified.")
+    return redirect("record_detail", pk=record.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def record_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            actions.service_record_delete(actor=request.user, record=record)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("record_detail", pk=record.pk)
+        messages.success(request, "The uncertified service record was deleted.")
+        own = request.user.pk == record.provider_id
+        name = "services_calendar" if own else "staff_services_calendar"
+        args = [record.student.osis] if own else [record.provider.staff_id, record.student.osis]
+        return redirect(reverse(name, args=args) + f"?month={record.date:%Y-%m}")
+    return render(request, "services/record_delete.html", {"record": record})
+
+
+@require_http_methods(["GET", "POST"])
+def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, pk)
+    if not record.is_certified:
+        return redirect("record_edit", pk=record.pk)
+    current = actions.effective_values(record)
+    form = AmendForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.service_record_amend(
+                actor=request.user, record=record, reason=form.cleaned_data["reason"], changes=form.changes()
+            )
+        except actions.RecordRefused as refused:
+            form.show_refusal(refused)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "The amendment was saved. The original record is kept as it was certified.")
+            return redirect("record_detail", pk=record.pk)
+    return render(request, "services/record_amend.html", {"record": record, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
+    """One form for a whole group: one record per student, certified together."""
+    provider = provider_for(request.user, staff_id)
+    entries = list(active_caseload(provider))
+    services = sorted(provider.discipline_codes())
+    initial = {"date": timezone.localdate(), "service": services[0] if services else ""}
+    form = GroupSessionForm(request.POST or None, services=services, initial=initial)
+    marked = set(request.POST.getlist("member"))
+    absent = set(request.POST.getlist("absent"))
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        problems = _record_group(request, provider, form, entries, marked, absent)
+        if not problems:
+            return redirect(_urls(provider, staff_id)["home_url"])
+    context = {"provider": provider, "own": staff_id is None, "form": form, "entries": entries, "marked": marked,
+               "absent": absent, "problems": problems, **_urls(provider, staff_id)}  # fmt: skip
+    return render(request, "services/group_session.html", context)
+
+
+def _record_group(
+    request: AuthedRequest, provider: Staff, form: GroupSessionForm, entries: list, marked: set[str], absent: set[str]
+) -> list[str]:  # type: ignore[type-arg]
+    data = form.cleaned_data
+    day, service = data["date"], data["service"]
+    members = []
+    problems = []
+    for entry in entries:
+        student = entry.student
+        if student.osis not in marked:
+            continue
+        mandate = student.mandates.active_on(day).filter(service=service).first()
+        if mandate is None:
+            problems.append(f"{student.full_name}: no {ServiceType(service).label} mandate on {day:%B} {day.day}.")
+            continue
+        members.append((actions.GroupMember(student=student, present=student.osis not in absent), mandate))
+    if problems:
+        return problems
+    if not members:
+        return ["Choose the students of the group: check In this group next to each."]
+    common = actions.RecordInput(
+        student=members[0][0].student, mandate=members[0][1], date=day, start_time=data["start_time"],
+        end_time=data["end_time"], language=data["language"], location=data["location"],
+        description=data.get("description") or "", progress=data.get("progress") or "", notes=data.get("notes") or "",
+    )  # fmt: skip
+    try:
+        records = actions.group_session_record(actor=request.user, provider=provider, common=common, members=members,
+                                               certify=data["certify"])  # fmt: skip
+    except actions.RecordRefused as refused:
+        return [message for _, message in refused.problems]
+    except ActionRefused as refused:
+        return [refused.message]
+    certified = "saved and certified" if data["certify"] else "saved, not certified"
+    present = sum(1 for m, _ in members if m.present)
+    messages.success(
+        request,
+        f"Group session {certified}: {len(records)} records ({present} present, {len(records) - present} absent).",
+    )
+    return []
