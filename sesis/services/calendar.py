@@ -125,12 +125,14 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
 
 
 def _delivered(days: list[Day], mandate: Mandate) -> int:
-    return sum(
-        1
-        for day in days
-        for record in day.records
-        if record.mandate_id == mandate.pk and record.effective["session_type"] == SessionType.PROVIDED  # type: ignore[attr-defined]
-    )
+    """Service Provided sessions for the mandate (make-ups included), as amended."""
+    delivered = 0
+    for day in days:
+        for record in day.records:
+            values = record.effective  # type: ignore[attr-defined]
+            if record.mandate_id == mandate.pk and values["session_type"] == SessionType.PROVIDED:
+                delivered += 1
+    return delivered
 
 
 def _weekly_tallies(days: list[Day], mandates: list[Mandate], today: dt.date) -> list[Tally]:
