@@ -15,7 +15,7 @@ from sesis.caseloads.forms import RemoveFromCaseloadForm
 from sesis.caseloads.models import CaseloadEntry
 from sesis.caseloads.queries import active_caseload, caseload_history
 from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, paginate, query_without_page
+from sesis.core.http import AuthedRequest, form_data, paginate, query_without_page
 from sesis.people.access import provider_for
 from sesis.people.models import Staff
 from sesis.students.access import visible_students
@@ -102,7 +102,7 @@ def remove_from_caseload(request: AuthedRequest, entry_id: int, staff_id: str | 
     entry = CaseloadEntry.objects.active().filter(provider=provider, pk=entry_id).select_related("student").first()
     if entry is None:
         raise Http404("No such caseload entry.")
-    form = RemoveFromCaseloadForm(request.POST or None)
+    form = RemoveFromCaseloadForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             caseload_remove(actor=request.user, entry=entry, reason=form.reason_text())

@@ -42,3 +42,9 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def form_data(request: HttpRequest) -> Any:
+    """The POST data for a form on a POST (even an empty one, which must be refused
+    with field errors, not shown as a blank form), otherwise None."""
+    return request.POST if request.method == "POST" else None

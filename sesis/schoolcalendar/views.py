@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, paginate
+from sesis.core.http import AuthedRequest, form_data, paginate
 from sesis.schoolcalendar.actions import calendar_day_add, calendar_day_remove
 from sesis.schoolcalendar.forms import CalendarDayForm
 from sesis.schoolcalendar.models import CalendarDay
@@ -31,7 +31,7 @@ def calendar_admin(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         year = _school_year(timezone.localdate())[0].year
     start, end = dt.date(year, 7, 1), dt.date(year + 1, 6, 30)
-    form = CalendarDayForm(request.POST or None)
+    form = CalendarDayForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             day = calendar_day_add(actor=request.user, **form.action_kwargs())

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sesis.caseloads.queries import active_caseload
 from sesis.core.codes import ServiceType
 from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest
+from sesis.core.http import AuthedRequest, form_data
 from sesis.people.access import provider_for
 from sesis.people.models import Staff
 from sesis.services import actions
@@ -107,7 +107,7 @@ def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -
         return redirect(urls["pick_url"] + f"?month={day:%Y-%m}")
     missed = _missed_sessions(provider, student)
     form = ServiceRecordForm(
-        request.POST or None, mandates=mandates, missed=missed, initial=_prefill(provider, student, mandates)
+        form_data(request), mandates=mandates, missed=missed, initial=_prefill(provider, student, mandates)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,7 +186,7 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(record, name) for name in actions.AMENDABLE} | {
         "mandate": str(record.mandate_id), "makeup_of": str(record.makeup_of_id or ""),
     }  # fmt: skip
-    form = ServiceRecordForm(request.POST or None, mandates=mandates, missed=missed, initial=initial)
+    form = ServiceRecordForm(form_data(request), mandates=mandates, missed=missed, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.service_record_update(
@@ -242,7 +242,7 @@ def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
     if not record.is_certified:
         return redirect("record_edit", pk=record.pk)
     current = actions.effective_values(record)
-    form = AmendForm(request.POST or None, initial=current)
+    form = AmendForm(form_data(request), initial=current)
     if request.method == "POST" and form.is_valid():
         try:
             actions.service_record_amend(
@@ -265,7 +265,7 @@ def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpRe
     entries = list(active_caseload(provider))
     services = sorted(provider.discipline_codes())
     initial = {"date": timezone.localdate(), "service": services[0] if services else ""}
-    form = GroupSessionForm(request.POST or None, services=services, initial=initial)
+    form = GroupSessionForm(form_data(request), services=services, initial=initial)
     marked = set(request.POST.getlist("member"))
     absent = set(request.POST.getlist("absent"))
     problems: list[str] = []

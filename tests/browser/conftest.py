@@ -85,3 +85,38 @@ def sign_in(page: Page, staff_id: str, password: str) -> None:
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in to SESIS").wait_for()
+
+
+class Interactions:
+    """Performs a user's interactions and counts them: each click, choice, check or
+    typed field is one."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def click(self, locator) -> None:  # type: ignore[no-untyped-def]
+        locator.click()
+        self.count += 1
+
+    def fill(self, locator, text: str) -> None:  # type: ignore[no-untyped-def]
+        locator.fill(text)
+        self.count += 1
+
+    def choose(self, locator, label: str) -> None:  # type: ignore[no-untyped-def]
+        locator.select_option(label=label)
+        self.count += 1
+
+    def check(self, locator) -> None:  # type: ignore[no-untyped-def]
+        locator.check()
+        self.count += 1
+
+
+def record_figure(name: str, value: object) -> None:
+    """Keep a measured figure (e.g. interaction counts) in test-artifacts/figures.json."""
+    import json
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "figures.json"
+    figures = json.loads(path.read_text()) if path.exists() else {}
+    figures[name] = value
+    path.write_text(json.dumps(figures, indent=2, sort_keys=True))

@@ -140,3 +140,13 @@ def test_staff_sign_in_with_their_staff_id(client: Client, district: District) -
     wrong = client.post(reverse("login"), {"username": "300", "password": "wrong-password-here"})
     assert wrong.status_code == 200
     assert b"correct staff ID and password" in wrong.content
+
+
+def test_an_empty_removal_post_is_refused_not_shown_blank(supervisor: Client, district: District) -> None:
+    (result,) = caseload_add(
+        actor=district.supervisor, provider=district.doe_speech, students=[district.speech_student]
+    )
+    assert result.entry is not None
+    response = supervisor.post(reverse("staff_caseload_remove", args=["300", result.entry.pk]), {})
+    assert response.context["form"].errors["reason"] == ["Choose a reason for removing the student."]
+    assert CaseloadEntry.objects.get().is_active
