@@ -17,6 +17,10 @@ from django.utils import timezone
 from sesis.caseloads.actions import caseload_add
 from sesis.core.imports import importers
 from sesis.people.models import Staff
+from sesis.schoolcalendar.days import non_school_reason
+from sesis.services.actions import RecordRefused, service_record_create
+from sesis.services.choices import LANGUAGES as SERVICE_LANGUAGES
+from sesis.services.rules import RecordInput, entry_window_start
 from sesis.students.models import Student
 
 DEMO_PASSWORD = "sesis-demo-2026"  # noqa: S105 (printed by make run for the demo logins)
@@ -154,7 +158,7 @@ LAST = [
     "Zhang",
     "Muñoz",
 ]
-LANGUAGES = ["English"] * 6 + ["Spanish"] * 3 + ["Chinese", "Bengali", "Russian", "Arabic", "Haitian Creole"]
+HOME_LANGUAGES = ["English"] * 6 + ["Spanish"] * 3 + ["Chinese", "Bengali", "Russian", "Arabic", "Haitian Creole"]
 GRADES = ["K", "1", "2", "3", "4", "5", "6", "7", "8"]
 # service, share of students with the mandate, sessions, period, minutes, group sizes
 SERVICES = [
@@ -198,7 +202,7 @@ def demo_files(seed: int = 2026, students: int = 200, today: dt.date | None = No
                 born.isoformat(),
                 school,
                 rng.choice(GRADES),
-                rng.choice(LANGUAGES),
+                rng.choice(HOME_LANGUAGES),
             )
         )
     mandate_rows = []
@@ -337,3 +341,43 @@ def load_demo_data(seed: int = 2026, students: int = 200) -> None:
     caseload_add(
         actor=ot, provider=ot, students=list(Student.objects.filter(school__dbn="02M333", mandates__service="OT")[:4])
     )
+    _recent_sessions(speech, para)
+
+
+def _recent_sessions(speech: Staff, para: Staff) -> None:
+    """Two weeks of sessions recorded through the same action as the Service Record
+    form, so the Services Calendar has something to show; the latest day is left
+    uncertified, as a provider would find an unfinished record."""
+    today = timezone.localdate()
+    school = Student.objects.get(osis=speech.caseload_entries.values_list("student__osis", flat=True)[0]).school
+    days: list[dt.date] = []
+    day = today - dt.timedelta(days=1)
+    while len(days) < 10 and day >= entry_window_start(today):
+        if not non_school_reason(school, day):
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    for provider, service in ((speech, "SPEECH"), (para, "PARA")):
+        for n, entry in enumerate(provider.caseload_entries.select_related("student")):
+            mandate = entry.mandates.filter(service=service).first()
+            if mandate is None:
+                continue
+            for k, day in enumerate(sorted(days)):
+                if service == "SPEECH" and day.weekday() not in (1, 3):
+                    continue
+                start = dt.time(9 + n % 6, 0) if service == "SPEECH" else dt.time(8, 30)
+                end = dt.time(start.hour, 30) if service == "SPEECH" else dt.time(14, 30)
+                data = RecordInput(
+                    student=entry.student, mandate=mandate, date=day, start_time=start, end_time=end,
+                    language=mandate.language if mandate.language in SERVICE_LANGUAGES else "English",
+                    session_type="student_absent" if (n + k) % 7 == 3 else "provided",
+                    location="separate" if service == "SPEECH" else "classroom",
+                    grouping="group" if mandate.group_size > 1 else "individual",
+                    group_count=1 if mandate.group_size > 1 else None,
+                    description="health" if service == "PARA" else "",
+                    progress="progressing" if service == "PARA" else "",
+                    notes="Articulation practice." if service == "SPEECH" else "",
+                )  # fmt: skip
+                try:
+                    service_record_create(actor=provider, provider=provider, data=data, certify=day != days[0])
+                except RecordRefused:
+                    continue  # e.g. a mandate that starts after the day

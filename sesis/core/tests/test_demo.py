@@ -24,6 +24,12 @@ def test_the_demo_district_loads_once_and_prints_the_logins() -> None:
     for login in LOGINS:
         assert login.staff_id in out.getvalue()
         assert Staff.objects.get(staff_id=login.staff_id).check_password(DEMO_PASSWORD)
+    from sesis.services.models import ServiceRecord
+
+    records = ServiceRecord.objects.all()
+    assert records.count() > 0
+    assert all(r.hash_is_valid() for r in records.filter(certified_at__isnull=False))
+    assert records.filter(session_type="student_absent").exists()
     # Run again: nothing changes.
     counts = (Student.objects.count(), Mandate.objects.count(), CaseloadEntry.objects.count())
     call_command("load_demo_data", "--if-empty", stdout=io.StringIO())
