@@ -137,3 +137,14 @@ def test_uncertified_records_are_edited_under_the_same_rules(sessions: Sessions,
     assert caught.value.problems == [
         ("progress", "Choose a Progress Indicator: paraprofessionals document progress towards the IEP annual goals.")
     ]
+
+
+def test_there_is_no_admin_site_to_bypass_the_actions(client, sessions: Sessions, certified: ServiceRecord) -> None:  # type: ignore[no-untyped-def]
+    """SESIS has no Django admin: every write goes through the actions, so no admin
+    page can edit a certified record."""
+    from django.conf import settings
+
+    assert "django.contrib.admin" not in settings.INSTALLED_APPS
+    client.force_login(sessions.d.admin)
+    assert client.get("/admin/").status_code == 404
+    assert client.get(f"/admin/services/servicerecord/{certified.pk}/change/").status_code == 404
