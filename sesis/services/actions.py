@@ -15,15 +15,12 @@ from sesis.caseloads.models import CaseloadEntry
 from sesis.core.errors import ActionRefused
 from sesis.people.access import can_see_staff
 from sesis.people.models import Role, Staff
-from sesis.services.choices import MISSED, Grouping, SessionType
+from sesis.services.choices import Grouping, SessionType
 from sesis.services.models import Amendment, GroupSession, ServiceRecord
 from sesis.services.rules import Problem, RecordInput, check_record
-
-__all__ = ["RecordInput"]
 from sesis.students.access import can_see_student
 from sesis.students.models import Student
 
-MISSED_TYPES = MISSED
 LOCKED = "A certified service record cannot be changed or deleted; add an amendment instead."
 ALREADY_RECORDED = "This session was already recorded (same student, service, date and Start Time)."
 AMENDABLE = (

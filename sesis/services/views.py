@@ -23,9 +23,10 @@ from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import record_for_user
 from sesis.services.calendar import build_month, parse_month, servable_mandates
+from sesis.services.choices import MISSED
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import entry_window_start
+from sesis.services.rules import RecordInput, entry_window_start
 from sesis.students.models import Student
 
 
@@ -137,9 +138,7 @@ def _saved_message(record: ServiceRecord) -> str:
 def _missed_sessions(provider: Staff, student: Student) -> list[ServiceRecord]:
     window = entry_window_start(timezone.localdate())
     return list(
-        ServiceRecord.objects.filter(
-            provider=provider, student=student, date__gte=window, session_type__in=actions.MISSED_TYPES
-        )
+        ServiceRecord.objects.filter(provider=provider, student=student, date__gte=window, session_type__in=MISSED)
         .filter(made_up_by__isnull=True)
         .order_by("date", "start_time")
     )
@@ -298,7 +297,7 @@ def _record_group(
         return problems
     if not members:
         return ["Choose the students of the group: check In this group next to each."]
-    common = actions.RecordInput(
+    common = RecordInput(
         student=members[0][0].student, mandate=members[0][1], date=day, start_time=data["start_time"],
         end_time=data["end_time"], language=data["language"], location=data["location"],
         description=data.get("description") or "", progress=data.get("progress") or "", notes=data.get("notes") or "",
