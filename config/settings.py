@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sesis.caseloads",
     "sesis.schoolcalendar",
     "sesis.services",
+    "sesis.ivr",
 ]
 
 MIDDLEWARE = [
@@ -128,3 +129,11 @@ LOGGING = {
 
 # Service records may be entered for the current month and this many months before it.
 SESIS_ENTRY_WINDOW_MONTHS = env_int("SESIS_ENTRY_WINDOW_MONTHS", 1)
+
+# The telephone (IVR) webhook. Requests must carry the telephony provider's
+# X-Twilio-Signature made with this account token, unless verification is turned off
+# (development only). Behind a proxy, SESIS_IVR_BASE_URL is the public origin the
+# provider calls (e.g. https://sesis.example.org).
+SESIS_IVR_AUTH_TOKEN = env_str("SESIS_IVR_AUTH_TOKEN", "")
+SESIS_IVR_VERIFY_SIGNATURE = env_bool("SESIS_IVR_VERIFY_SIGNATURE", True)
+SESIS_IVR_BASE_URL = env_str("SESIS_IVR_BASE_URL", "")

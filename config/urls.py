@@ -6,6 +6,7 @@ from django.urls import path
 from sesis.caseloads import views as caseloads
 from sesis.core import views as core
 from sesis.core.forms import SignInForm
+from sesis.ivr import views as ivr
 from sesis.people import views as people
 from sesis.schoolcalendar import views as schoolcalendar
 from sesis.services import views as services
@@ -60,4 +61,8 @@ urlpatterns = [
     ),
     path("administration/calendar/", schoolcalendar.calendar_admin, name="calendar_admin"),
     path("administration/calendar/<int:pk>/remove/", schoolcalendar.remove_calendar_day, name="calendar_day_remove"),
+    path("ivr/voice/", ivr.voice, name="ivr_voice"),
+    path("first-attends/", ivr.my_first_attends, name="my_first_attends"),
+    path("administration/first-attends/", ivr.first_attends_admin, name="first_attends_admin"),
+    path("profile/", ivr.profile, name="profile"),
 ]

@@ -61,29 +61,35 @@ def caseload_add(
     students: Iterable[Student],
     source: Source | None = None,
     day: dt.date | None = None,
+    service: str | None = None,
 ) -> list[AddResult]:
     """Add each student to the provider's caseload when an IEP mandate is active on
     `day` (today by default), the provider has permission to serve it, and the actor
     has access. Students are decided one by one: the allowed are added, the others
     come back with the reason in plain words. A student already on the caseload is
     reported as such and never duplicated, also when two requests race (the database's
-    unique constraint decides)."""
+    unique constraint decides). With service, only a mandate for that service counts
+    (a first attend names the service)."""
     source = source or _source_for(actor, provider)
     day = day or timezone.localdate()
     results = []
     for student in students:
-        results.append(_add_one(actor=actor, provider=provider, student=student, source=source, day=day))
+        results.append(
+            _add_one(actor=actor, provider=provider, student=student, source=source, day=day, service=service)
+        )
     return results
 
 
-def _add_one(*, actor: Staff, provider: Staff, student: Student, source: Source, day: dt.date) -> AddResult:
+def _add_one(
+    *, actor: Staff, provider: Staff, student: Student, source: Source, day: dt.date, service: str | None
+) -> AddResult:
     refusal = _access_refusal(actor, provider, student, source)
     if refusal:
         return AddResult(student, Outcome.REFUSED, refusal)
     existing = CaseloadEntry.objects.active().filter(provider=provider, student=student).first()
     if existing is not None:
         return AddResult(student, Outcome.ALREADY, ALREADY_ON_CASELOAD, existing)
-    permission = permission_to_serve(provider=provider, student=student, day=day)
+    permission = permission_to_serve(provider=provider, student=student, day=day, service=service)
     if not permission.allowed:
         return AddResult(student, Outcome.REFUSED, permission.refusal)
     try:

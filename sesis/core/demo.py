@@ -24,6 +24,7 @@ from sesis.services.rules import RecordInput, entry_window_start
 from sesis.students.models import Student
 
 DEMO_PASSWORD = "sesis-demo-2026"  # noqa: S105 (printed by make run for the demo logins)
+DEMO_PIN = "4827"  # the demo providers' telephone PIN, printed by make run
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,9 @@ def load_demo_data(seed: int = 2026, students: int = 200) -> None:
         kinds[kind]().run(actor=None, file=file, name=f"demo-{kind}.csv")
     # One hash for every demo login: hashing is deliberately slow, and these are demo accounts.
     Staff.objects.filter(staff_id__in=[s[0] for s in STAFF]).update(password=make_password(DEMO_PASSWORD))
+    Staff.objects.filter(staff_id__in=[s[0] for s in STAFF if s[3] == "provider"]).update(
+        ivr_pin=make_password(DEMO_PIN)
+    )
     # Some caseloads already in place, added the ways the first guide describes.
     supervisor = Staff.objects.get(staff_id="200001")
     speech = Staff.objects.get(staff_id="300001")
@@ -367,7 +371,11 @@ def _recent_sessions(speech: Staff, para: Staff) -> None:
                 start = dt.time(9 + n % 6, 0) if service == "SPEECH" else dt.time(8, 30)
                 end = dt.time(start.hour, 30) if service == "SPEECH" else dt.time(14, 30)
                 data = RecordInput(
-                    student=entry.student, mandate=mandate, date=day, start_time=start, end_time=end,
+                    student=entry.student,
+                    mandate=mandate,
+                    date=day,
+                    start_time=start,
+                    end_time=end,
                     language=mandate.language if mandate.language in SERVICE_LANGUAGES else "English",
                     session_type="student_absent" if (n + k) % 7 == 3 else "provided",
                     location="separate" if service == "SPEECH" else "classroom",
@@ -376,7 +384,7 @@ def _recent_sessions(speech: Staff, para: Staff) -> None:
                     description="health" if service == "PARA" else "",
                     progress="progressing" if service == "PARA" else "",
                     notes="Articulation practice." if service == "SPEECH" else "",
-                )  # fmt: skip
+                )
                 try:
                     service_record_create(actor=provider, provider=provider, data=data, certify=day != days[0])
                 except RecordRefused:

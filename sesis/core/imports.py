@@ -60,6 +60,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def add(self, other: UpsertCounts) -> None:
         self.created += other.created
@@ -67,10 +68,11 @@ class ImportResult:
         self.unchanged += other.unchanged
 
     def __str__(self) -> str:
-        return (
+        summary = (
             f"{self.kind}: {self.rows} rows read, {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged"
         )
+        return "; ".join([summary, *self.notes])
 
 
 @dataclass
@@ -160,6 +162,10 @@ class Importer:
     optional_columns: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
 
+    def __init__(self, *, process: bool = True) -> None:
+        """process: do the kind's follow-up work once the file is stored (after_commit)."""
+        self.process = process
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         REGISTRY[cls.kind] = cls
@@ -176,6 +182,9 @@ class Importer:
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
         raise NotImplementedError
+
+    def after_commit(self, result: ImportResult, progress: Progress) -> None:
+        """Work that must follow the stored file, outside its transaction."""
 
     def run(self, *, actor: Any, file: IO[bytes], name: str = "", progress: Progress | None = None) -> ImportResult:
         progress = progress or (lambda done, total: None)
@@ -213,6 +222,7 @@ class Importer:
                     "unchanged": result.unchanged,
                 },
             )
+        self.after_commit(result, progress)
         return result
 
     def _read(self, file: IO[bytes]) -> list[Row]:

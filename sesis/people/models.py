@@ -56,6 +56,7 @@ class Staff(AbstractBaseUser):
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
     languages = models.CharField(max_length=200, blank=True, help_text="Separated by ;")
     is_active = models.BooleanField(default=True)
+    ivr_pin = models.CharField("telephone PIN", max_length=128, blank=True, help_text="Hashed, like a password")
 
     USERNAME_FIELD = "staff_id"
     EMAIL_FIELD = "email"
@@ -106,6 +107,11 @@ class Staff(AbstractBaseUser):
     def can_administer(self) -> bool:
         """Supervisors and administrators see the Administration pages."""
         return self.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+    def check_ivr_pin(self, pin: str) -> bool:
+        from django.contrib.auth.hashers import check_password
+
+        return bool(self.ivr_pin) and check_password(pin, self.ivr_pin)
 
     def discipline_codes(self) -> set[str]:
         return {d.service for d in self.disciplines.all()}

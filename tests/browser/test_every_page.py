@@ -3,16 +3,23 @@ and fits a 360 px phone screen. Screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Page
 
 from sesis.caseloads.actions import caseload_add, caseload_remove
 from sesis.core.testing import PASSWORD, District, build_district
+from sesis.ivr.actions import first_attend_receive
+from sesis.ivr.models import Source
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUPERVISOR_PAGES = [
+    ("first-attends-admin", "/administration/first-attends/"),
+    ("first-attends-admin-refused", "/administration/first-attends/?status=refused"),
+    ("profile-supervisor", "/profile/"),
     ("home-supervisor", "/"),
     ("administration", "/administration/"),
     ("staff-search", "/administration/staff/"),
@@ -28,6 +35,8 @@ SUPERVISOR_PAGES = [
     ("not-found", "/administration/staff/99999/"),
 ]
 PROVIDER_PAGES = [
+    ("my-first-attends", "/first-attends/"),
+    ("profile-provider", "/profile/"),
     ("home-provider", "/"),
     ("my-caseload", "/caseload/"),
     ("my-caseload-add-results", "/caseload/add/?last_name=o"),
@@ -38,6 +47,9 @@ PROVIDER_PAGES = [
 def district(transactional_db: None) -> District:
     d = build_district()
     caseload_add(actor=d.supervisor, provider=d.doe_speech, students=[d.speech_student])
+    for n, osis in enumerate(["111111111", "444444444"]):  # first attends: already on the caseload, and refused
+        first_attend_receive(staff_id="300", osis=osis, service="SPEECH", first_attend_date=dt.date.today(),
+                             call_id=f"PAGE{n}", source=Source.CALL)  # fmt: skip
     # and one removed, so the caseload page shows its history too
     (removed,) = caseload_add(actor=d.admin, provider=d.doe_speech, students=[d.far_student])
     assert removed.entry is not None
@@ -64,6 +76,15 @@ def test_the_sign_in_page(page: Page, district: District) -> None:
 def test_supervisor_pages(page: Page, district: District, name: str, path: str) -> None:
     sign_in(page, "200", PASSWORD)
     check(page, name, path)
+
+
+def test_the_profile_with_a_refused_pin(page: Page, district: District) -> None:
+    sign_in(page, "300", PASSWORD)
+    page.goto("/profile/")
+    page.get_by_label("New telephone PIN").fill("1234")
+    page.get_by_role("button", name="Set PIN").click()
+    page.get_by_text("That PIN is too easy to guess").wait_for()
+    assert_accessible(page, "profile-pin-refused")
 
 
 def test_the_remove_page(page: Page, district: District) -> None:

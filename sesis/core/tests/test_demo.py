@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.demo import DEMO_PASSWORD, LOGINS
+from sesis.core.demo import DEMO_PASSWORD, DEMO_PIN, LOGINS
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
 from sesis.students.models import Student
@@ -23,7 +23,9 @@ def test_the_demo_district_loads_once_and_prints_the_logins(today) -> None:  # t
     assert DEMO_PASSWORD in out.getvalue()
     for login in LOGINS:
         assert login.staff_id in out.getvalue()
-        assert Staff.objects.get(staff_id=login.staff_id).check_password(DEMO_PASSWORD)
+        staff = Staff.objects.get(staff_id=login.staff_id)
+        assert staff.check_password(DEMO_PASSWORD)
+        assert staff.check_ivr_pin(DEMO_PIN) == staff.is_provider
     from sesis.services.models import ServiceRecord
 
     records = ServiceRecord.objects.all()

@@ -21,13 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(importers()))
         parser.add_argument("file", type=Path)
         parser.add_argument("--as", dest="actor", help="staff id recorded in the audit log as the importer")
+        parser.add_argument(
+            "--no-process",
+            action="store_true",
+            help="first_attends only: store the file, leave processing to process_first_attends",
+        )
 
-    def handle(self, *args: Any, kind: str, file: Path, actor: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, kind: str, file: Path, actor: str | None, no_process: bool, **options: Any) -> None:
         who = None
         if actor:
             who = Staff.objects.filter(staff_id=actor).first()
             if who is None:
                 raise CommandError(f"No staff member has staff id {actor}.")
+        if no_process and kind != "first_attends":
+            raise CommandError("--no-process is for first_attends only.")
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         verbose = options["verbosity"] >= 1
@@ -38,7 +45,7 @@ class Command(BaseCommand):
                 if done == total:
                     sys.stderr.write("\n")
 
-        importer = importers()[kind]()
+        importer = importers()[kind](process=not no_process)
         try:
             with file.open("rb") as handle:
                 result = importer.run(actor=who, file=handle, name=file.name, progress=progress)

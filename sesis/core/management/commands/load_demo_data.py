@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sesis.core.demo import DEMO_PASSWORD, LOGINS, load_demo_data
+from sesis.core.demo import DEMO_PASSWORD, DEMO_PIN, LOGINS, load_demo_data
 from sesis.schools.models import School
 
 
@@ -30,4 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in LOGINS:
             self.stdout.write(f"  {login.staff_id}  {login.who}")
+        self.stdout.write(f"Providers' telephone PIN (IVR, /ivr/voice/): {DEMO_PIN}")
         self.stdout.write("")

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+
+from sesis.core.forms import UswdsForm
+from sesis.ivr.models import FirstAttend, Status
+
+
+class FirstAttendFilterForm(UswdsForm, forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Status.choices])
+    staff_id = forms.CharField(label="Staff ID", required=False, max_length=20)
+    osis = forms.CharField(label="OSIS ID", required=False, max_length=9)
+
+    def filter(self, first_attends: QuerySet[FirstAttend]) -> QuerySet[FirstAttend]:
+        data = self.cleaned_data
+        if data.get("status"):
+            first_attends = first_attends.filter(status=data["status"])
+        if data.get("staff_id"):
+            first_attends = first_attends.filter(staff_id=data["staff_id"].strip())
+        if data.get("osis"):
+            first_attends = first_attends.filter(osis=data["osis"].strip())
+        return first_attends
+
+
+class PinForm(UswdsForm, forms.Form):
+    pin = forms.CharField(
+        label="New telephone PIN",
+        max_length=8,
+        help_text="4 to 8 digits. You key it in after your staff ID when you report a first attend by telephone.",
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        error_messages={"required": "Enter a PIN of 4 to 8 digits."},
+    )

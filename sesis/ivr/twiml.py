@@ -1,0 +1,33 @@
+"""A small TwiML writer: the XML a telephony provider (Twilio and compatible ones)
+reads to drive a call. Only the verbs SESIS uses."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+
+class TwiML:
+    def __init__(self) -> None:
+        self.verbs: list[str] = []
+
+    def say(self, text: str) -> TwiML:
+        self.verbs.append(f"<Say>{escape(text)}</Say>")
+        return self
+
+    def gather(self, prompt: str, *, action: str, num_digits: int | None = None, timeout: int = 8) -> TwiML:
+        """Speak the prompt and collect keypad digits (ending with # unless num_digits is set)."""
+        attrs = f' input="dtmf" action={quoteattr(action)} method="POST" timeout="{timeout}"'
+        attrs += f' numDigits="{num_digits}"' if num_digits else ' finishOnKey="#"'
+        self.verbs.append(f"<Gather{attrs}><Say>{escape(prompt)}</Say></Gather>")
+        return self
+
+    def redirect(self, url: str) -> TwiML:
+        self.verbs.append(f'<Redirect method="POST">{escape(url)}</Redirect>')
+        return self
+
+    def hangup(self) -> TwiML:
+        self.verbs.append("<Hangup/>")
+        return self
+
+    def __str__(self) -> str:
+        return '<?xml version="1.0" encoding="UTF-8"?><Response>' + "".join(self.verbs) + "</Response>"

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sesis.core.errors import ActionRefused
+from sesis.core.http import AuthedRequest, administration_required, form_data, paginate, query_without_page
+from sesis.ivr.forms import FirstAttendFilterForm, PinForm
+from sesis.ivr.models import FirstAttend
+from sesis.ivr.signature import request_is_signed
+from sesis.ivr.voice import handle_call
+from sesis.people.access import visible_staff
+from sesis.people.actions import staff_set_pin
+from sesis.people.models import Role
+
+log = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def voice(request: HttpRequest) -> HttpResponse:
+    """The telephony provider's webhook: answers each step of a call in TwiML."""
+    if not request_is_signed(request):
+        log.warning("IVR request refused: missing or wrong X-Twilio-Signature from %s", request.META.get("REMOTE_ADDR"))
+        return HttpResponseForbidden("Request signature missing or wrong.", content_type="text/plain")
+    call_sid = request.POST.get("CallSid", "").strip()
+    if not call_sid:
+        return HttpResponse("CallSid is required.", status=400, content_type="text/plain")
+    digits = request.POST.get("Digits")
+    twiml = handle_call(call_sid=call_sid[:80], digits=digits if digits else None, url=reverse("ivr_voice"))
+    return HttpResponse(twiml, content_type="text/xml")
+
+
+def _first_attends_for(request: AuthedRequest) -> QuerySet[FirstAttend]:
+    user = request.user
+    first_attends = FirstAttend.objects.select_related("provider", "student").order_by("-received_at", "-id")
+    if user.role == Role.ADMINISTRATOR:
+        return first_attends
+    if user.role == Role.SUPERVISOR:
+        return first_attends.filter(provider__in=visible_staff(user))
+    return first_attends.filter(provider=user)
+
+
+def my_first_attends(request: AuthedRequest) -> HttpResponse:
+    """A provider's first attends, by telephone or feed, with what became of each."""
+    if not request.user.is_provider:
+        raise Http404("No such page.")
+    form = FirstAttendFilterForm(request.GET or None)
+    first_attends = _first_attends_for(request)
+    if form.is_valid():
+        first_attends = form.filter(first_attends)
+    context = {
+        "page": paginate(request, first_attends),
+        "form": form,
+        "query": query_without_page(request),
+        "own": True,
+    }
+    return render(request, "ivr/first_attends.html", context)
+
+
+@administration_required
+def first_attends_admin(request: AuthedRequest) -> HttpResponse:
+    """The first attends of the providers in a supervisor's scope, filterable by status."""
+    form = FirstAttendFilterForm(request.GET or None)
+    first_attends = _first_attends_for(request)
+    if form.is_valid():
+        first_attends = form.filter(first_attends)
+    context = {
+        "page": paginate(request, first_attends),
+        "form": form,
+        "query": query_without_page(request),
+        "own": False,
+        "current": "first_attends",
+    }
+    return render(request, "ivr/first_attends.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthedRequest) -> HttpResponse:
+    """My profile, with the telephone PIN for reporting first attends."""
+    form = PinForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_set_pin(actor=request.user, staff=request.user, pin=form.cleaned_data["pin"])
+        except ActionRefused as refused:
+            form.add_error("pin", refused.message)
+        else:
+            messages.success(request, "Your telephone PIN is set.")
+            return redirect("profile")
+    return render(request, "ivr/profile.html", {"form": form})

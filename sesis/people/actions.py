@@ -1,0 +1,28 @@
+"""Staff writes that are not imports: a provider's telephone PIN."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from sesis.audit.actions import audit_record
+from sesis.core.errors import ActionRefused
+from sesis.people.models import Staff
+
+WEAK_PINS = {"0000", "1111", "1234", "12345", "123456", "4321", "2580", "9999", "1212", "6969", "0123"}
+
+
+@transaction.atomic
+def staff_set_pin(*, actor: Staff, staff: Staff, pin: str) -> None:
+    """Set the PIN a provider keys in with their staff ID when reporting by telephone:
+    4 to 8 digits, not an obvious one. Stored hashed."""
+    if actor.pk != staff.pk and not actor.is_administrator:
+        raise ActionRefused("Only you, or an administrator, can set your telephone PIN.")
+    pin = pin.strip()
+    if not pin.isascii() or not pin.isdigit() or not 4 <= len(pin) <= 8:
+        raise ActionRefused("A telephone PIN is 4 to 8 digits.", field="pin")
+    if pin in WEAK_PINS or len(set(pin)) == 1 or pin == staff.staff_id:
+        raise ActionRefused("That PIN is too easy to guess; choose another.", field="pin")
+    staff.ivr_pin = make_password(pin)
+    staff.save(update_fields=["ivr_pin"])
+    audit_record(actor=actor, action="staff.set_pin", obj=staff, details={"staff_id": staff.staff_id})
