@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sesis.audit.actions import audit_record
@@ -73,6 +74,9 @@ def first_attend_receive(
     return Received(first_attend, created)
 
 
+OUTCOME_STATUS = {Outcome.ADDED: Status.ADDED, Outcome.ALREADY: Status.ALREADY}
+
+
 def _refusal(first_attend: FirstAttend) -> str:
     if first_attend.provider is None:
         return f"No staff member has staff ID {first_attend.staff_id}"
@@ -85,70 +89,74 @@ def _refusal(first_attend: FirstAttend) -> str:
     return ""
 
 
-def first_attend_process(*, first_attend_id: int) -> FirstAttend | None:
-    """Decide one pending first attend. Returns it, or None if another process holds
-    or has already decided it."""
-    with transaction.atomic():
-        first_attend = (
-            FirstAttend.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("provider", "student")
-            .filter(pk=first_attend_id, status=Status.PENDING)
-            .first()
+def _locked() -> QuerySet[FirstAttend]:
+    """Pending first attends, locked for this transaction; rows another process holds are skipped."""
+    return (
+        FirstAttend.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("provider", "student")
+        .filter(status=Status.PENDING)
+    )
+
+
+def _decide(first_attend: FirstAttend) -> None:
+    """Decide one locked, pending first attend, inside the caller's transaction."""
+    refusal = _refusal(first_attend)
+    if refusal:
+        first_attend.status, first_attend.reason = Status.REFUSED, refusal
+    else:
+        assert first_attend.provider is not None and first_attend.student is not None
+        (result,) = caseload_add(
+            actor=first_attend.provider,
+            provider=first_attend.provider,
+            students=[first_attend.student],
+            source=CaseloadSource.IVR,
+            day=first_attend.first_attend_date,
+            service=first_attend.service,
         )
+        first_attend.caseload_entry = result.entry
+        first_attend.status = OUTCOME_STATUS.get(result.outcome, Status.REFUSED)
+        first_attend.reason = result.reason if result.outcome is Outcome.REFUSED else ""
+    first_attend.processed_at = timezone.now()
+    first_attend.save(update_fields=["status", "reason", "processed_at", "caseload_entry"])
+    audit_record(
+        actor=first_attend.provider,
+        action="first_attend.process",
+        obj=first_attend,
+        student=first_attend.student,
+        details={"status": first_attend.status, "reason": first_attend.reason},
+    )
+
+
+def first_attend_process(*, first_attend_id: int) -> FirstAttend | None:
+    """Decide one pending first attend at once (a call's confirmation). Returns it, or
+    None if another process holds or has already decided it."""
+    with transaction.atomic():
+        first_attend = _locked().filter(pk=first_attend_id).first()
         if first_attend is None:
             return None
-        refusal = _refusal(first_attend)
-        if refusal:
-            first_attend.status, first_attend.reason = Status.REFUSED, refusal
-        else:
-            assert first_attend.provider is not None and first_attend.student is not None
-            (result,) = caseload_add(
-                actor=first_attend.provider,
-                provider=first_attend.provider,
-                students=[first_attend.student],
-                source=CaseloadSource.IVR,
-                day=first_attend.first_attend_date,
-                service=first_attend.service,
-            )
-            first_attend.caseload_entry = result.entry
-            first_attend.status = {Outcome.ADDED: Status.ADDED, Outcome.ALREADY: Status.ALREADY}.get(
-                result.outcome, Status.REFUSED
-            )
-            first_attend.reason = result.reason if result.outcome is Outcome.REFUSED else ""
-        first_attend.processed_at = timezone.now()
-        first_attend.save(update_fields=["status", "reason", "processed_at", "caseload_entry"])
-        audit_record(
-            actor=first_attend.provider,
-            action="first_attend.process",
-            obj=first_attend,
-            student=first_attend.student,
-            details={"status": first_attend.status, "reason": first_attend.reason},
-        )
+        _decide(first_attend)
     return first_attend
 
 
 def process_pending(*, batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Process every pending first attend, oldest first, in batches. Safe to run in
-    several processes at once and to kill at any moment."""
+    """Process every pending first attend, oldest first, a batch per transaction. Safe
+    to run in several processes at once (locked rows are skipped) and to kill at any
+    moment: a batch is committed whole or not at all, and what is not committed stays
+    pending for the next run."""
     counts = {status.value: 0 for status in Status if status != Status.PENDING}
     total = FirstAttend.objects.pending().count()
     done = 0
     last_id = 0
     while True:
-        ids = list(
-            FirstAttend.objects.pending()
-            .filter(pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
+        with transaction.atomic():
+            batch = list(_locked().filter(pk__gt=last_id).order_by("pk")[:batch_size])
+            for first_attend in batch:
+                _decide(first_attend)
+                counts[first_attend.status] += 1
+        if not batch:
             break
-        for pk in ids:
-            decided = first_attend_process(first_attend_id=pk)
-            if decided is not None:
-                counts[decided.status] += 1
-            done += 1
-        last_id = ids[-1]
+        last_id = batch[-1].pk
+        done += len(batch)
         if progress:
             progress(done, total)
     return counts
