@@ -22,7 +22,21 @@ def audit_record(
     student: Student | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = audit_event(actor=actor, action=action, obj=obj, student=student, details=details)
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: Staff | None,
+    action: str,
+    obj: models.Model | None = None,
+    student: Student | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved event, for actions that write many at once with audit_record_many."""
+    return AuditEvent(
         actor=actor,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
@@ -30,3 +44,7 @@ def audit_record(
         student=student,
         details=details or {},
     )
+
+
+def audit_record_many(events: list[AuditEvent]) -> None:
+    AuditEvent.objects.bulk_create(events)

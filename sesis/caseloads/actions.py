@@ -9,14 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from sesis.audit.actions import audit_record
+from sesis.audit.actions import audit_event, audit_record, audit_record_many
 from sesis.caseloads.models import CaseloadEntry, Source
 from sesis.core.errors import ActionRefused
-from sesis.mandates.permissions import permission_to_serve
+from sesis.mandates.models import Assignment, Mandate
+from sesis.mandates.permissions import decide_permission, permission_to_serve
 from sesis.people.access import can_see_staff
-from sesis.people.models import Role, Staff
+from sesis.people.models import Role, Staff, StaffDiscipline
 from sesis.students.access import can_see_student
 from sesis.students.models import Student
 
@@ -141,3 +143,109 @@ def caseload_remove(*, actor: Staff, entry: CaseloadEntry, reason: str) -> Casel
             details={"provider": locked.provider.staff_id, "reason": locked.end_reason},
         )
     return locked
+
+
+@dataclass(frozen=True)
+class FirstAttendRequest:
+    provider: Staff
+    student: Student
+    day: dt.date
+    service: str
+
+
+def caseload_add_first_attends(requests: list[FirstAttendRequest]) -> list[AddResult]:
+    """caseload_add for a batch of first attends (source IVR, each provider acting for
+    themself): the same rule (decide_permission) on data loaded once for the whole
+    batch, and the same entries and audit events, written in bulk. Call inside a
+    transaction. If another request adds one of the same students meanwhile, the batch
+    falls back to caseload_add one by one, which the database's constraint decides."""
+    if not requests:
+        return []
+    days = [r.day for r in requests]
+    provider_ids = {r.provider.pk for r in requests}
+    student_ids = {r.student.pk for r in requests}
+    disciplines: dict[int, set[str]] = {pk: set() for pk in provider_ids}
+    for staff_id, service in StaffDiscipline.objects.filter(staff_id__in=provider_ids).values_list(
+        "staff_id", "service"
+    ):
+        disciplines[staff_id].add(service)
+    mandates: dict[int, list[Mandate]] = {}
+    for mandate in Mandate.objects.filter(
+        student_id__in=student_ids, start_date__lte=max(days), end_date__gte=min(days)
+    ):
+        mandates.setdefault(mandate.student_id, []).append(mandate)
+    assignments: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(staff_id__in=provider_ids, start_date__lte=max(days)).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=min(days))
+    ):
+        assignments.setdefault(assignment.staff_id, []).append(assignment)
+    active = {
+        (e.provider_id, e.student_id): e
+        for e in CaseloadEntry.objects.active().filter(provider_id__in=provider_ids, student_id__in=student_ids)
+    }
+    results: list[AddResult | None] = []
+    new: list[tuple[int, CaseloadEntry, list[Mandate]]] = []
+    now = timezone.now()
+    for request in requests:
+        key = (request.provider.pk, request.student.pk)
+        if key in active:
+            results.append(AddResult(request.student, Outcome.ALREADY, ALREADY_ON_CASELOAD, active[key]))
+            continue
+        day = request.day
+        permission = decide_permission(
+            provider=request.provider,
+            disciplines=disciplines[request.provider.pk],
+            mandates=[m for m in mandates.get(request.student.pk, []) if m.start_date <= day <= m.end_date],
+            assignments=[
+                a
+                for a in assignments.get(request.provider.pk, [])
+                if a.start_date <= day and (a.end_date is None or a.end_date >= day)
+            ],
+            student=request.student,
+            service=request.service,
+        )
+        if not permission.allowed:
+            results.append(AddResult(request.student, Outcome.REFUSED, permission.refusal))
+            continue
+        entry = CaseloadEntry(
+            provider=request.provider,
+            student=request.student,
+            source=Source.IVR,
+            added_by=request.provider,
+            added_at=now,
+        )
+        active[key] = entry  # a second first attend for the same pair in this batch is "already"
+        new.append((len(results), entry, permission.mandates))
+        results.append(None)
+    try:
+        with transaction.atomic():
+            CaseloadEntry.objects.bulk_create([entry for _, entry, _ in new])
+    except IntegrityError:
+        return [
+            caseload_add(actor=r.provider, provider=r.provider, students=[r.student], source=Source.IVR, day=r.day,
+                         service=r.service)[0]
+            for r in requests
+        ]  # fmt: skip
+    Through = CaseloadEntry.mandates.through
+    Through.objects.bulk_create(
+        [Through(caseloadentry_id=entry.pk, mandate_id=m.pk) for _, entry, chosen in new for m in chosen]
+    )
+    audit_record_many(
+        [
+            audit_event(
+                actor=entry.provider,
+                action="caseload.add",
+                obj=entry,
+                student=entry.student,
+                details={
+                    "provider": entry.provider.staff_id,
+                    "source": Source.IVR.value,
+                    "mandates": [m.mandate_id for m in chosen],
+                },
+            )
+            for _, entry, chosen in new
+        ]
+    )
+    for index, entry, _ in new:
+        results[index] = AddResult(entry.student, Outcome.ADDED, entry=entry)
+    return [result for result in results if result is not None]

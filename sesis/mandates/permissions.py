@@ -47,12 +47,34 @@ def permission_to_serve(
     needs covers the student (their school, or them by name) for that service."""
     if not provider.is_provider:
         return ServePermission(refusal=NOT_A_PROVIDER)
-    mandates = list(Mandate.objects.active_on(day).filter(student=student))
+    return decide_permission(
+        provider=provider,
+        disciplines=provider.discipline_codes(),
+        mandates=list(Mandate.objects.active_on(day).filter(student=student)),
+        assignments=list(Assignment.objects.active_on(day).filter(staff=provider)),
+        student=student,
+        service=service,
+    )
+
+
+def decide_permission(
+    *,
+    provider: Staff,
+    disciplines: set[str],
+    mandates: list[Mandate],
+    assignments: list[Assignment],
+    student: Student,
+    service: str | None = None,
+) -> ServePermission:
+    """The rule itself, on data already loaded: the student's mandates and the
+    provider's assignments, both active on the day in question. permission_to_serve
+    loads them for one student; batch processing loads them for many at once."""
+    if not provider.is_provider:
+        return ServePermission(refusal=NOT_A_PROVIDER)
     if service is not None:
         mandates = [m for m in mandates if m.service == service]
     if not mandates:
         return ServePermission(refusal=NO_MANDATE)
-    disciplines = provider.discipline_codes()
     covered = [m for m in mandates if m.service in disciplines]
     if not covered:
         mandated = {m.service for m in mandates}
@@ -60,11 +82,11 @@ def permission_to_serve(
             refusal=f"The provider's discipline does not cover the mandated service ({_service_names(mandated)})"
         )
     kind = AUTHORISING_KIND.get(ProviderType(provider.provider_type))
-    assignments = list(Assignment.objects.active_on(day).filter(staff=provider, kind=kind))
+    usable = [a for a in assignments if a.kind == kind]
     authorised = [
         m
         for m in covered
-        if any(a.covers(student_id=student.pk, school_id=student.school_id, service=m.service) for a in assignments)
+        if any(a.covers(student_id=student.pk, school_id=student.school_id, service=m.service) for a in usable)
     ]
     if not authorised:
         return ServePermission(refusal=NO_ASSIGNMENT)
