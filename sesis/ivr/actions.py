@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from sesis.audit.actions import audit_event, audit_record, audit_record_many
 from sesis.caseloads.actions import FirstAttendRequest, Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import Source as CaseloadSource
 from sesis.core.codes import ServiceType
+from sesis.core.imports import chunked
 from sesis.ivr.models import FirstAttend, Source, Status
 from sesis.people.models import Staff
 from sesis.students.models import Student
@@ -148,7 +150,7 @@ def _decide_batch(batch: list[FirstAttend]) -> None:
         first_attend.reason = result.reason if result.outcome is Outcome.REFUSED else ""
     for first_attend in batch:
         first_attend.processed_at = now
-    FirstAttend.objects.bulk_update(batch, ["status", "reason", "processed_at", "caseload_entry"])
+    _save_outcomes(batch, now)
     audit_record_many(
         [
             audit_event(
@@ -161,6 +163,24 @@ def _decide_batch(batch: list[FirstAttend]) -> None:
             for fa in batch
         ]
     )
+
+
+def _save_outcomes(batch: list[FirstAttend], now: dt.datetime) -> None:
+    """One UPDATE ... FROM (VALUES ...) per chunk (SQLite 3.33+ and PostgreSQL): Django's
+    bulk_update builds a CASE expression per row and field, which dominated the time."""
+    for chunk in chunked(batch, 500):
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params: list[Any] = [now]
+        for fa in chunk:
+            params += [fa.pk, fa.status, fa.reason, fa.caseload_entry_id]
+        # Only placeholders are formatted into the statement; every value is a parameter.
+        sql = (
+            "UPDATE ivr_firstattend SET processed_at = %s, status = v.column2, reason = v.column3, "  # noqa: S608
+            f"caseload_entry_id = CAST(v.column4 AS BIGINT) FROM (VALUES {rows}) AS v "
+            "WHERE ivr_firstattend.id = CAST(v.column1 AS BIGINT)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def first_attend_process(*, first_attend_id: int) -> FirstAttend | None:
