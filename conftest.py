@@ -4,6 +4,7 @@ some tables are append-only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -52,7 +53,7 @@ def district(db: None) -> District:
     return build_district()
 
 
-FROZEN_TODAY = __import__("datetime").date(2026, 11, 18)  # a Wednesday
+FROZEN_TODAY = dt.date(2026, 11, 18)  # a Wednesday
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ session of five students from one form. Interactions are counted."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -20,9 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def district(transactional_db: None, today) -> District:  # type: ignore[no-untyped-def]
     d = build_district()
     caseload_add(actor=d.para, provider=d.para, students=[d.para_student])
-    CalendarDay.objects.create(
-        date=__import__("datetime").date(2026, 11, 11), kind="holiday", description="Veterans Day"
-    )
+    CalendarDay.objects.create(date=dt.date(2026, 11, 11), kind="holiday", description="Veterans Day")
     return d
 
 
