@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError
-
 from sesis.core.codes import ServiceType
 from sesis.core.imports import Importer, ImportResult, Progress, Row, chunked
 from sesis.ivr.actions import process_pending
@@ -44,21 +42,17 @@ class FirstAttendImporter(Importer):
             new = [p for p in chunk if p["call_id"] not in known]
             staff = dict(Staff.objects.filter(staff_id__in={p["staff_id"] for p in new}).values_list("staff_id", "pk"))
             students = dict(Student.objects.filter(osis__in={p["osis"] for p in new}).values_list("osis", "pk"))
-            try:
-                FirstAttend.objects.bulk_create(
-                    [
-                        FirstAttend(
-                            source=Source.FEED,
-                            provider_id=staff.get(p["staff_id"]),
-                            student_id=students.get(p["osis"]),
-                            **p,
-                        )
-                        for p in new
-                    ]
-                )
-            except IntegrityError:
-                # Another feed or call stored one of these call ids meanwhile; the file is retried whole.
-                raise
+            FirstAttend.objects.bulk_create(
+                [
+                    FirstAttend(
+                        source=Source.FEED,
+                        provider_id=staff.get(p["staff_id"]),
+                        student_id=students.get(p["osis"]),
+                        **p,
+                    )
+                    for p in new
+                ]
+            )
             result.created += len(new)
             result.unchanged += len(chunk) - len(new)
             done += len(chunk)

@@ -84,8 +84,8 @@ class Call:
         return getattr(self, f"on_{step}")(digits)
 
     def on_staff_id(self, digits: str) -> str:
-        if not digits.isdigit():
-            return self.fail("A staff I D is digits only.")
+        if not digits.isdigit() or len(digits) > 20:
+            return self.fail("A staff I D is up to twenty digits, then pound.")
         self.session.staff_id = digits
         return self.ask("pin")
 

@@ -26,10 +26,9 @@ def calendar_admin(request: AuthedRequest) -> HttpResponse:
     """The school calendar of a school year (July to June), and a form to add a day."""
     if not request.user.is_administrator:
         raise Http404("No such page.")
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = _school_year(timezone.localdate())[0].year
+    current = _school_year(timezone.localdate())[0].year
+    requested = request.GET.get("year", "")
+    year = int(requested) if requested.isdigit() and 1900 <= int(requested) <= 2999 else current
     start, end = dt.date(year, 7, 1), dt.date(year + 1, 6, 30)
     form = CalendarDayForm(form_data(request))
     if request.method == "POST" and form.is_valid():

@@ -190,7 +190,7 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             actions.service_record_update(
                 actor=request.user, record=record, data=form.to_input(student=record.student, date=record.date),
-                version=int(request.POST.get("version", "0")), certify=form.cleaned_data["certify"],
+                version=_version(request), certify=form.cleaned_data["certify"],
             )  # fmt: skip
         except actions.RecordRefused as refused:
             form.show_refusal(refused)
@@ -201,6 +201,12 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("record_detail", pk=record.pk)
     context = {"record": record, "student": record.student, "day": record.date, "form": form, "editing": True}
     return render(request, "services/record_form.html", context)
+
+
+def _version(request: AuthedRequest) -> int:
+    """The record version the form was opened at; anything unreadable counts as stale."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else -1
 
 
 @require_POST

@@ -174,3 +174,10 @@ def test_the_signature_matches_the_published_convention() -> None:
         expected_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)
         == "GvWf1cFY/Q7PnoempGyD5oXAezc="
     )
+
+
+def test_a_staff_id_longer_than_any_is_wrong_digits(phone: Phone, district: District) -> None:
+    phone.post()
+    reply = said(phone.post("1" * 40))
+    assert phone.status == 200
+    assert "A staff I D is up to twenty digits, then pound. Please try again." in reply

@@ -51,3 +51,12 @@ def test_only_administrators_keep_the_calendar(client: Client, district: Distric
     assert client.get(reverse("calendar_admin")).status_code == 404
     assert client.post(reverse("calendar_day_remove", args=[CalendarDay.objects.get().pk])).status_code == 404
     assert CalendarDay.objects.exists()
+
+
+def test_an_unusable_year_shows_the_current_school_year(client: Client, district: District) -> None:
+    client.force_login(district.admin)
+    current = client.get(reverse("calendar_admin")).context["year"]
+    for year in ("99999", "-5", "0", "abc"):
+        response = client.get(reverse("calendar_admin"), {"year": year})
+        assert (response.status_code, response.context["year"]) == (200, current)
+    assert client.get(reverse("calendar_admin"), {"year": "2030"}).context["year"] == 2030

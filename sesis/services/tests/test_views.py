@@ -236,3 +236,14 @@ def test_a_group_session_with_nobody_chosen_says_so(client: Client, sessions: Se
             "location": "separate"}  # fmt: skip
     response = client.post(reverse("group_session"), data)
     assert response.context["problems"] == ["Choose the students of the group: check In this group next to each."]
+
+
+def test_an_unreadable_version_is_refused_as_stale_not_an_error(para: Client, sessions: Sessions) -> None:
+    record = service_record_create(actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input())
+    response = para.post(
+        reverse("record_edit", args=[record.pk]), {**form_for(sessions, notes="x", certify=""), "version": "abc"}
+    )
+    assert response.status_code == 200
+    assert "changed by someone else" in response.context["form"].non_field_errors()[0]
+    record.refresh_from_db()
+    assert record.notes == ""
