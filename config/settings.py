@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "sesis.schoolcalendar",
     "sesis.services",
     "sesis.ivr",
+    "sesis.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from sesis.caseloads import views as caseloads
 from sesis.core import views as core
 from sesis.core.forms import SignInForm
 from sesis.ivr import views as ivr
 from sesis.people import views as people
+from sesis.reports import views as reports
 from sesis.schoolcalendar import views as schoolcalendar
 from sesis.services import views as services
 
@@ -61,6 +62,16 @@ urlpatterns = [
     ),
     path("administration/calendar/", schoolcalendar.calendar_admin, name="calendar_admin"),
     path("administration/calendar/<int:pk>/remove/", schoolcalendar.remove_calendar_day, name="calendar_day_remove"),
+    path("reports/", reports.reports_home, name="reports"),
+    path("reports/encounter-attendance/", reports.encounter_attendance_report, name="encounter_attendance"),
+    path("reports/compliance/", reports.compliance_report, name="compliance_report"),
+    re_path(
+        r"^reports/(?P<report>encounter-attendance|compliance)/export/(?P<file_format>csv|xlsx|pdf)/$",
+        reports.report_download,
+        name="report_download",
+    ),
+    path("reports/students/<str:osis>/chart/", reports.student_chart, name="student_chart"),
+    path("reports/schools/<str:dbn>/chart/", reports.school_chart, name="school_chart"),
     path("ivr/voice/", ivr.voice, name="ivr_voice"),
     path("first-attends/", ivr.my_first_attends, name="my_first_attends"),
     path("administration/first-attends/", ivr.first_attends_admin, name="first_attends_admin"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 
-from sesis.audit.models import AuditEvent
+from sesis.audit.models import AuditEvent, DisclosedStudent, Disclosure
 
 if TYPE_CHECKING:
     from sesis.people.models import Staff
@@ -48,3 +49,39 @@ def audit_event(
 
 def audit_record_many(events: list[AuditEvent]) -> None:
     AuditEvent.objects.bulk_create(events)
+
+
+def disclosure_record(
+    *,
+    actor: Staff,
+    kind: str,
+    what: str,
+    students: QuerySet[Any],  # rows with a student_id: service records, mandates
+    record_count: int,
+    file_format: str = "",
+    filters: dict[str, Any] | None = None,
+) -> Disclosure:
+    """Log that `actor` saw or exported the records of `students` (a queryset of
+    student ids, e.g. `records.values("student_id")`). The students are copied by one
+    INSERT ... SELECT in the database, so a citywide export is logged without loading
+    its students into memory. Written (and committed) before the data leaves, so an
+    interrupted download is still logged."""
+    with transaction.atomic():
+        disclosure = Disclosure.objects.create(
+            actor=actor, kind=kind, what=what, file_format=file_format, filters=filters or {},
+            record_count=record_count,
+        )  # fmt: skip
+        sql, params = students.order_by().values_list("student_id").distinct().query.sql_with_params()
+        table = DisclosedStudent._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (disclosure_id, student_id) SELECT %s, ids.student_id FROM ({sql}) ids",  # noqa: S608 (our own SQL, parameters bound)
+                [disclosure.pk, *params],
+            )
+            students_count = max(cursor.rowcount, 0)
+        audit_record(
+            actor=actor, action=f"disclosure.{kind}", obj=disclosure,
+            details={"what": what, "format": file_format, "filters": filters or {}, "records": record_count,
+                     "students": students_count},
+        )  # fmt: skip
+    return disclosure

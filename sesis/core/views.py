@@ -2,17 +2,21 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from sesis.caseloads.queries import active_caseload
 from sesis.core.http import AuthedRequest
+from sesis.reports.compliance import still_to_deliver
 from sesis.students.forms import StudentQuickSearchForm
 
 
 def home(request: AuthedRequest) -> HttpResponse:
-    """The SESIS homepage. A provider's ends with the My Student Caseload area."""
+    """The SESIS homepage. A provider's shows the sessions still owed this week and ends
+    with the My Student Caseload area."""
     user = request.user
     context = {}
     if user.is_provider:
         context = {"caseload": active_caseload(user)[:10], "caseload_count": active_caseload(user).count(),
-                   "search_form": StudentQuickSearchForm()}  # fmt: skip
+                   "search_form": StudentQuickSearchForm(),
+                   "owed": still_to_deliver(user, timezone.localdate())}  # fmt: skip
     return render(request, "core/home.html", context)

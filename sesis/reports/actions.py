@@ -1,0 +1,88 @@
+"""Exports leave the system, so each is an action: it checks the file can be made,
+writes the disclosure log (who exported which students' records, when, with which
+filters) and the audit log, and only then hands the rows over. The pages, the API
+and the `report` command all export through report_export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sesis.audit.actions import disclosure_record
+from sesis.audit.models import DisclosureKind
+from sesis.core.errors import ActionRefused
+from sesis.people.models import Staff
+from sesis.reports import compliance, encounter_attendance
+from sesis.reports.exports import FORMATS, TooManyRows, check_size, display
+from sesis.reports.filters import Filters
+
+REPORTS = {"encounter-attendance": encounter_attendance.TITLE, "compliance": compliance.TITLE}
+
+COMPLIANCE_COLUMNS = [
+    "Student", "OSIS ID", "School", "Service Type", "Mandate", "Mandate start", "Mandate end", "Mandated",
+    "Provided", "Make-ups", "Student Absent", "Provider Absent", "Cancelled", "Not yet certified", "Shortfall",
+]  # fmt: skip
+
+
+@dataclass
+class Export:
+    report: str
+    title: str
+    filters: Filters
+    header: list[str]
+    count: int
+    rows: Iterator[list[Any]]
+    pdf_template: str
+    pdf_context: dict[str, Any] = field(default_factory=dict)
+
+
+def compliance_cells(line: compliance.Line) -> list[Any]:
+    m, c = line.mandate, line.counts
+    return [
+        f"{m.student.last_name}, {m.student.first_name}", m.student.osis, m.student.school.dbn,
+        m.get_service_display(), m.frequency, m.start_date, m.end_date, c.mandated_sessions, c.provided, c.makeups,
+        c.student_absent, c.provider_absent, c.cancelled, c.not_certified, c.shortfall,
+    ]  # fmt: skip
+
+
+def report_export(*, actor: Staff, report: str, filters: Filters, file_format: str, sort: str = "") -> Export:
+    """An export of a report, logged before any row leaves."""
+    if report not in REPORTS:
+        raise ActionRefused(f"No report is called {report}; choose {' or '.join(REPORTS)}.", field="report")
+    if file_format not in FORMATS:
+        raise ActionRefused(f"Choose a file format: {', '.join(FORMATS)}.", field="format")
+    students: QuerySet[Any]
+    extra: dict[str, Any] = {}
+    if report == "encounter-attendance":
+        records = encounter_attendance.records(actor, filters, sort or encounter_attendance.DEFAULT_SORT)
+        count = records.count()
+        students = records
+        rows: Iterator[list[Any]] = (row.cells() for row in encounter_attendance.rows(records))
+        header, template = encounter_attendance.COLUMNS, "reports/encounter_attendance_pdf.html"
+        if file_format == "pdf":  # the printed report carries the totals
+            extra["totals"] = encounter_attendance.totals(records)
+    else:
+        lines = compliance.report_lines(actor, filters)
+        count = len(lines)
+        students = compliance.visible_mandates(actor, filters)
+        rows = (compliance_cells(line) for line in lines)
+        header, template = COMPLIANCE_COLUMNS, "reports/compliance_pdf.html"
+        extra["total"] = compliance.total(lines)
+    try:
+        check_size(file_format, count)
+    except TooManyRows as refused:
+        raise ActionRefused(str(refused), field="format") from refused
+    disclosure_record(
+        actor=actor, kind=DisclosureKind.EXPORT, what=REPORTS[report], students=students, record_count=count,
+        file_format=file_format, filters=filters.describe(),
+    )  # fmt: skip
+    context = {"title": REPORTS[report], "filters": filters, "header": header, "actor": actor}
+    if file_format == "pdf":
+        rows_list = [[display(cell) for cell in row] for row in rows]
+        context.update(extra, rows=rows_list)
+        rows = iter(rows_list)
+    return Export(report=report, title=REPORTS[report], filters=filters, header=header, count=count, rows=rows,
+                  pdf_template=template, pdf_context=context)  # fmt: skip

@@ -1,0 +1,273 @@
+"""Mandate compliance: for each mandate in a period, the sessions mandated against
+the sessions provided, made up, missed (and why) and not yet certified, and the
+shortfall.
+
+How many sessions a period mandates. A mandate's sessions belong to its periods
+(Sunday-to-Saturday weeks, or calendar months). A period can mandate no more
+sessions than it has school days within the mandate's dates (the Services Calendar's
+rule), and its sessions are spread evenly over those school days. The sessions a
+report period mandates are the sum over its school days, up to today: a week or
+month cut by the report's dates counts pro rata, so two consecutive monthly reports
+never count the week they share twice. The total is rounded half up to whole
+sessions. Weekends, holidays, recesses and closures never count.
+
+Delivered means Service Provided (make-ups included), as amended, by any provider:
+the mandate is the student's, whoever serves it. The shortfall is the mandated
+sessions less the sessions provided, never below zero. Student Absent, Provider
+Absent and Cancelled are shown beside it: they explain a shortfall, they do not
+fill it."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from sesis.caseloads.models import CaseloadEntry
+from sesis.mandates.models import Mandate, Period
+from sesis.people.models import Role, Staff
+from sesis.reports.encounter_attendance import stored_and_effective
+from sesis.reports.filters import Filters
+from sesis.schoolcalendar.days import non_school_days_by_school
+from sesis.services.choices import SessionType
+from sesis.services.models import ServiceRecord
+from sesis.students.access import visible_students
+from sesis.students.models import Student
+
+TITLE = "Mandate Compliance"
+MAX_MANDATES = 20_000  # a page computes every line to sort by shortfall; beyond this, narrow the filters
+
+
+def whole(value: Fraction) -> int:
+    """Whole sessions, rounded half up."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class Counts:
+    mandated: Fraction = Fraction(0)
+    provided: int = 0
+    makeups: int = 0
+    student_absent: int = 0
+    provider_absent: int = 0
+    cancelled: int = 0
+    not_certified: int = 0
+
+    @property
+    def mandated_sessions(self) -> int:
+        return whole(self.mandated)
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.mandated_sessions - self.provided)
+
+    def add(self, other: Counts) -> None:
+        self.mandated += other.mandated
+        self.provided += other.provided
+        self.makeups += other.makeups
+        self.student_absent += other.student_absent
+        self.provider_absent += other.provider_absent
+        self.cancelled += other.cancelled
+        self.not_certified += other.not_certified
+
+    def count(self, session_type: str, *, makeup: bool, certified: bool, n: int = 1) -> None:
+        if session_type == SessionType.PROVIDED:
+            self.provided += n
+            self.makeups += n if makeup else 0
+        elif session_type == SessionType.STUDENT_ABSENT:
+            self.student_absent += n
+        elif session_type == SessionType.PROVIDER_ABSENT:
+            self.provider_absent += n
+        else:
+            self.cancelled += n
+        self.not_certified += 0 if certified else n
+
+
+@dataclass
+class Line:
+    mandate: Mandate
+    counts: Counts
+    weeks: dict[dt.date, Counts] = field(default_factory=dict)  # by the week's Sunday, when asked for
+
+    @property
+    def student(self) -> Student:
+        return self.mandate.student
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _period_of(mandate: Mandate, day: dt.date) -> tuple[dt.date, dt.date]:
+    if mandate.period == Period.MONTH:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.replace(day=1), day.replace(day=last)
+    start = week_start(day)
+    return start, start + dt.timedelta(days=6)
+
+
+def mandated_by_day(
+    mandate: Mandate, closed: dict[dt.date, str], start: dt.date, end: dt.date
+) -> dict[dt.date, Fraction]:
+    """Each school day's share of the mandate's sessions, from start to end. `closed`
+    must cover the whole weeks (or months) around start and end."""
+    shares: dict[dt.date, Fraction] = {}
+    first, last = max(start, mandate.start_date), min(end, mandate.end_date)
+    day = first
+    while day <= last:
+        p_start, p_end = _period_of(mandate, day)
+        p_first, p_last = max(p_start, mandate.start_date), min(p_end, mandate.end_date)
+        school_days = [
+            p_first + dt.timedelta(days=i)
+            for i in range((p_last - p_first).days + 1)
+            if p_first + dt.timedelta(days=i) not in closed
+        ]
+        if school_days:
+            share = Fraction(min(mandate.sessions, len(school_days)), len(school_days))
+            for school_day in school_days:
+                if first <= school_day <= last:
+                    shares[school_day] = share
+        day = p_end + dt.timedelta(days=1)
+    return shares
+
+
+def visible_mandates(user: Staff, filters: Filters) -> QuerySet[Mandate]:
+    """The mandates a compliance report covers: in the user's scope, in the period.
+    A provider's are the mandates they serve (on their caseload in the period)."""
+    qs = Mandate.objects.filter(start_date__lte=filters.end, end_date__gte=filters.start)
+    if user.role == Role.SUPERVISOR:
+        qs = qs.filter(student__in=visible_students(user))
+    elif user.role != Role.ADMINISTRATOR:
+        qs = qs.filter(pk__in=_served_by(user, filters.start))
+    if filters.provider is not None:
+        qs = qs.filter(pk__in=_served_by(filters.provider, filters.start))
+    if filters.school:
+        qs = qs.filter(student__school=filters.school)
+    if filters.district:
+        qs = qs.filter(student__school__district=filters.district)
+    if filters.student:
+        qs = qs.filter(student=filters.student)
+    if filters.service:
+        qs = qs.filter(service=filters.service)
+    return qs
+
+
+def _served_by(provider: Staff, since: dt.date) -> QuerySet[CaseloadEntry, Any]:
+    since_start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    entries = CaseloadEntry.objects.filter(provider=provider).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=since_start)
+    )
+    return entries.values("mandates")
+
+
+def compliance(
+    mandates: Iterable[Mandate], start: dt.date, end: dt.date, *, by_week: bool = False, today: dt.date | None = None
+) -> list[Line]:
+    """A Line per mandate from start to end. Sessions are mandated only up to today; the
+    records are counted over the whole period. Queries: the school calendar (one),
+    the records (one, grouped unless by_week), the amended records (two)."""
+    today = today or timezone.localdate()
+    mandates = list(mandates)
+    if not mandates:
+        return []
+    until = min(end, today)
+    schools = {m.student.school_id: m.student.school for m in mandates}
+    span_start = min(week_start(start), start.replace(day=1))
+    span_end = max(week_start(end) + dt.timedelta(days=6), end.replace(day=calendar.monthrange(end.year, end.month)[1]))
+    closed = non_school_days_by_school(schools.values(), span_start, span_end)
+    lines = {m.pk: Line(mandate=m, counts=Counts()) for m in mandates}
+    for m in mandates:
+        shares = mandated_by_day(m, closed[m.student.school_id], start, end)
+        line = lines[m.pk]
+        for day, share in shares.items():
+            if day <= until:
+                line.counts.mandated += share
+            if by_week:
+                line.weeks.setdefault(week_start(day), Counts()).mandated += share
+    _count_records(lines, start, end, by_week)
+    return list(lines.values())
+
+
+def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week: bool) -> None:
+    records = ServiceRecord.objects.filter(mandate__in=list(lines), date__range=(start, end)).order_by()
+    if by_week:
+        for mandate_id, day, session_type, makeup_of, certified_at in records.values_list(
+            "mandate_id", "date", "session_type", "makeup_of_id", "certified_at"
+        ):
+            line = lines[mandate_id]
+            kwargs = {"makeup": makeup_of is not None, "certified": certified_at is not None}
+            line.counts.count(session_type, **kwargs)
+            line.weeks.setdefault(week_start(day), Counts()).count(session_type, **kwargs)
+    else:
+        grouped = records.values("mandate_id", "session_type").annotate(
+            n=Count("id"),
+            makeups=Count("id", filter=Q(makeup_of__isnull=False)),
+            not_certified=Count("id", filter=Q(certified_at__isnull=True)),
+        )
+        for row in grouped:
+            counts = lines[row["mandate_id"]].counts
+            counts.count(row["session_type"], makeup=False, certified=True, n=row["n"])
+            counts.makeups += row["makeups"] if row["session_type"] == SessionType.PROVIDED else 0
+            counts.not_certified += row["not_certified"]
+    # An amendment may have changed a certified record's session type: move it.
+    amended = stored_and_effective(records)
+    if not amended:
+        return
+    about = records.filter(pk__in=list(amended)).values_list("pk", "mandate_id", "date", "makeup_of_id")
+    for pk, mandate_id, day, makeup_of in about:
+        before, after = amended[pk][0]["session_type"], amended[pk][1]["session_type"]
+        if before == after:
+            continue
+        targets = [lines[mandate_id].counts]
+        if by_week:
+            targets.append(lines[mandate_id].weeks[week_start(day)])
+        for counts in targets:
+            counts.count(before, makeup=makeup_of is not None, certified=True, n=-1)
+            counts.count(after, makeup=makeup_of is not None, certified=True, n=1)
+
+
+def report_lines(user: Staff, filters: Filters, *, today: dt.date | None = None) -> list[Line]:
+    """The compliance report: every mandate in scope, shortfalls first."""
+    mandates = visible_mandates(user, filters).select_related("student__school")
+    lines = compliance(mandates, filters.start, filters.end, today=today)
+    lines.sort(
+        key=lambda line: (-line.counts.shortfall, line.student.last_name_key, line.student.first_name_key,
+                          line.student.osis, line.mandate.service, line.mandate.start_date)
+    )  # fmt: skip
+    return lines
+
+
+def total(lines: Iterable[Line]) -> Counts:
+    counts = Counts()
+    for line in lines:
+        counts.add(line.counts)
+    return counts
+
+
+@dataclass
+class Owed:
+    line: Line
+    period: str  # "this week" or "this month"
+
+
+def still_to_deliver(provider: Staff, today: dt.date) -> list[Owed]:
+    """The provider's own shortfalls now: for each mandate they serve, the sessions this
+    week (this month, for a monthly mandate) calls for that are not yet provided."""
+    week = (week_start(today), week_start(today) + dt.timedelta(days=6))
+    month = (today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1]))
+    owed: list[Owed] = []
+    for period, (start, end), label in ((Period.WEEK, week, "this week"), (Period.MONTH, month, "this month")):
+        mandates = visible_mandates(provider, Filters(start=start, end=end)).filter(period=period)
+        # Counted to the period's end: what the whole week (month) calls for.
+        lines = compliance(mandates.select_related("student__school"), start, end, today=end)
+        owed += [Owed(line, label) for line in lines if line.counts.shortfall]
+    owed.sort(key=lambda o: (o.line.student.last_name_key, o.line.student.first_name_key, o.line.mandate.service))
+    return owed

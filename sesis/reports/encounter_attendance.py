@@ -1,0 +1,223 @@
+"""The Encounter Attendance report: one row per service record in the user's scope,
+as amended, with totals by session type.
+
+Amendments may change a certified record's times and session type (never its
+student, provider, date or mandate), so the few amended records are read with their
+amendments and everything else is read as stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+
+from sesis.core.codes import ServiceType
+from sesis.people.models import Staff
+from sesis.reports.filters import Filters
+from sesis.services.access import visible_records
+from sesis.services.choices import (
+    CancelReason,
+    Grouping,
+    ProgressIndicator,
+    ServiceDescription,
+    ServiceLocation,
+    SessionType,
+)
+from sesis.services.models import Amendment, ServiceRecord
+
+TITLE = "Encounter Attendance"
+
+# Sort keys a user may choose: a column's name, "-" for descending. Each ends in the
+# record id so that pages never overlap.
+SORTS: dict[str, list[str]] = {
+    "date": ["date", "start_time", "id"],
+    "student": ["student__last_name_key", "student__first_name_key", "student__osis", "date", "id"],
+    "school": ["student__school__dbn", "date", "start_time", "id"],
+    "service": ["service", "date", "start_time", "id"],
+    "provider": ["provider__last_name_key", "provider__first_name", "provider__staff_id", "date", "id"],
+    "session_type": ["session_type", "date", "start_time", "id"],
+}
+DEFAULT_SORT = "date"
+
+# The columns of the page and of every export, in order.
+COLUMNS = [
+    "Student", "OSIS ID", "School", "Service Type", "Provider", "Staff ID", "Date", "Start Time", "End Time",
+    "Minutes", "Session Type", "Cancellation reason", "Group Size", "Language of Service", "Service Location",
+    "Service Description", "Progress Indicator", "Certified by", "Certified at", "Amended",
+]  # fmt: skip
+
+_EFFECTIVE = ("start_time", "end_time", "session_type", "cancel_reason", "grouping", "group_count", "language",
+              "location", "description", "progress")  # fmt: skip
+
+
+def _amended() -> Exists:
+    return Exists(Amendment.objects.filter(record=OuterRef("pk")))
+
+
+def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet[ServiceRecord]:
+    """The service records the report shows: the user's scope, then the filters."""
+    qs = visible_records(user).filter(date__range=(filters.start, filters.end))
+    if filters.school:
+        qs = qs.filter(student__school=filters.school)
+    if filters.district:
+        qs = qs.filter(student__school__district=filters.district)
+    if filters.provider:
+        qs = qs.filter(provider=filters.provider)
+    if filters.student:
+        qs = qs.filter(student=filters.student)
+    if filters.service:
+        qs = qs.filter(service=filters.service)
+    if filters.certified == "yes":
+        qs = qs.filter(certified_at__isnull=False)
+    elif filters.certified == "no":
+        qs = qs.filter(certified_at__isnull=True)
+    if filters.session_type:
+        # As amended: stored value for unamended records, the amended value otherwise.
+        changed = [
+            pk for pk, values in effective_by_record(qs).items() if values["session_type"] == filters.session_type
+        ]
+        qs = qs.filter((Q(session_type=filters.session_type) & ~_amended()) | Q(pk__in=changed))
+    key = sort.removeprefix("-")
+    order = SORTS.get(key, SORTS[DEFAULT_SORT])
+    if sort.startswith("-"):
+        order = [f"-{name}" for name in order]
+    return qs.order_by(*order)
+
+
+def effective_by_record(qs: QuerySet[ServiceRecord]) -> dict[int, dict[str, Any]]:
+    """For the amended records among qs: their values as amended. Two queries."""
+    return {pk: effective for pk, (_, effective) in stored_and_effective(qs).items()}
+
+
+def stored_and_effective(qs: QuerySet[ServiceRecord]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """For the amended records among qs: their values as signed, and as amended."""
+    amended = qs.filter(_amended()).order_by().values("pk")
+    stored = {row["pk"]: row for row in ServiceRecord.objects.filter(pk__in=amended).values("pk", *_EFFECTIVE)}
+    effective = {pk: dict(values) for pk, values in stored.items()}
+    changes = Amendment.objects.filter(record__in=amended).order_by("record_id", "amended_at", "id")
+    for record_id, changed in changes.values_list("record_id", "changes"):
+        for name, (_, after) in changed.items():
+            effective[record_id][name] = _typed(name, after)
+    return {pk: (stored[pk], effective[pk]) for pk in stored}
+
+
+def _typed(name: str, value: Any) -> Any:
+    """Amendments keep JSON values; times come back as text."""
+    if name in ("start_time", "end_time") and isinstance(value, str):
+        return dt.time.fromisoformat(value)
+    return value
+
+
+@dataclass
+class Totals:
+    by_type: list[tuple[str, int, int]]  # (session type label, records, minutes)
+    records: int
+    minutes: int
+
+
+def totals(qs: QuerySet[ServiceRecord]) -> Totals:
+    """Records and minutes by session type, as amended. One grouped query, plus two for
+    the amended records."""
+    counts: dict[str, list[int]] = {value: [0, 0] for value in SessionType.values}
+    grouped = (
+        qs.order_by().values("session_type").annotate(n=Count("id"), duration=Sum(F("end_time") - F("start_time")))
+    )
+    for row in grouped:
+        counts[row["session_type"]][0] += row["n"]
+        counts[row["session_type"]][1] += _minutes(row["duration"])
+    for original, values in stored_and_effective(qs).values():
+        counts[original["session_type"]][0] -= 1
+        counts[original["session_type"]][1] -= _span(original["start_time"], original["end_time"])
+        counts[values["session_type"]][0] += 1
+        counts[values["session_type"]][1] += _span(values["start_time"], values["end_time"])
+    by_type = [(SessionType(value).label, n, minutes) for value, (n, minutes) in counts.items()]
+    return Totals(by_type=by_type, records=sum(n for _, n, _ in by_type), minutes=sum(m for _, _, m in by_type))
+
+
+def _minutes(duration: dt.timedelta | None) -> int:
+    return int(duration.total_seconds() // 60) if duration else 0
+
+
+def _span(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+@dataclass
+class Row:
+    """One line of the report, as shown and exported."""
+
+    record_id: int
+    student: str
+    osis: str
+    school: str
+    service: str
+    provider: str
+    staff_id: str
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    minutes: int
+    session_type: str
+    cancel_reason: str
+    group_size: str
+    language: str
+    location: str
+    description: str
+    progress: str
+    certified_by: str
+    certified_at: dt.datetime | None
+    amended: bool
+
+    def cells(self) -> list[Any]:
+        """The row in COLUMNS order."""
+        return [
+            self.student, self.osis, self.school, self.service, self.provider, self.staff_id, self.date,
+            self.start_time.strftime("%H:%M"), self.end_time.strftime("%H:%M"), self.minutes, self.session_type,
+            self.cancel_reason, self.group_size, self.language, self.location, self.description, self.progress,
+            self.certified_by, self.certified_at, "Yes" if self.amended else "No",
+        ]  # fmt: skip
+
+
+def _label(choices: type[Any], value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 2000) -> Iterator[Row]:
+    """Every record of qs as a Row, read in chunks: memory stays flat however many
+    records there are (a citywide month is about 1.7 million). Two queries a chunk."""
+    from django.utils import timezone
+
+    fields = ["pk", "student__first_name", "student__last_name", "student__osis", "student__school__dbn", "service",
+              "provider__first_name", "provider__last_name", "provider__staff_id", "date", "certified_at",
+              "certified_by__first_name", "certified_by__last_name", *_EFFECTIVE]  # fmt: skip
+    chunk: list[dict[str, Any]] = []
+    for values in qs.values(*fields).iterator(chunk_size=chunk_size):
+        chunk.append(values)
+        if len(chunk) == chunk_size:
+            yield from _rows(chunk, timezone.get_current_timezone())
+            chunk = []
+    if chunk:
+        yield from _rows(chunk, timezone.get_current_timezone())
+
+
+def _rows(chunk: list[dict[str, Any]], tz: dt.tzinfo) -> Iterator[Row]:
+    amended = effective_by_record(ServiceRecord.objects.filter(pk__in=[v["pk"] for v in chunk]))
+    for v in chunk:
+        e = {**v, **amended.get(v["pk"], {})}
+        grouping = "Individual" if e["grouping"] == Grouping.INDIVIDUAL else f"Group, {e['group_count']}"
+        certified_at = v["certified_at"].astimezone(tz) if v["certified_at"] else None
+        certified_by = f"{v['certified_by__first_name']} {v['certified_by__last_name']}" if certified_at else ""
+        yield Row(
+            record_id=v["pk"], student=f"{v['student__last_name']}, {v['student__first_name']}",
+            osis=v["student__osis"], school=v["student__school__dbn"], service=_label(ServiceType, v["service"]),
+            provider=f"{v['provider__last_name']}, {v['provider__first_name']}", staff_id=v["provider__staff_id"],
+            date=v["date"], start_time=e["start_time"], end_time=e["end_time"],
+            minutes=_span(e["start_time"], e["end_time"]), session_type=_label(SessionType, e["session_type"]),
+            cancel_reason=_label(CancelReason, e["cancel_reason"]), group_size=grouping, language=e["language"],
+            location=_label(ServiceLocation, e["location"]), description=_label(ServiceDescription, e["description"]),
+            progress=_label(ProgressIndicator, e["progress"]), certified_by=certified_by, certified_at=certified_at,
+            amended=v["pk"] in amended,
+        )  # fmt: skip

@@ -1,0 +1,105 @@
+"""Files of a report: CSV (streamed), XLSX and a printable PDF.
+
+Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @,
+a tab or a carriage return) is neutralised with a leading apostrophe, in CSV and XLSX
+alike (OWASP's advice against CSV injection): a student's name or a session note can
+never run in a supervisor's spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.template.loader import render_to_string
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+PDF_MAX_ROWS = 5_000  # a printable report; more is a file for a spreadsheet
+XLSX_MAX_ROWS = 1_000_000  # a worksheet holds 1,048,576 rows
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TooManyRows(Exception):
+    def __init__(self, file_format: str, limit: int, count: int) -> None:
+        super().__init__(
+            f"A {file_format.upper()} file holds at most {limit:,} rows and this report has {count:,}. "
+            "Narrow the filters, or export CSV."
+        )
+
+
+def check_size(file_format: str, count: int) -> None:
+    limit = {"pdf": PDF_MAX_ROWS, "xlsx": XLSX_MAX_ROWS}.get(file_format)
+    if limit is not None and count > limit:
+        raise TooManyRows(file_format, limit, count)
+
+
+def neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def display(value: Any) -> str:
+    """A cell as text, as the page shows it."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _text(value: Any) -> Any:
+    return value if isinstance(value, int) else neutralise(display(value))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """The CSV file line by line, for a StreamingHttpResponse or a file. A byte-order
+    mark first, so Excel opens UTF-8 names (Muñoz) correctly."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_text(cell) for cell in row])
+
+
+def write_xlsx(out: IO[bytes], title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+    """An XLSX workbook written row by row (openpyxl's write-only mode keeps memory flat)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_cell(cell) for cell in row])
+    workbook.save(out)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)  # local time, as shown on the page
+    return neutralise(value)
+
+
+def xlsx_file(title: str, header: list[str], rows: Iterable[list[Any]]) -> IO[bytes]:
+    """The workbook in a temporary file (on disk beyond 10 MB), rewound for reading."""
+    out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # returned open: the response closes it
+    write_xlsx(out, title, header, rows)
+    out.seek(0)
+    return out
+
+
+def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
+    """A printable report: the template rendered by WeasyPrint."""
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()  # type: ignore[no-any-return]

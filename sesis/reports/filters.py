@@ -1,0 +1,147 @@
+"""The filters every report shares, checked once for the pages, the exports and the
+`report` command alike. Who and which student are resolved through the access
+helpers: a provider or student outside the user's scope is named as not found, the
+same words as one that does not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from sesis.core.codes import ServiceType
+from sesis.core.forms import UswdsForm
+from sesis.people.access import visible_staff
+from sesis.people.models import Role, Staff
+from sesis.schools.models import School
+from sesis.services.choices import SessionType
+from sesis.students.access import visible_students
+from sesis.students.models import Student
+
+MAX_DAYS = 366
+CERTIFIED_CHOICES = [("", "Certified or not"), ("yes", "Certified"), ("no", "Not certified")]
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date
+    end: dt.date
+    school: School | None = None
+    district: int | None = None
+    provider: Staff | None = None
+    student: Student | None = None
+    service: str = ""
+    session_type: str = ""
+    certified: str = ""  # "", "yes" or "no"
+
+    def describe(self) -> dict[str, Any]:
+        """The filters as the disclosure log and the exports' headings keep them."""
+        values: dict[str, Any] = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.school:
+            values["school"] = self.school.dbn
+        if self.district:
+            values["district"] = self.district
+        if self.provider:
+            values["provider"] = self.provider.staff_id
+        if self.student:
+            values["student"] = self.student.osis
+        for name in ("service", "session_type", "certified"):
+            if getattr(self, name):
+                values[name] = getattr(self, name)
+        return values
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """This month so far."""
+    return today.replace(day=1), today
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class ReportFilterForm(UswdsForm, forms.Form):
+    date_from = forms.DateField(label="From", widget=DateInput(), error_messages={"invalid": "Enter a date."})
+    date_to = forms.DateField(label="To", widget=DateInput(), error_messages={"invalid": "Enter a date."})
+    school = forms.CharField(label="School (DBN)", required=False, max_length=6)
+    district = forms.IntegerField(label="District", required=False, min_value=1, max_value=99)
+    provider = forms.CharField(label="Provider (staff ID)", required=False, max_length=20)
+    student = forms.CharField(label="Student (OSIS ID)", required=False, max_length=9)
+    service = forms.ChoiceField(
+        label="Service Type", required=False, choices=[("", "All services"), *ServiceType.choices]
+    )
+    session_type = forms.ChoiceField(
+        label="Session Type", required=False, choices=[("", "All session types"), *SessionType.choices]
+    )
+    certified = forms.ChoiceField(label="Certified", required=False, choices=CERTIFIED_CHOICES)
+
+    def __init__(self, data: Any, *, user: Staff, record_filters: bool = True, period_only: bool = False) -> None:
+        today = timezone.localdate()
+        start, end = default_period(today)
+        # The page opens on this month; a query string without dates keeps the default.
+        data = data.copy() if data is not None else {}
+        data.setdefault("date_from", start.isoformat())
+        data.setdefault("date_to", end.isoformat())
+        super().__init__(data)
+        self.user = user
+        if user.is_provider:
+            del self.fields["provider"]  # a provider's reports are their own
+        if not record_filters:  # the compliance report counts every session type
+            del self.fields["session_type"]
+            del self.fields["certified"]
+        if period_only:  # a chart: its student or school is in the address
+            for name in list(self.fields):
+                if name not in ("date_from", "date_to"):
+                    del self.fields[name]
+
+    def clean_school(self) -> School | None:
+        dbn = self.cleaned_data["school"].strip().upper()
+        if not dbn:
+            return None
+        school = School.objects.filter(dbn=dbn).first()
+        if school is None:
+            raise forms.ValidationError(f"No school has the DBN {dbn}.")
+        return school
+
+    def clean_provider(self) -> Staff | None:
+        staff_id = self.cleaned_data["provider"].strip()
+        if not staff_id:
+            return None
+        provider = visible_staff(self.user).filter(staff_id=staff_id, role=Role.PROVIDER).first()
+        if provider is None:
+            raise forms.ValidationError(f"No provider with staff ID {staff_id} is in your scope.")
+        return provider
+
+    def clean_student(self) -> Student | None:
+        osis = self.cleaned_data["student"].strip()
+        if not osis:
+            return None
+        student = visible_students(self.user).filter(osis=osis).first()
+        if student is None:
+            raise forms.ValidationError(f"No student with OSIS ID {osis} is in your scope.")
+        return student
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", "The To date must be on or after the From date.")
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error("date_to", f"Choose a period of at most {MAX_DAYS} days.")
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            start=data["date_from"], end=data["date_to"], school=data.get("school"), district=data.get("district"),
+            provider=self.user if self.user.is_provider else data.get("provider"), student=data.get("student"),
+            service=data.get("service", ""), session_type=data.get("session_type", ""),
+            certified=data.get("certified", ""),
+        )  # fmt: skip

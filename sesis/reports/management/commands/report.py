@@ -1,0 +1,77 @@
+"""python manage.py report encounter-attendance --from 2026-11-01 --to 2026-11-30 --as 100001 \
+--format csv --output nov.csv"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sesis.core.errors import ActionRefused
+from sesis.people.models import Staff
+from sesis.reports.actions import REPORTS, report_export
+from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
+from sesis.reports.filters import CERTIFIED_CHOICES, ReportFilterForm
+
+PROGRESS_EVERY = 50_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a report (encounter-attendance or compliance) to a CSV, XLSX or PDF file, as a staff member "
+        "(--as: their scope applies and the export is written to the disclosure log)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("report", choices=list(REPORTS))
+        parser.add_argument("--from", dest="date_from", required=True, help="First day, YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", required=True, help="Last day, YYYY-MM-DD")
+        parser.add_argument("--as", dest="staff_id", required=True, help="Staff ID of who exports it")
+        parser.add_argument("--format", dest="file_format", choices=list(FORMATS), required=True)
+        parser.add_argument("--output", required=True, help="The file to write")
+        parser.add_argument("--school", default="", help="A school's DBN")
+        parser.add_argument("--district", default="", help="A district number")
+        parser.add_argument("--provider", default="", help="A provider's staff ID")
+        parser.add_argument("--student", default="", help="A student's OSIS ID")
+        parser.add_argument("--service", default="", help="A service code, e.g. SPEECH")
+        parser.add_argument("--session-type", default="", help="provided, student_absent, provider_absent, cancelled")
+        parser.add_argument("--certified", default="", choices=[value for value, _ in CERTIFIED_CHOICES])
+        parser.add_argument("--sort", default="", help="Encounter Attendance: date, student, school, provider...")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = Staff.objects.filter(staff_id=options["staff_id"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active staff member has the staff ID {options['staff_id']}.")
+        names = ["date_from", "date_to", "school", "district", "provider", "student", "service", "session_type",
+                 "certified"]  # fmt: skip
+        form = ReportFilterForm({name: options[name] for name in names}, user=actor,
+                                record_filters=options["report"] == "encounter-attendance")  # fmt: skip
+        if not form.is_valid():
+            problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+            raise CommandError(f"The filters are not valid: {problems}")
+        try:
+            export = report_export(actor=actor, report=options["report"], filters=form.filters(),
+                                   file_format=options["file_format"], sort=options["sort"])  # fmt: skip
+        except ActionRefused as refused:
+            raise CommandError(refused.message) from refused
+        self.stderr.write(f"{export.title}: {export.count:,} rows to {options['output']}")
+        rows = self._progress(export.rows, export.count)
+        output = Path(options["output"])
+        if options["file_format"] == "csv":
+            with output.open("w", encoding="utf-8", newline="") as out:
+                out.writelines(csv_lines(export.header, rows))
+        elif options["file_format"] == "xlsx":
+            with output.open("wb") as out:
+                write_xlsx(out, export.title, export.header, rows)
+        else:
+            output.write_bytes(pdf_bytes(export.pdf_template, export.pdf_context))
+        self.stderr.write(f"Done: {export.count:,} rows written to {output}")
+
+    def _progress(self, rows: Any, total: int) -> Any:
+        for done, row in enumerate(rows, start=1):
+            if done % PROGRESS_EVERY == 0:
+                self.stderr.write(f"  {done:,} of {total:,} rows")
+                sys.stderr.flush()
+            yield row

@@ -1,0 +1,171 @@
+"""Reports: Encounter Attendance, Mandate Compliance, and the weekly charts, each
+with its exports. Every page is scoped to the user through the reports' queries;
+every report page and export is written to the disclosure log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from sesis.audit.actions import disclosure_record
+from sesis.audit.models import DisclosureKind
+from sesis.core.errors import ActionRefused
+from sesis.core.http import AuthedRequest, paginate, query_without_page
+from sesis.people.access import scope_schools
+from sesis.people.models import Role
+from sesis.reports import compliance, encounter_attendance
+from sesis.reports.actions import Export, report_export
+from sesis.reports.charts import weekly_chart
+from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
+from sesis.reports.filters import ReportFilterForm
+from sesis.schools.models import School
+from sesis.students.access import student_for_user
+
+
+def reports_home(request: AuthedRequest) -> HttpResponse:
+    return render(request, "reports/home.html")
+
+
+def _sort_links(request: AuthedRequest, sort: str) -> dict[str, dict[str, str]]:
+    """Each sortable column's link (ascending, or descending when it is the current
+    ascending sort) and its aria-sort state."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    links = {}
+    for key in encounter_attendance.SORTS:
+        params["sort"] = f"-{key}" if sort == key else key
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        links[key] = {"url": "?" + params.urlencode(), "state": state}
+    return links
+
+
+def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET, user=request.user)
+    context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
+    sort = request.GET.get("sort", "")
+    sort = sort if sort.removeprefix("-") in encounter_attendance.SORTS else encounter_attendance.DEFAULT_SORT
+    if form.is_valid():
+        filters = form.filters()
+        records = encounter_attendance.records(request.user, filters, sort)
+        page = paginate(request, records)
+        page_rows = list(encounter_attendance.rows(records.filter(pk__in=[r.pk for r in page.object_list])))
+        order = {r.pk: i for i, r in enumerate(page.object_list)}
+        page_rows.sort(key=lambda row: order[row.record_id])
+        _log_view(request, encounter_attendance.TITLE, records.filter(pk__in=order), len(page_rows), filters)
+        context.update(page=page, rows=page_rows, totals=encounter_attendance.totals(records),
+                       sorts=_sort_links(request, sort), filters=filters)  # fmt: skip
+    return render(request, "reports/encounter_attendance.html", context)
+
+
+def compliance_report(request: AuthedRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET, user=request.user, record_filters=False)
+    context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
+    if form.is_valid():
+        filters = form.filters()
+        mandates = compliance.visible_mandates(request.user, filters)
+        count = mandates.count()
+        if count > compliance.MAX_MANDATES:
+            limit = f"{compliance.MAX_MANDATES:,}"
+            form.add_error(None, f"These filters cover {count:,} mandates; narrow them (a school, a district, "
+                                 f"a provider) to at most {limit}, or export the report.")  # fmt: skip
+        else:
+            lines = compliance.report_lines(request.user, filters)
+            page = Paginator(lines, 25).get_page(request.GET.get("page"))
+            shown = [line.mandate.pk for line in page.object_list]
+            _log_view(request, compliance.TITLE, mandates.filter(pk__in=shown), len(shown), filters)
+            today = timezone.localdate()
+            context.update(page=page, total=compliance.total(lines), filters=filters,
+                           shortfall=sum(line.counts.shortfall for line in lines),
+                           short_students=len({line.student.pk for line in lines if line.counts.shortfall}),
+                           to_date=filters.end > today, today=today,
+                           chart_query=f"from={filters.start.isoformat()}&to={filters.end.isoformat()}")  # fmt: skip
+    return render(request, "reports/compliance.html", context)
+
+
+def _log_view(request: AuthedRequest, what: str, students: Any, count: int, filters: Any) -> None:
+    if count:
+        disclosure_record(actor=request.user, kind=DisclosureKind.VIEW, what=what, students=students,
+                          record_count=count, filters=filters.describe())  # fmt: skip
+
+
+def report_download(request: AuthedRequest, report: str, file_format: str) -> HttpResponseBase:
+    """A report's file: the same filters as its page."""
+    form = ReportFilterForm(request.GET, user=request.user, record_filters=report == "encounter-attendance")
+    back = reverse("encounter_attendance" if report == "encounter-attendance" else "compliance_report")
+    if not form.is_valid():
+        messages.error(request, "Correct the filters before exporting.")
+        return redirect(f"{back}?{request.GET.urlencode()}")
+    try:
+        export = report_export(actor=request.user, report=report, filters=form.filters(), file_format=file_format,
+                               sort=request.GET.get("sort", ""))  # fmt: skip
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(f"{back}?{request.GET.urlencode()}")
+    return _file_response(export, file_format)
+
+
+def file_name(export: Export, file_format: str) -> str:
+    f = export.filters
+    return f"{export.report}_{f.start:%Y%m%d}-{f.end:%Y%m%d}.{file_format}"
+
+
+def _file_response(export: Export, file_format: str) -> HttpResponseBase:
+    name = file_name(export, file_format)
+    if file_format == "csv":
+        stream = StreamingHttpResponse(csv_lines(export.header, export.rows), content_type=FORMATS["csv"])
+        stream["Content-Disposition"] = f'attachment; filename="{name}"'
+        return stream
+    if file_format == "xlsx":
+        return FileResponse(xlsx_file(export.title, export.header, export.rows), as_attachment=True, filename=name,
+                            content_type=FORMATS["xlsx"])  # fmt: skip
+    response = HttpResponse(pdf_bytes(export.pdf_template, export.pdf_context), content_type=FORMATS["pdf"])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _chart_form(request: AuthedRequest) -> ReportFilterForm:
+    return ReportFilterForm(request.GET, user=request.user, record_filters=False, period_only=True)
+
+
+def student_chart(request: AuthedRequest, osis: str) -> HttpResponse:
+    """A student's sessions, week by week, one chart per mandate in the user's scope."""
+    student = student_for_user(request.user, osis)
+    form = _chart_form(request)
+    charts = []
+    if form.is_valid():
+        filters = form.filters()
+        mandates = compliance.visible_mandates(request.user, filters).filter(student=student)
+        lines = compliance.compliance(mandates.select_related("student__school"), filters.start, filters.end,
+                                      by_week=True)  # fmt: skip
+        charts = [weekly_chart(f"{line.mandate.get_service_display()}, {line.mandate.frequency}", [line],
+                               filters.start, filters.end) for line in lines]  # fmt: skip
+        _log_view(request, "Weekly chart", mandates, len(lines), filters)
+    return render(request, "reports/student_chart.html", {"student": student, "charts": charts, "form": form})
+
+
+def school_chart(request: AuthedRequest, dbn: str) -> HttpResponse:
+    """A school's sessions, week by week: every mandate in the user's scope together."""
+    if request.user.role == Role.ADMINISTRATOR:
+        school = School.objects.filter(dbn=dbn).first()
+    elif request.user.role == Role.SUPERVISOR:
+        school = scope_schools(request.user).filter(dbn=dbn).first()
+    else:
+        school = None
+    if school is None:
+        raise Http404("No such school.")
+    form = _chart_form(request)
+    charts = []
+    if form.is_valid():
+        filters = form.filters()
+        mandates = compliance.visible_mandates(request.user, filters).filter(student__school=school)
+        lines = compliance.compliance(mandates.select_related("student__school"), filters.start, filters.end,
+                                      by_week=True)  # fmt: skip
+        charts = [weekly_chart(f"{school.dbn} {school.name}, all mandates", lines, filters.start, filters.end)]
+    return render(request, "reports/school_chart.html", {"school": school, "charts": charts, "form": form})

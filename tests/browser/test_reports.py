@@ -1,0 +1,135 @@
+"""The reports in a browser: a session recorded through the form is found in the
+Encounter Attendance report and in its CSV export; every report page passes axe-core
+and fits a 360 px phone screen."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sesis.audit.models import Disclosure
+from sesis.caseloads.actions import caseload_add
+from sesis.core.testing import PASSWORD, District, build_district
+from sesis.schoolcalendar.models import CalendarDay
+from sesis.services.actions import service_record_amend, service_record_create
+from sesis.services.rules import RecordInput
+from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+QUERY = "?date_from=2026-11-01&date_to=2026-11-30"
+
+
+@pytest.fixture
+def district(transactional_db: None, today) -> District:  # type: ignore[no-untyped-def]
+    d = build_district()
+    caseload_add(actor=d.para, provider=d.para, students=[d.para_student])
+    caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=[d.speech_student])
+    CalendarDay.objects.create(date=dt.date(2026, 11, 11), kind="holiday", description="Veterans Day")
+    return d
+
+
+def test_a_recorded_session_is_found_in_the_encounter_attendance_report(page: Page, district: District) -> None:
+    sign_in(page, "600", PASSWORD)
+    page.get_by_role("link", name="Service Capture").click()
+    page.get_by_role("link", name="Nguyen, Chloe").click()
+    page.get_by_role("link", name="Record Past Services").click()
+    page.get_by_label("November 16").check()
+    page.get_by_role("button", name="OK").click()
+    page.get_by_label("Start Time").fill("09:00")
+    page.get_by_label("End Time").fill("14:30")
+    page.get_by_label("Service Description").select_option(label="Health")
+    page.get_by_label("Progress Indicator").select_option(label="Progressing")
+    page.get_by_label("I certify that this session information is accurate and truthful.").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved and certified")).to_be_visible()
+    # "The service just recorded will now be seen on ... the Encounter Attendance reports."
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Encounter Attendance").click()
+    expect(page.get_by_role("status")).to_have_text("1 service record.")
+    row = page.get_by_role("row", name="2026-11-16")
+    expect(row).to_contain_text("Nguyen, Chloe")
+    expect(row).to_contain_text("09:00")
+    expect(row).to_contain_text("14:30")
+    expect(row).to_contain_text("330")
+    expect(row).to_contain_text("Carmen Diaz")
+    assert_accessible(page, "encounter-attendance-provider")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV file of the Encounter Attendance report").click()
+    path = download.value.path()
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert rows[1][:10] == ["Nguyen, Chloe", "333333333", "02M001", "Paraprofessional", "Diaz, Carmen", "600",
+                            "2026-11-16", "09:00", "14:30", "330"]  # fmt: skip
+    assert Disclosure.objects.filter(kind="export", actor=district.para).count() == 1
+
+
+def test_a_supervisor_filters_sorts_and_reads_the_compliance_chart(page: Page, district: District) -> None:
+    d = district
+    _records(d)
+    sign_in(page, "200", PASSWORD)
+    page.goto("/reports/encounter-attendance/")
+    page.get_by_label("Service Type").select_option(label="Speech-Language Therapy")
+    page.get_by_role("button", name="Show report").click()
+    expect(page.get_by_role("status")).to_have_text("2 service records.")
+    page.get_by_role("link", name="Date (sorted ascending; select to sort descending)").click()
+    expect(page.locator(".sesis-report-table tbody tr").first).to_contain_text("2026-11-03")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Mandate Compliance").click()
+    expect(page.locator(".sesis-report-table tbody tr").first).to_contain_text("Nguyen, Chloe")  # the largest shortfall
+    page.get_by_role("link", name="O'Connor, Ana").click()
+    expect(page.get_by_role("img")).to_have_attribute("aria-label", "Speech-Language Therapy, 2 x 30 min per week, "
+                                                      "group of up to 3: 1 session delivered of 5 mandated; 2 of 3 "
+                                                      "weeks short.")  # fmt: skip
+    page.get_by_text("The figures as a table").click()
+    expect(page.get_by_role("row", name="Nov 8, 2026")).to_contain_text("Short by 2")
+
+
+def _records(d: District) -> None:
+    mandate = d.speech_student.mandates.get()
+
+    def data(day: int, **extra: object) -> RecordInput:
+        values: dict[str, object] = {"student": d.speech_student, "mandate": mandate, "date": dt.date(2026, 11, day),
+                  "start_time": dt.time(10), "end_time": dt.time(10, 30), "language": "English",
+                  "location": "separate", "notes": "Articulation"}  # fmt: skip
+        return RecordInput(**{**values, **extra})  # type: ignore[arg-type]
+
+    first = service_record_create(actor=d.doe_speech, provider=d.doe_speech, data=data(2), certify=True)
+    service_record_amend(actor=d.doe_speech, record=first, reason="Ended early", changes={"end_time": dt.time(10, 25)})
+    service_record_create(
+        actor=d.doe_speech,
+        provider=d.doe_speech,
+        data=data(3, session_type="cancelled", cancel_reason="school_activity"),
+    )
+
+
+REPORT_PAGES = {
+    "200": [
+        ("reports-home-supervisor", "/reports/"),
+        ("encounter-attendance-supervisor", f"/reports/encounter-attendance/{QUERY}"),
+        ("encounter-attendance-sorted", f"/reports/encounter-attendance/{QUERY}&sort=-student"),
+        ("encounter-attendance-invalid", "/reports/encounter-attendance/?date_from=2026-11-30&date_to=2026-11-01&student=9"),
+        ("encounter-attendance-empty", f"/reports/encounter-attendance/{QUERY}&district=15"),
+        ("compliance-supervisor", f"/reports/compliance/{QUERY}&school=02M001"),
+        ("student-chart", f"/reports/students/111111111/chart/{QUERY}"),
+        ("school-chart", f"/reports/schools/02M001/chart/{QUERY}"),
+    ],
+    "300": [
+        ("home-provider-owed", "/"),
+        ("reports-home-provider", "/reports/"),
+        ("encounter-attendance-provider-records", f"/reports/encounter-attendance/{QUERY}"),
+        ("compliance-provider", f"/reports/compliance/{QUERY}"),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("staff_id", list(REPORT_PAGES))
+def test_every_report_page_is_accessible_and_fits_a_phone(page: Page, district: District, staff_id: str) -> None:
+    _records(district)
+    sign_in(page, staff_id, PASSWORD)
+    for name, path in REPORT_PAGES[staff_id]:
+        page.goto(path)
+        assert_accessible(page, name)
+        assert_fits_phone_width(page, name)
