@@ -39,8 +39,11 @@ def check_size(file_format: str, count: int) -> None:
         raise TooManyRows(file_format, limit, count)
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if type(value) is str and value and value[0] in _FORMULA_FIRST:
         return "'" + value
     return value
 
@@ -55,7 +58,12 @@ def display(value: Any) -> str:
 
 
 def _text(value: Any) -> Any:
-    return value if isinstance(value, int) else neutralise(display(value))
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value and value[0] in _FORMULA_FIRST else value
+    if kind is int:
+        return value
+    return neutralise(display(value))
 
 
 class _Echo:
