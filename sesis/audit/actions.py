@@ -61,8 +61,8 @@ def disclosure_record(
     file_format: str = "",
     filters: dict[str, Any] | None = None,
 ) -> Disclosure:
-    """Log that `actor` saw or exported the records of `students` (a queryset of
-    student ids, e.g. `records.values("student_id")`). The students are copied by one
+    """Log that `actor` saw or exported the records of the students named by
+    `students` (any queryset whose rows have a student_id). The students are copied by one
     INSERT ... SELECT in the database, so a citywide export is logged without loading
     its students into memory. Written (and committed) before the data leaves, so an
     interrupted download is still logged."""

@@ -58,12 +58,9 @@ def display(value: Any) -> str:
 
 
 def _text(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return "'" + value if value and value[0] in _FORMULA_FIRST else value
-    if kind is int:
+    if type(value) is int:
         return value
-    return neutralise(display(value))
+    return neutralise(value if type(value) is str else display(value))
 
 
 class _Echo:

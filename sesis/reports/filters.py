@@ -67,8 +67,14 @@ class DateInput(forms.DateInput):
 
 
 class ReportFilterForm(UswdsForm, forms.Form):
-    date_from = forms.DateField(label="From", widget=DateInput(), error_messages={"invalid": "Enter a date."})
-    date_to = forms.DateField(label="To", widget=DateInput(), error_messages={"invalid": "Enter a date."})
+    date_from = forms.DateField(
+        label="From",
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a date.", "required": "Enter the From date."},
+    )
+    date_to = forms.DateField(
+        label="To", widget=DateInput(), error_messages={"invalid": "Enter a date.", "required": "Enter the To date."}
+    )
     school = forms.CharField(label="School (DBN)", required=False, max_length=6)
     district = forms.IntegerField(label="District", required=False, min_value=1, max_value=99)
     provider = forms.CharField(label="Provider (staff ID)", required=False, max_length=20)

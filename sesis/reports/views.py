@@ -59,7 +59,7 @@ def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
         order = {r.pk: i for i, r in enumerate(page.object_list)}
         page_rows.sort(key=lambda row: order[row.record_id])
         _log_view(request, encounter_attendance.TITLE, records.filter(pk__in=order), len(page_rows), filters)
-        context.update(page=page, rows=page_rows, totals=encounter_attendance.totals(records),
+        context.update(page=page, rows=page_rows, totals=encounter_attendance.totals(records), sort=sort,
                        sorts=_sort_links(request, sort), filters=filters)  # fmt: skip
     return render(request, "reports/encounter_attendance.html", context)
 

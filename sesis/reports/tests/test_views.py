@@ -67,6 +67,7 @@ def test_the_out_of_scope_supervisor_sees_nothing(sessions: Sessions, recorded: 
         ("date_from=2026-11-30&date_to=2026-11-01", "The To date must be on or after the From date."),
         ("date_from=2025-01-01&date_to=2026-11-01", "Choose a period of at most 366 days."),
         ("date_from=yesterday&date_to=2026-11-01", "Enter a date."),
+        ("date_from=&date_to=2026-11-01", "Enter the From date."),
         ("date_from=2026-11-01&date_to=2026-11-30&school=99X999", "No school has the DBN 99X999."),
         ("date_from=2026-11-01&date_to=2026-11-30&provider=999999", "No provider with staff ID 999999 is in your scope."),
         ("date_from=2026-11-01&date_to=2026-11-30&student=666666666", "No student with OSIS ID 666666666 is in your scope."),
@@ -90,6 +91,11 @@ def test_column_headings_sort_and_say_how(sessions: Sessions, recorded: None) ->
     assert 'aria-sort="descending"' in page
     assert page.index("2026-11-09") < page.index("2026-11-02")
     assert "sort=date" in page  # the date heading now sorts ascending
+
+
+def test_changing_a_filter_keeps_the_chosen_sort(sessions: Sessions, recorded: None) -> None:
+    page = _page(sessions.d.admin, f"/reports/encounter-attendance/{QUERY}&sort=-student")
+    assert '<input type="hidden" name="sort" value="-student">' in page
 
 
 def test_viewing_the_report_is_in_the_disclosure_log(sessions: Sessions, recorded: None) -> None:
