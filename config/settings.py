@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",
     "sesis.core",
     "sesis.audit",
     "sesis.schools",
@@ -34,10 +35,12 @@ INSTALLED_APPS = [
     "sesis.services",
     "sesis.ivr",
     "sesis.reports",
+    "sesis.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sesis.audit.channel.AuditChannelMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

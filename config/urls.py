@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
+from sesis.api import views as api_views
+from sesis.api.main import api
 from sesis.caseloads import views as caseloads
 from sesis.core import views as core
 from sesis.core.forms import SignInForm
@@ -76,4 +78,9 @@ urlpatterns = [
     path("first-attends/", ivr.my_first_attends, name="my_first_attends"),
     path("administration/first-attends/", ivr.first_attends_admin, name="first_attends_admin"),
     path("profile/", ivr.profile, name="profile"),
+    path("profile/api-tokens/", api_views.personal_tokens, name="personal_tokens"),
+    path("administration/api-tokens/", api_views.service_tokens, name="service_tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_views.revoke_token, name="revoke_token"),
+    path("api/try/", api_views.try_it, name="api_try"),
+    path("api/v1/", api.urls),
 ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
+from sesis.audit.channel import current_channel
 from sesis.audit.models import AuditEvent, DisclosedStudent, Disclosure
 
 if TYPE_CHECKING:
@@ -36,14 +37,19 @@ def audit_event(
     student: Student | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """An unsaved event, for actions that write many at once with audit_record_many."""
+    """An unsaved event, for actions that write many at once with audit_record_many.
+    The channel the change came by (web, API token) is added to the details."""
+    details = dict(details or {})
+    channel = current_channel()
+    if channel and channel != "web":
+        details.setdefault("via", channel)
     return AuditEvent(
         actor=actor,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         student=student,
-        details=details or {},
+        details=details,
     )
 
 

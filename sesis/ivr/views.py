@@ -13,13 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sesis.core.errors import ActionRefused
 from sesis.core.http import AuthedRequest, administration_required, form_data, paginate, query_without_page
+from sesis.ivr.access import visible_first_attends
 from sesis.ivr.forms import FirstAttendFilterForm, PinForm
 from sesis.ivr.models import FirstAttend
 from sesis.ivr.signature import request_is_signed
 from sesis.ivr.voice import handle_call
-from sesis.people.access import visible_staff
 from sesis.people.actions import staff_set_pin
-from sesis.people.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +40,7 @@ def voice(request: HttpRequest) -> HttpResponse:
 
 
 def _first_attends_for(request: AuthedRequest) -> QuerySet[FirstAttend]:
-    user = request.user
-    first_attends = FirstAttend.objects.select_related("provider", "student").order_by("-received_at", "-id")
-    if user.role == Role.ADMINISTRATOR:
-        return first_attends
-    if user.role == Role.SUPERVISOR:
-        return first_attends.filter(provider__in=visible_staff(user))
-    return first_attends.filter(provider=user)
+    return visible_first_attends(request.user)
 
 
 def my_first_attends(request: AuthedRequest) -> HttpResponse:

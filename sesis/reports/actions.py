@@ -38,6 +38,9 @@ class Export:
     pdf_template: str
     pdf_context: dict[str, Any] = field(default_factory=dict)
 
+    def file_name(self, file_format: str) -> str:
+        return f"{self.report}_{self.filters.start:%Y%m%d}-{self.filters.end:%Y%m%d}.{file_format}"
+
 
 def compliance_cells(line: compliance.Line) -> list[Any]:
     m, c = line.mandate, line.counts

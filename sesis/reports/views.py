@@ -111,13 +111,8 @@ def report_download(request: AuthedRequest, report: str, file_format: str) -> Ht
     return _file_response(export, file_format)
 
 
-def file_name(export: Export, file_format: str) -> str:
-    f = export.filters
-    return f"{export.report}_{f.start:%Y%m%d}-{f.end:%Y%m%d}.{file_format}"
-
-
 def _file_response(export: Export, file_format: str) -> HttpResponseBase:
-    name = file_name(export, file_format)
+    name = export.file_name(file_format)
     if file_format == "csv":
         stream = StreamingHttpResponse(csv_lines(export.header, export.rows), content_type=FORMATS["csv"])
         stream["Content-Disposition"] = f'attachment; filename="{name}"'

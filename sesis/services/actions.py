@@ -37,6 +37,15 @@ class RecordRefused(ActionRefused):
         self.problems = problems
 
 
+class StaleVersion(ActionRefused):
+    """The record changed since the user opened it (the web form says so; the API answers 409)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This record was changed by someone else since you opened it. Reload it and try again.", field="version"
+        )
+
+
 def may_record_for(actor: Staff, provider: Staff, student: Student | None = None) -> bool:
     """The provider themself; on their behalf, a supervisor with access to the provider
     (and the student), or an administrator."""
@@ -127,7 +136,7 @@ def service_record_update(
         raise ActionRefused(LOCKED)
     _require_access(actor, locked.provider, locked.student)
     if locked.version != version:
-        raise ActionRefused("This record was changed by someone else since you opened it. Reload it and try again.")
+        raise StaleVersion
     if data.student.pk != locked.student_id:
         raise RecordRefused([("student", "A record's student cannot be changed.")])
     problems, flag = check_record(
@@ -195,14 +204,19 @@ def effective_values(record: ServiceRecord) -> dict[str, Any]:
 
 
 @transaction.atomic
-def service_record_amend(*, actor: Staff, record: ServiceRecord, reason: str, changes: dict[str, Any]) -> Amendment:
+def service_record_amend(
+    *, actor: Staff, record: ServiceRecord, reason: str, changes: dict[str, Any], amendments_seen: int | None = None
+) -> Amendment:
     """Correct a certified record. The original stays as signed; the amendment holds
     who, when, why and each changed field's before and after. The amended record must
-    still satisfy every rule."""
+    still satisfy every rule. With amendments_seen (how many amendments the caller
+    saw), an amendment made meanwhile by someone else refuses this one as stale."""
     locked = ServiceRecord.objects.select_for_update().get(pk=record.pk)
     if not locked.is_certified:
         raise ActionRefused("An uncertified record is edited, not amended.")
     _require_access(actor, locked.provider, locked.student)
+    if amendments_seen is not None and locked.amendments.count() != amendments_seen:
+        raise StaleVersion
     reason = reason.strip()
     if not reason:
         raise RecordRefused([("reason", "Give the reason for the amendment.")])

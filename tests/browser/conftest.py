@@ -68,6 +68,14 @@ def assert_fits_phone_width(page: Page, name: str) -> None:
     """At 360 px the page itself never scrolls sideways (wide tables scroll in their own box)."""
     page.set_viewport_size(PHONE)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 0:
+        print(
+            name,
+            page.url,
+            page.evaluate(
+                """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.sesis-table-wrap')).slice(0,6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent||'').slice(0,40))"""
+            ),
+        )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)

@@ -1,0 +1,367 @@
+"""Service records: list with filters, read, record (one student or a group), edit an
+uncertified record at its current version, certify, amend. Every write goes through
+the Services Calendar's actions, so the rules and their messages are the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from sesis.api.auth import actor, auth
+from sesis.api.endpoints.common import RECORD_ID, provider_named
+from sesis.api.errors import ApiError, responses
+from sesis.api.idempotency import IDEMPOTENCY_KEY, IF_MATCH, idempotent
+from sesis.api.paging import PageQuery, page, page_of
+from sesis.api.schemas import RECORD_PREFETCH, RECORD_RELATED, GroupOut, RecordOut, etag
+from sesis.api.types import IsoDate, IsoTime, JsonBool, JsonInt
+from sesis.core.codes import ServiceType
+from sesis.mandates.models import Mandate
+from sesis.people.models import Staff
+from sesis.services import actions
+from sesis.services.access import record_for_user, visible_records
+from sesis.services.choices import (
+    CancelReason,
+    Grouping,
+    ProgressIndicator,
+    ServiceDescription,
+    ServiceLocation,
+    SessionType,
+)
+from sesis.services.models import ServiceRecord
+from sesis.services.rules import RecordInput
+from sesis.students.access import visible_students
+from sesis.students.models import Student
+
+router = Router()
+
+RecordPage = page_of(RecordOut, "ServiceRecordPage")
+
+ORDERINGS = {
+    "date": ["date", "start_time", "id"],
+    "student": ["student__last_name_key", "student__first_name_key", "student__osis", "date", "start_time", "id"],
+    "provider": ["provider__last_name_key", "provider__first_name", "provider__staff_id", "date", "id"],
+    "created_at": ["created_at", "id"],
+}
+
+
+class RecordSearch(PageQuery):
+    provider: str | None = Field(None, max_length=20, description="Staff ID")
+    student: str | None = Field(None, max_length=9, description="OSIS ID")
+    school: str | None = Field(None, max_length=6, description="DBN")
+    service: ServiceType | None = None
+    session_type: SessionType | None = Field(None, description="As stored (amendments aside)")
+    certified: bool | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    ordering: Literal["date", "-date", "student", "-student", "provider", "-provider", "created_at", "-created_at"] = (
+        "date"
+    )
+
+
+def _loaded(records: Any) -> Any:
+    return records.select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH)
+
+
+@router.get("", response=responses({200: RecordPage}), auth=auth("records:read"), summary="Service records")
+def list_records(request: HttpRequest, filters: Query[RecordSearch]) -> dict[str, Any]:
+    """The service records you may see: your own; a supervisor's, the providers' and
+    students' in scope; an administrator's, all."""
+    records = visible_records(actor(request))
+    if filters.provider:
+        records = records.filter(provider__staff_id=filters.provider)
+    if filters.student:
+        records = records.filter(student__osis=filters.student)
+    if filters.school:
+        records = records.filter(student__school__dbn=filters.school.strip().upper())
+    if filters.service:
+        records = records.filter(service=filters.service)
+    if filters.session_type:
+        records = records.filter(session_type=filters.session_type)
+    if filters.certified is not None:
+        records = records.filter(certified_at__isnull=not filters.certified)
+    if filters.date_from:
+        records = records.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        records = records.filter(date__lte=filters.date_to)
+    order = ORDERINGS[filters.ordering.removeprefix("-")]
+    if filters.ordering.startswith("-"):
+        order = [f"-{name}" for name in order]
+    return page(_loaded(records.order_by(*order)), filters)
+
+
+def _record(request: HttpRequest, pk: int) -> ServiceRecord:
+    return record_for_user(actor(request), pk)
+
+
+def _fresh(record: ServiceRecord) -> ServiceRecord:
+    fresh: ServiceRecord = _loaded(ServiceRecord.objects.filter(pk=record.pk)).get()
+    return fresh
+
+
+def _out(record: ServiceRecord) -> dict[str, Any]:
+    """The record as JSON, for a response kept under an Idempotency-Key."""
+    return RecordOut.from_orm(_fresh(record)).model_dump(mode="json")
+
+
+@router.get("/{int:pk}", response=responses({200: RecordOut}), auth=auth("records:read"), summary="A service record")
+def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID) -> ServiceRecord:
+    """A record with its amendments and its values as amended. The ETag header is
+    what If-Match takes to edit or amend it."""
+    record = _record(request, pk)
+    response["ETag"] = etag(record)
+    return record
+
+
+class CommonIn(Schema):
+    """The fields a single record and a group session share."""
+
+    start_time: IsoTime
+    end_time: IsoTime
+    language: str = Field(..., max_length=50, description="Language of Service")
+    location: ServiceLocation | None = Field(None, description="Service Location")
+    description: ServiceDescription | None = Field(None, description="Paraprofessionals only")
+    progress: ProgressIndicator | None = None
+    notes: str = Field("", max_length=4000)
+
+
+class SessionIn(CommonIn):
+    """The Service Record form's fields."""
+
+    session_type: SessionType = SessionType.PROVIDED
+    cancel_reason: CancelReason | None = Field(None, description="Cancelled only")
+    grouping: Grouping = Grouping.INDIVIDUAL
+    group_count: JsonInt | None = Field(None, ge=1, le=12, description="Students present (Group only)")
+
+
+class RecordIn(SessionIn):
+    provider: str | None = Field(None, max_length=20, description="Staff ID; yourself when left out")
+    student: str = Field(..., max_length=9, description="OSIS ID of a student on the provider's caseload")
+    service: ServiceType = Field(..., description="The service of the mandate served")
+    date: IsoDate
+    makeup_of: JsonInt | None = Field(None, description="The id of the missed session this one makes up")
+    certify: JsonBool = Field(False, description="Certify (sign) the record in the same step")
+
+
+class RecordUpdateIn(SessionIn):
+    service: ServiceType
+    makeup_of: JsonInt | None = None
+    certify: JsonBool = False
+    version: JsonInt | None = Field(None, description="The version you read; or send If-Match with the ETag")
+
+
+def _text(value: Any) -> str:
+    return str(value.value) if value is not None else ""
+
+
+def _student(user: Staff, osis: str) -> Student:
+    student = visible_students(user).filter(osis=osis.strip()).select_related("school").first()
+    if student is None:
+        raise ApiError(422, "invalid", f"No student with OSIS ID {osis} is in your scope.", field="student")
+    return student
+
+
+def _mandate(student: Student, service: str, day: dt.date) -> Mandate:
+    mandate = student.mandates.active_on(day).filter(service=service).first()
+    if mandate is None:
+        label = ServiceType(service).label
+        raise ApiError(
+            422, "refused", f"{student.full_name} has no {label} mandate on {day:%B} {day.day}, {day.year}.",
+            field="service",
+        )  # fmt: skip
+    return mandate
+
+
+def _makeup(user: Staff, pk: int | None) -> ServiceRecord | None:
+    if pk is None:
+        return None
+    missed = visible_records(user).filter(pk=pk).first()
+    if missed is None:
+        raise ApiError(422, "invalid", "No such service record to make up.", field="makeup_of")
+    return missed
+
+
+def _input(user: Staff, student: Student, day: dt.date, payload: Any) -> RecordInput:
+    return RecordInput(
+        student=student, mandate=_mandate(student, payload.service, day), date=day,
+        start_time=payload.start_time, end_time=payload.end_time, language=payload.language,
+        session_type=payload.session_type.value, cancel_reason=_text(payload.cancel_reason),
+        grouping=payload.grouping.value, group_count=payload.group_count, location=_text(payload.location),
+        description=_text(payload.description), progress=_text(payload.progress), notes=payload.notes,
+        makeup_of=_makeup(user, payload.makeup_of),
+    )  # fmt: skip
+
+
+@router.post("", response=responses({201: RecordOut}), auth=auth("records:write"), summary="Record a session")
+def create_record(request: HttpRequest, payload: RecordIn, key: str | None = IDEMPOTENCY_KEY) -> HttpResponse:
+    """Record one session for a student on the provider's caseload, and certify it if
+    asked. Accepts an Idempotency-Key; without one, the same session (student,
+    service, date, Start Time) twice is refused as already recorded."""
+    user = actor(request)
+    provider = provider_named(user, payload.provider or user.staff_id)
+
+    def work() -> tuple[int, dict[str, Any]]:
+        data = _input(user, _student(user, payload.student), payload.date, payload)
+        record = actions.service_record_create(actor=user, provider=provider, data=data, certify=payload.certify)
+        return 201, _out(record)
+
+    return idempotent(request, user, work)
+
+
+_IF_MATCH = re.compile(r'^(?:W/)?"?(\d+)(?:\.(\d+))?"?$')
+
+
+def _if_match(value: str | None) -> tuple[int, int | None] | None:
+    if value is None:
+        return None
+    found = _IF_MATCH.match(value.strip())
+    if found is None:
+        raise ApiError(422, "invalid", 'If-Match takes the record\'s ETag, such as "3.0".', field="If-Match")
+    return int(found[1]), int(found[2]) if found[2] is not None else None
+
+
+@router.put(
+    "/{int:pk}", response=responses({200: RecordOut}, 409, 428), auth=auth("records:write"),
+    summary="Edit an uncertified record",
+)  # fmt: skip
+def update_record(
+    request: HttpRequest, payload: RecordUpdateIn, pk: int = RECORD_ID, if_match: str | None = IF_MATCH
+) -> ServiceRecord:
+    """Replace an uncertified record's fields (its student and date stay). Send the
+    version you read, as If-Match or version: if someone changed the record since,
+    the edit is refused with 409 and nothing changes."""
+    user = actor(request)
+    record = _record(request, pk)
+    matched = _if_match(if_match)
+    version = matched[0] if matched else payload.version
+    if version is None:
+        raise ApiError(428, "version_required", "Send the record's version (If-Match or version) to edit it.",
+                       field="version")  # fmt: skip
+    if record.is_certified:
+        raise ApiError(422, "refused", actions.LOCKED)
+    data = _input(user, record.student, record.date, payload)
+    actions.service_record_update(actor=user, record=record, data=data, version=version, certify=payload.certify)
+    return _fresh(record)
+
+
+class CertifyIn(Schema):
+    certify: JsonBool = Field(..., description="true: your electronic signature that the session is accurate")
+
+
+@router.post(
+    "/{int:pk}/certify", response=responses({200: RecordOut}), auth=auth("records:write"), summary="Certify a record"
+)
+def certify_record(request: HttpRequest, payload: CertifyIn, pk: int = RECORD_ID) -> ServiceRecord:
+    """Certifying a record is equivalent to attaching your electronic signature."""
+    record = _record(request, pk)
+    if not payload.certify:
+        raise ApiError(
+            422, "refused",
+            "Set certify to true to certify that the session information is accurate and truthful.", field="certify",
+        )  # fmt: skip
+    actions.service_record_certify(actor=actor(request), record=record)
+    return _fresh(record)
+
+
+class ChangesIn(Schema):
+    """Only the fields you send are changed."""
+
+    start_time: IsoTime | None = None
+    end_time: IsoTime | None = None
+    language: str | None = Field(None, max_length=50)
+    session_type: SessionType | None = None
+    cancel_reason: CancelReason | Literal[""] | None = None
+    grouping: Grouping | None = None
+    group_count: JsonInt | None = Field(None, ge=1, le=12)
+    location: ServiceLocation | Literal[""] | None = None
+    description: ServiceDescription | Literal[""] | None = None
+    progress: ProgressIndicator | Literal[""] | None = None
+    notes: str | None = Field(None, max_length=4000)
+
+
+class AmendIn(Schema):
+    reason: str = Field(..., max_length=500, description="Why the certified record is corrected")
+    changes: ChangesIn
+
+
+@router.post(
+    "/{int:pk}/amendments", response=responses({201: RecordOut}, 409), auth=auth("records:write"),
+    summary="Amend a certified record",
+)  # fmt: skip
+def amend_record(
+    request: HttpRequest,
+    payload: AmendIn,
+    pk: int = RECORD_ID,
+    if_match: str | None = IF_MATCH,
+    key: str | None = IDEMPOTENCY_KEY,
+) -> HttpResponse:
+    """Correct a certified record: the original stays as signed, the amendment keeps
+    who, when, why and each change. With If-Match, an amendment made meanwhile by
+    someone else refuses this one with 409. Accepts an Idempotency-Key."""
+    user = actor(request)
+    record = _record(request, pk)
+    matched = _if_match(if_match)
+
+    def work() -> tuple[int, dict[str, Any]]:
+        changes = {
+            name: (value.value if hasattr(value, "value") else value)
+            for name, value in payload.changes.dict(exclude_unset=True).items()
+        }
+        if matched is not None and matched[0] != record.version:
+            raise actions.StaleVersion
+        seen = matched[1] if matched is not None else None
+        actions.service_record_amend(
+            actor=user, record=record, reason=payload.reason, changes=changes, amendments_seen=seen
+        )
+        return 201, _out(record)
+
+    return idempotent(request, user, work)
+
+
+class MemberIn(Schema):
+    student: str = Field(..., max_length=9, description="OSIS ID")
+    present: JsonBool = True
+
+
+class GroupIn(CommonIn):
+    provider: str | None = Field(None, max_length=20, description="Staff ID; yourself when left out")
+    service: ServiceType
+    date: IsoDate
+    students: list[MemberIn] = Field(..., min_length=1, max_length=12)
+    certify: JsonBool = False
+
+
+@router.post(
+    "/group", response=responses({201: GroupOut}), auth=auth("records:write"), summary="Record a group session"
+)
+def create_group(request: HttpRequest, payload: GroupIn, key: str | None = IDEMPOTENCY_KEY) -> HttpResponse:
+    """One record per student: the present as Service Provided with the group size
+    set to the number present, the absent as Student Absent. All or nothing: if any
+    student's record is refused, none is saved, and each problem names the student.
+    Accepts an Idempotency-Key."""
+    user = actor(request)
+    provider = provider_named(user, payload.provider or user.staff_id)
+
+    def work() -> tuple[int, dict[str, Any]]:
+        members = []
+        for member in payload.students:
+            student = _student(user, member.student)
+            members.append(
+                (actions.GroupMember(student=student, present=member.present),
+                 _mandate(student, payload.service, payload.date))
+            )  # fmt: skip
+        common = RecordInput(
+            student=members[0][0].student, mandate=members[0][1], date=payload.date,
+            start_time=payload.start_time, end_time=payload.end_time, language=payload.language,
+            location=_text(payload.location), description=_text(payload.description),
+            progress=_text(payload.progress), notes=payload.notes,
+        )  # fmt: skip
+        records = actions.group_session_record(
+            actor=user, provider=provider, common=common, members=members, certify=payload.certify
+        )
+        return 201, {"group_session": records[0].group_session_id, "records": [_out(r) for r in records]}
+
+    return idempotent(request, user, work)
