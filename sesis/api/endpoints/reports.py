@@ -5,10 +5,11 @@ written to the disclosure log, the file through the same export action as the pa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import create_model
 
 from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import checked, form_values
@@ -21,6 +22,7 @@ from sesis.core.codes import ServiceType
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import report_export
+from sesis.reports.encounter_attendance import Row
 from sesis.reports.exports import FORMATS, csv_lines
 from sesis.reports.filters import Filters, ReportFilterForm
 from sesis.services.choices import SessionType
@@ -84,28 +86,10 @@ class EncounterTotals(Schema):
     by_session_type: list[SessionTypeTotal]
 
 
-class EncounterRow(Schema):
-    record_id: int
-    student: str
-    osis: str
-    school: str
-    service: str
-    provider: str
-    staff_id: str
-    date: dt.date
-    start_time: dt.time
-    end_time: dt.time
-    minutes: int
-    session_type: str
-    cancel_reason: str
-    group_size: str
-    language: str
-    location: str
-    description: str
-    progress: str
-    certified_by: str
-    certified_at: dt.datetime | None
-    amended: bool
+# A row as the page and the exports show it: the report's own Row, field for field.
+EncounterRow: type[Schema] = create_model(  # type: ignore[call-overload]
+    "EncounterRow", __base__=Schema, **{name: (hint, ...) for name, hint in get_type_hints(Row).items()}
+)
 
 
 class EncounterPage(Schema):
@@ -115,7 +99,7 @@ class EncounterPage(Schema):
     limit: int
     offset: int
     next_offset: int | None
-    items: list[EncounterRow]
+    items: list[EncounterRow]  # type: ignore[valid-type]
 
 
 @router.get(
