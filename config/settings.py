@@ -23,7 +23,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "ninja",
     "sesis.core",
     "sesis.audit",
     "sesis.schools",

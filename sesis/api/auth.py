@@ -20,11 +20,6 @@ from sesis.people.models import Staff
 TOUCH_EVERY = dt.timedelta(minutes=5)
 
 
-def _require(request: HttpRequest, scope: str, token: ApiToken | None) -> None:
-    if token is not None and not token.allows(scope):
-        raise ApiError(403, "insufficient_scope", f"This token does not have the {scope} scope.")
-
-
 class TokenAuth(HttpBearer):
     openapi_description = "A personal or service token: `Authorization: Bearer sesis_...`"
 
@@ -36,7 +31,8 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.usable().select_related("staff").filter(digest=token_digest(token.strip())).first()
         if found is None:
             return None
-        _require(request, self.scope, found)
+        if not found.allows(self.scope):
+            raise ApiError(403, "insufficient_scope", f"This token does not have the {self.scope} scope.")
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -1,4 +1,4 @@
-"""The API: one NinjaAPI under /api/v1/ with its OpenAPI schema and interactive docs.
+"""The API: one NinjaAPI under /api/v1/ with its OpenAPI schema and reference page.
 Every error becomes the Error shape; every operation is exempt from the login
 redirect (the API answers 401 instead) and checks its own authentication."""
 
@@ -19,7 +19,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sesis.api.docs import Reference
 from sesis.api.endpoints import caseloads, first_attends, records, reports, schoolcalendar, staff, students
 from sesis.api.errors import ApiError, Error, Problem
-from sesis.api.idempotency import REPLAYED
 from sesis.core.errors import ActionRefused
 from sesis.services.actions import RecordRefused, StaleVersion
 
@@ -173,5 +172,3 @@ api.add_router("/service-records", records.router, tags=["Service records"])
 api.add_router("/first-attends", first_attends.router, tags=["First attends"])
 api.add_router("/school-calendar", schoolcalendar.router, tags=["School calendar"])
 api.add_router("/reports", reports.router, tags=["Reports"])
-
-__all__ = ["REPLAYED", "api"]

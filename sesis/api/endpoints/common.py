@@ -45,8 +45,8 @@ def provider_named(actor: Staff, staff_id: str) -> Staff:
         raise Http404("No provider with this staff ID is in your scope.") from None
 
 
-# Path parameters, with the demo district's identifiers as examples for the docs (and
-# for schemathesis, which tries them first).
+# Path parameters, with examples for the reference page. They are the test personas'
+# identifiers, so schemathesis (which tries examples first) also reaches real rows.
 OSIS: Any = Path(..., max_length=9, description="OSIS ID", examples=["111111111"])
 STAFF_ID: Any = Path(..., max_length=20, description="Staff ID", examples=["300"])
 RECORD_ID: Any = Path(..., description="Service record id", examples=[1])
