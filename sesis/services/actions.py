@@ -109,14 +109,38 @@ def _save_new(record: ServiceRecord) -> None:
         ) from None
 
 
+def _same_group_session(provider: Staff, data: RecordInput) -> int | None:
+    """A group session recorded one student at a time, as the guide does it: a group
+    record at exactly the times of the provider's earlier group record of the same
+    service joins that record's group session (so the provider is not "in two places")."""
+    if data.grouping != Grouping.GROUP:
+        return None
+    return (
+        ServiceRecord.objects.filter(
+            provider=provider,
+            date=data.date,
+            start_time=data.start_time,
+            end_time=data.end_time,
+            service=data.mandate.service,
+            grouping=Grouping.GROUP,
+            group_session__isnull=False,
+        )
+        .values_list("group_session_id", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def service_record_create(*, actor: Staff, provider: Staff, data: RecordInput, certify: bool = False) -> ServiceRecord:
     """Record one session. With certify, it is signed in the same step."""
     _require_access(actor, provider, data.student)
-    problems, flag = check_record(provider=provider, data=data)
+    group_id = _same_group_session(provider, data)
+    problems, flag = check_record(provider=provider, data=data, group_session_id=group_id)
     if problems:
         raise RecordRefused(problems)
     record = ServiceRecord(provider=provider, recorded_by=actor, overlap_flag=flag, **_fields(data))
+    if data.grouping == Grouping.GROUP:
+        record.group_session_id = group_id or GroupSession.objects.create(provider=provider, date=data.date).pk
     if certify:
         _certify(record, actor)
     _save_new(record)

@@ -87,3 +87,26 @@ def test_a_group_needs_someone_present(sessions: Sessions, group: list) -> None:
         group_session_record(
             actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group), members=members
         )
+
+
+def test_a_group_recorded_one_student_at_a_time_shares_one_group_session(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+    """The guide's way: the whole form once per student, Group Size Group. Same times,
+    same service: the same group session, so the provider is not in two places."""
+    provider = sessions.d.doe_speech
+    records = [
+        service_record_create(
+            actor=provider,
+            provider=provider,
+            certify=True,
+            data=common([(student, mandate)], grouping="group", group_count=3),
+        )
+        for student, mandate in group[:3]
+    ]
+    assert len({r.group_session_id for r in records}) == 1 and records[0].group_session_id is not None
+    # An individual session, or a group at other times, at that hour is still two places at once.
+    with pytest.raises(RecordRefused, match="cannot be in two places"):
+        service_record_create(actor=provider, provider=provider, data=common([group[3]]))
+    with pytest.raises(RecordRefused, match="cannot be in two places"):
+        service_record_create(actor=provider, provider=provider, data=common(
+            [group[3]], grouping="group", group_count=3, end_time=dt.time(11, 45)))  # fmt: skip
+    assert ServiceRecord.objects.count() == 3
