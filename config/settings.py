@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sesis.caseloads",
     "sesis.schoolcalendar",
     "sesis.services",
+    "sesis.schedules",
     "sesis.ivr",
     "sesis.reports",
     "sesis.api",

@@ -11,6 +11,7 @@ from sesis.core.forms import SignInForm
 from sesis.ivr import views as ivr
 from sesis.people import views as people
 from sesis.reports import views as reports
+from sesis.schedules import views as schedules
 from sesis.schoolcalendar import views as schoolcalendar
 from sesis.services import views as services
 
@@ -35,6 +36,11 @@ urlpatterns = [
     path("caseload/", caseloads.caseload, name="my_caseload"),
     path("caseload/add/", caseloads.add_to_caseload, name="my_caseload_add"),
     path("caseload/<int:entry_id>/remove/", caseloads.remove_from_caseload, name="my_caseload_remove"),
+    path("schedule/", schedules.my_schedule, name="my_schedule"),
+    path("schedule/add/", schedules.slot_add, name="slot_add"),
+    path("schedule/<int:pk>/edit/", schedules.slot_edit, name="slot_edit"),
+    path("schedule/<int:pk>/remove/", schedules.slot_remove, name="slot_remove"),
+    path("day/", schedules.day_sessions, name="day_sessions"),
     path("services/", services.services_home, name="services_home"),
     path("services/group/", services.group_session, name="group_session"),
     path("services/records/<int:pk>/", services.record_detail, name="record_detail"),

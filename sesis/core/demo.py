@@ -3,6 +3,7 @@ district's data goes through. Deterministic: the same seed gives the same distri
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -346,6 +347,31 @@ def load_demo_data(seed: int = 2026, students: int = 200) -> None:
         actor=ot, provider=ot, students=list(Student.objects.filter(school__dbn="02M333", mandates__service="OT")[:4])
     )
     _recent_sessions(speech, para)
+    _schedules(speech, para)
+
+
+def _schedules(speech: Staff, para: Staff) -> None:
+    """A week's schedule for the speech provider (each student twice a week) and the
+    paraprofessional (one student every day), so the homepage shows today's sessions."""
+    from sesis.schedules.actions import SlotInput, SlotRefused, schedule_slot_create
+
+    for n, entry in enumerate(speech.caseload_entries.select_related("student").order_by("student__osis")):
+        start = dt.time(8 + n // 2, 30 * (n % 2))
+        end = dt.time(8 + n // 2, 30 * (n % 2) + 25)
+        days = [2, 4] if n % 2 == 0 else [1, 3]
+        data = SlotInput(service="SPEECH", weekdays=days, start_time=start, end_time=end, location="separate",
+                         students=[entry.student])  # fmt: skip
+        try:
+            schedule_slot_create(actor=speech, provider=speech, data=data)
+        except SlotRefused:
+            continue  # e.g. a student whose mandate has ended
+    first = para.caseload_entries.select_related("student").order_by("student__osis").first()
+    if first is not None:
+        data = SlotInput(service="PARA", weekdays=[1, 2, 3, 4, 5], start_time=dt.time(8, 30),
+                         end_time=dt.time(14, 30), location="classroom", description="health",
+                         students=[first.student])  # fmt: skip
+        with contextlib.suppress(SlotRefused):
+            schedule_slot_create(actor=para, provider=para, data=data)
 
 
 def _recent_sessions(speech: Staff, para: Staff) -> None:

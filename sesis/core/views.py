@@ -7,16 +7,20 @@ from django.utils import timezone
 from sesis.caseloads.queries import active_caseload
 from sesis.core.http import AuthedRequest
 from sesis.reports.compliance import still_to_deliver
+from sesis.schedules.views import day_context, day_forms
 from sesis.students.forms import StudentQuickSearchForm
 
 
 def home(request: AuthedRequest) -> HttpResponse:
-    """The SESIS homepage. A provider's shows the sessions still owed this week and ends
-    with the My Student Caseload area."""
+    """The SESIS homepage. A provider's shows today's scheduled sessions, ready to record
+    in one pass, the sessions still owed this week, and ends with the My Student
+    Caseload area."""
     user = request.user
-    context = {}
+    context: dict[str, object] = {}
     if user.is_provider:
-        context = {"caseload": active_caseload(user)[:10], "caseload_count": active_caseload(user).count(),
+        today = timezone.localdate()
+        context = day_context(request, today, day_forms(request, today))
+        context |= {"caseload": active_caseload(user)[:10], "caseload_count": active_caseload(user).count(),
                    "search_form": StudentQuickSearchForm(),
-                   "owed": still_to_deliver(user, timezone.localdate())}  # fmt: skip
+                   "owed": still_to_deliver(user, today)}  # fmt: skip
     return render(request, "core/home.html", context)

@@ -1,5 +1,6 @@
 """The Services Calendar: a month of one student's sessions with one provider, gray
-non-school days, and each week's delivered sessions against the mandate."""
+non-school days, the sessions the provider's schedule puts ahead, and each week's
+delivered sessions against the mandate."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from sesis.mandates.models import Mandate, Period
 from sesis.people.models import Staff
+from sesis.schedules.occurrences import Occurrence, occurrences_between
 from sesis.schoolcalendar.days import non_school_days
 from sesis.services.actions import effective_values
 from sesis.services.choices import SessionType
@@ -30,6 +32,7 @@ class Day:
     records: list[ServiceRecord] = field(default_factory=list)
     selectable: bool = False  # may be picked under Record Past Services
     is_today: bool = False
+    scheduled: list[Occurrence] = field(default_factory=list)  # today and ahead, not yet recorded
 
 
 @dataclass
@@ -101,6 +104,11 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
         record.effective = effective_values(record)  # type: ignore[attr-defined]
         by_day.setdefault(record.date, []).append(record)
     mandates = servable_mandates(provider, student, start, end)
+    scheduled: dict[dt.date, list[Occurrence]] = {}
+    if end >= today:
+        for occurrence in occurrences_between(provider, max(start, today), end, student=student):
+            if any(m.student.pk == student.pk and m.record is None for m in occurrence.members):
+                scheduled.setdefault(occurrence.date, []).append(occurrence)
     window = entry_window_start(today)
     weeks = []
     for chunk in WEEK.monthdatescalendar(first.year, first.month):
@@ -109,7 +117,7 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
                 date=d, in_month=d.month == first.month, gray_reason=gray.get(d, ""), records=by_day.get(d, []),
                 selectable=bool(d.month == first.month and window <= d <= today and d not in gray
                 and any(m.start_date <= d <= m.end_date for m in mandates)),
-                is_today=d == today,
+                is_today=d == today, scheduled=scheduled.get(d, []),
             )
             for d in chunk
         ]  # fmt: skip

@@ -40,6 +40,9 @@ PROVIDER_PAGES = [
     ("home-provider", "/"),
     ("my-caseload", "/caseload/"),
     ("my-caseload-add-results", "/caseload/add/?last_name=o"),
+    ("my-schedule-empty", "/schedule/"),
+    ("slot-add-empty", "/schedule/add/"),
+    ("day-empty", "/day/"),
 ]
 
 

@@ -32,6 +32,11 @@ def test_the_demo_district_loads_once_and_prints_the_logins(today) -> None:  # t
     assert records.count() > 0
     assert all(r.hash_is_valid() for r in records.filter(certified_at__isnull=False))
     assert records.filter(session_type="student_absent").exists()
+    from sesis.schedules.models import ScheduleSlot
+
+    # The speech provider's students twice a week, and the paraprofessional's every day.
+    assert ScheduleSlot.objects.filter(provider__staff_id="300001").count() >= 6
+    assert ScheduleSlot.objects.filter(provider__staff_id="600001", weekdays="12345").count() == 1
     # Run again: nothing changes.
     counts = (Student.objects.count(), Mandate.objects.count(), CaseloadEntry.objects.count())
     call_command("load_demo_data", "--if-empty", stdout=io.StringIO())

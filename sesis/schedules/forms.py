@@ -1,0 +1,148 @@
+"""The schedule slot form, and one small form per session of the day's recording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import ErrorDict
+
+from sesis.caseloads.models import CaseloadEntry
+from sesis.core.codes import ServiceType
+from sesis.core.forms import UswdsForm
+from sesis.schedules.actions import Outcome, SlotInput
+from sesis.schedules.models import Weekday
+from sesis.schedules.occurrences import Occurrence
+from sesis.services.choices import (
+    NOTES_REQUIRED,
+    CancelReason,
+    ProgressIndicator,
+    ServiceDescription,
+    ServiceLocation,
+    SessionType,
+)
+from sesis.services.forms import DESCRIPTION_HELP, TIME
+
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"})
+
+
+def _blank(label: str, choices: Any) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class ScheduleSlotForm(UswdsForm, forms.Form):
+    service = forms.ChoiceField(label="Service Type")
+    students = forms.MultipleChoiceField(
+        label="Students", widget=CHECKBOXES,
+        help_text="One student for an individual session; several for a group (each student's mandate must allow "
+                  "a group that size).",
+        error_messages={"required": "Choose the student, or the students of the group."},
+    )  # fmt: skip
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days", choices=Weekday.choices, coerce=int, widget=CHECKBOXES,
+        error_messages={"required": "Choose at least one school day (Monday to Friday)."},
+    )  # fmt: skip
+    start_time = forms.TimeField(label="Start Time", widget=TIME)
+    end_time = forms.TimeField(label="End Time", widget=TIME)
+    location = forms.ChoiceField(label="Service Location", choices=_blank("Choose a location", ServiceLocation.choices))
+    description = forms.ChoiceField(
+        label="Service Description", required=False, help_text=DESCRIPTION_HELP,
+        choices=_blank("Choose when recording", ServiceDescription.choices),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, entries: list[CaseloadEntry], services: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.students_by_osis = {e.student.osis: e.student for e in entries}
+        self.fields["service"].choices = [(c, ServiceType(c).label) for c in services]  # type: ignore[attr-defined]
+        self.fields["students"].choices = [  # type: ignore[attr-defined]
+            (e.student.osis, f"{e.student.last_name}, {e.student.first_name}") for e in entries
+        ]
+        if ServiceType.PARA not in services:
+            del self.fields["description"]
+
+    def to_input(self) -> SlotInput:
+        data = self.cleaned_data
+        return SlotInput(
+            service=data["service"], weekdays=data["weekdays"], start_time=data["start_time"],
+            end_time=data["end_time"], location=data["location"], description=data.get("description") or "",
+            students=[self.students_by_osis[osis] for osis in data["students"]],
+        )  # fmt: skip
+
+
+DAY_SESSION_TYPE_HELP = (
+    "Student Absent: absent from school, or refused the service. Provider Absent: you were absent. "
+    "Cancelled: anything else (choose the reason). Days shown in gray need no record."
+)
+GROUP_SESSION_TYPES = [c for c in SessionType.choices if c[0] != SessionType.STUDENT_ABSENT]
+
+
+class SessionOutcomeForm(UswdsForm, forms.Form):
+    """One scheduled session of the day: record it or not, and what happened. The
+    fields a session needs and the schedule cannot know are asked here."""
+
+    record = forms.BooleanField(label="Record this session", required=False, initial=True)
+    session_type = forms.ChoiceField(label="Session Type", choices=SessionType.choices, initial=SessionType.PROVIDED,
+                                     help_text=DAY_SESSION_TYPE_HELP)  # fmt: skip
+    cancel_reason = forms.ChoiceField(
+        label="Reason for cancellation", required=False, choices=_blank("Choose a reason (Cancelled only)",
+                                                                        CancelReason.choices)
+    )  # fmt: skip
+    absent = forms.MultipleChoiceField(label="Absent students", required=False, widget=CHECKBOXES)
+    description = forms.ChoiceField(label="Service Description", required=False, help_text=DESCRIPTION_HELP,
+                                    choices=_blank("Choose a description", ServiceDescription.choices))  # fmt: skip
+    progress = forms.ChoiceField(
+        label="Progress Indicator", required=False, choices=_blank("Choose progress", ProgressIndicator.choices),
+        help_text="Progress towards the IEP annual goals. Required of paraprofessionals for Service Provided.",
+    )  # fmt: skip
+    notes = forms.CharField(label="Session Notes", required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args: Any, occurrence: Occurrence, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=occurrence.key, **kwargs)
+        self.occurrence = occurrence
+        service = occurrence.slot.service
+        if occurrence.is_group:
+            self.fields["session_type"].choices = GROUP_SESSION_TYPES  # type: ignore[attr-defined]
+            self.fields[
+                "session_type"
+            ].help_text = (
+                "Service Provided, marking any absent student below; Provider Absent or Cancelled for the whole group."
+            )
+            self.fields["absent"].help_text = (
+                "Check each student who did not come. The records say Group with the number present "
+                "(Group, 1 when only one came)."
+            )
+            self.fields["absent"].choices = [  # type: ignore[attr-defined]
+                (m.student.osis, f"{m.student.full_name} was absent") for m in occurrence.to_record
+            ]
+        else:
+            del self.fields["absent"]
+        if service != ServiceType.PARA:
+            del self.fields["progress"]
+        if service != ServiceType.PARA or occurrence.slot.description:
+            del self.fields["description"]
+        if service in NOTES_REQUIRED:
+            self.fields["notes"].help_text = f"Required for {ServiceType(service).label} sessions."
+        else:
+            self.fields["notes"].help_text = "Optional."
+
+    @property
+    def chosen(self) -> bool:
+        """Bound, and Record this session checked."""
+        return self.is_bound and bool(self.data.get(self.add_prefix("record")))
+
+    def full_clean(self) -> None:
+        """A session left unchecked is not being recorded: nothing of it is checked."""
+        if self.is_bound and not self.chosen:
+            self._errors = ErrorDict()
+            self.cleaned_data = {"record": False}
+            return
+        super().full_clean()
+
+    def outcome(self) -> Outcome:
+        data = self.cleaned_data
+        return Outcome(
+            session_type=data["session_type"], cancel_reason=data.get("cancel_reason") or "",
+            absent=set(data.get("absent") or []), notes=data.get("notes") or "", progress=data.get("progress") or "",
+            description=data.get("description") or "",
+        )  # fmt: skip

@@ -1,0 +1,175 @@
+"""My Schedule (a provider's week of recurring sessions, held against the mandates)
+and the day's recording from it, which the homepage shows for today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from sesis.caseloads.queries import active_caseload
+from sesis.core.errors import ActionRefused
+from sesis.core.http import AuthedRequest, form_data
+from sesis.people.access import provider_for
+from sesis.schedules import actions
+from sesis.schedules.access import slot_for_user
+from sesis.schedules.coverage import schedule_coverage
+from sesis.schedules.forms import ScheduleSlotForm, SessionOutcomeForm
+from sesis.schedules.occurrences import occurrences_on, slots_of
+from sesis.services.forms import location_for
+from sesis.services.models import ServiceRecord
+from sesis.services.rules import entry_window_start
+
+
+def my_schedule(request: AuthedRequest) -> HttpResponse:
+    provider = provider_for(request.user, None)
+    today = timezone.localdate()
+    context = {"slots": slots_of(provider), "coverage": schedule_coverage(provider, today), "today": today}
+    return render(request, "schedules/schedule.html", context)
+
+
+def _slot_form(request: AuthedRequest, initial: dict[str, object] | None = None) -> ScheduleSlotForm:
+    provider = provider_for(request.user, None)
+    entries = list(active_caseload(provider))
+    return ScheduleSlotForm(form_data(request), entries=entries, services=sorted(provider.discipline_codes()),
+                            initial=initial)  # fmt: skip
+
+
+def _prefill(request: AuthedRequest) -> dict[str, object]:
+    """From the Services Calendar's Schedule Future Services: the student, their
+    mandate's service and place, and the times of their last session."""
+    provider = request.user
+    entry = active_caseload(provider).filter(student__osis=request.GET.get("student", "")).first()
+    if entry is None:
+        return {}
+    initial: dict[str, object] = {"students": [entry.student.osis]}
+    mandate = next((m for m in entry.mandates.all() if m.service in provider.discipline_codes()), None)
+    if mandate is not None:
+        initial |= {"service": mandate.service, "location": location_for(mandate)}
+    last = ServiceRecord.objects.filter(provider=provider, student=entry.student).order_by("-date", "-start_time")
+    if (record := last.first()) is not None:
+        initial |= {"start_time": record.start_time, "end_time": record.end_time,
+                    "weekdays": [record.date.isoweekday()]}  # fmt: skip
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def slot_add(request: AuthedRequest) -> HttpResponse:
+    form = _slot_form(request, _prefill(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.schedule_slot_create(actor=request.user, provider=request.user, data=form.to_input())
+        except actions.SlotRefused as refused:
+            _show(form, refused)
+        else:
+            messages.success(request, "The session was added to your schedule.")
+            return redirect("my_schedule")
+    return render(request, "schedules/slot_form.html", {"form": form, "slot": None})
+
+
+@require_http_methods(["GET", "POST"])
+def slot_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    slot = slot_for_user(request.user, pk)
+    initial = {"service": slot.service, "students": [m.student.osis for m in slot.members.all()],
+               "weekdays": slot.days, "start_time": slot.start_time, "end_time": slot.end_time,
+               "location": slot.location, "description": slot.description}  # fmt: skip
+    form = _slot_form(request, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.schedule_slot_update(actor=request.user, slot=slot, data=form.to_input())
+        except actions.SlotRefused as refused:
+            _show(form, refused)
+        else:
+            messages.success(request, "The session on your schedule was changed.")
+            return redirect("my_schedule")
+    return render(request, "schedules/slot_form.html", {"form": form, "slot": slot})
+
+
+def _show(form: ScheduleSlotForm, refused: actions.SlotRefused) -> None:
+    for name, message in refused.problems:
+        form.add_error(name if name in form.fields else None, message)
+
+
+@require_http_methods(["GET", "POST"])
+def slot_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    slot = slot_for_user(request.user, pk)
+    if request.method == "POST":
+        actions.schedule_slot_delete(actor=request.user, slot=slot)
+        messages.success(request, "The session was removed from your schedule. Sessions already recorded stay.")
+        return redirect("my_schedule")
+    return render(request, "schedules/slot_remove.html", {"slot": slot})
+
+
+def day_forms(request: AuthedRequest, day: dt.date) -> list[SessionOutcomeForm]:
+    """One form per scheduled session of the day; recorded ones show as done."""
+    data = form_data(request)
+    return [SessionOutcomeForm(data if not o.recorded else None, occurrence=o)
+            for o in occurrences_on(request.user, day)]  # fmt: skip
+
+
+def _day_of(request: AuthedRequest) -> dt.date:
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or today.isoformat())
+    except ValueError:
+        raise Http404("No such day.") from None
+    if not entry_window_start(today) <= day <= today:
+        raise Http404("Sessions can be recorded from the entry window's first day to today.")
+    return day
+
+
+@require_http_methods(["GET", "POST"])
+def day_sessions(request: AuthedRequest) -> HttpResponse:
+    """The day's scheduled sessions, recorded and certified in one pass."""
+    provider = provider_for(request.user, None)
+    day = _day_of(request)
+    forms = day_forms(request, day)
+    certify_error = ""
+    if request.method == "POST":
+        chosen = [f for f in forms if f.chosen]
+        invalid = [f for f in chosen if not f.is_valid()]
+        certify = request.POST.get("certify") == "on"
+        if not chosen and not invalid and any(not f.occurrence.recorded for f in forms):
+            certify_error = "Check Record this session for each session you are recording."
+        elif not invalid:
+            try:
+                saved = actions.day_record(actor=request.user, provider=provider, day=day, certify=certify,
+                                           outcomes={f.occurrence.key: f.outcome() for f in chosen})  # fmt: skip
+            except actions.DayRefused as refused:
+                for form in forms:
+                    for message in refused.problems.get(form.occurrence.key, []):
+                        form.add_error(None, message)
+                certify_error = refused.message
+            except ActionRefused as refused:
+                certify_error = refused.message
+            else:
+                messages.success(request, _day_message(saved, certify))
+                url = reverse("home") if day == timezone.localdate() else reverse("day_sessions") + f"?date={day}"
+                return redirect(url)
+    return render(request, "schedules/day.html", day_context(request, day, forms, certify_error))
+
+
+def day_context(
+    request: AuthedRequest, day: dt.date, forms: list[SessionOutcomeForm], certify_error: str = ""
+) -> dict[str, object]:
+    """What the day's form needs, on its own page and on the homepage."""
+    today = timezone.localdate()
+    return {"day": day, "forms": forms, "certify_error": certify_error, "is_today": day == today, "today": today,
+            "window_start": entry_window_start(today), "certify_checked": request.POST.get("certify") == "on",
+            "unrecorded": any(not f.occurrence.recorded for f in forms)}  # fmt: skip
+
+
+def _day_message(saved: list[ServiceRecord], certify: bool) -> str:
+    if not saved:
+        return "Nothing new to record: the chosen sessions were already recorded."
+    state = "saved and certified" if certify else "saved, not certified (they are not complete until certified)"
+    provided = sum(1 for r in saved if r.session_type == "provided")
+    return (
+        f"{len(saved)} service record{'s' if len(saved) != 1 else ''} {state}: {provided} Service Provided, "
+        f"{len(saved) - provided} absent or cancelled."
+    )
