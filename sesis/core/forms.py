@@ -14,6 +14,11 @@ CLASSES = {
 }
 
 
+def digits() -> forms.TextInput:
+    """An id keyed in digits (OSIS ID, staff ID): a phone shows its number pad."""
+    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
+
+
 class UswdsForm:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -23,4 +28,7 @@ class UswdsForm:
 
 
 class SignInForm(UswdsForm, AuthenticationForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff IDs are digits (they are keyed on a telephone keypad too).
+        self.fields["username"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "username"})

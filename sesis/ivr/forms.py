@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from sesis.core.forms import UswdsForm
+from sesis.core.forms import UswdsForm, digits
 from sesis.ivr.models import FirstAttend, Status
 
 
 class FirstAttendFilterForm(UswdsForm, forms.Form):
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Status.choices])
-    staff_id = forms.CharField(label="Staff ID", required=False, max_length=20)
-    osis = forms.CharField(label="OSIS ID", required=False, max_length=9)
+    staff_id = forms.CharField(label="Staff ID", required=False, max_length=20, widget=digits())
+    osis = forms.CharField(label="OSIS ID", required=False, max_length=9, widget=digits())
 
     def filter(self, first_attends: QuerySet[FirstAttend]) -> QuerySet[FirstAttend]:
         data = self.cleaned_data

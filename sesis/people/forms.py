@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sesis.core.codes import ServiceType
-from sesis.core.forms import UswdsForm
+from sesis.core.forms import UswdsForm, digits
 from sesis.core.search import prefix_q
 from sesis.people.models import ProviderType, Staff
 
@@ -16,7 +16,7 @@ class StaffQuickSearchForm(UswdsForm, forms.Form):
     """Staff Quick Search. A blank form lists everyone the user may see."""
 
     name = forms.CharField(label="Name (last or first, from the start)", required=False, max_length=100)
-    staff_id = forms.CharField(label="Staff ID", required=False, max_length=20)
+    staff_id = forms.CharField(label="Staff ID", required=False, max_length=20, widget=digits())
     provider_type = forms.ChoiceField(
         label="Provider type", required=False, choices=[("", "Any"), *ProviderType.choices]
     )

@@ -4,14 +4,14 @@ from typing import Any
 
 from django import forms
 
-from sesis.core.forms import UswdsForm
+from sesis.core.forms import UswdsForm, digits
 from sesis.core.search import prefix_q, search_key
 
 
 class StudentQuickSearchForm(UswdsForm, forms.Form):
     """Student Quick Search: any one field is enough; names match from the start."""
 
-    osis = forms.CharField(label="OSIS ID", required=False, max_length=9)
+    osis = forms.CharField(label="OSIS ID", required=False, max_length=9, widget=digits())
     last_name = forms.CharField(label="Last name", required=False, max_length=100)
     first_name = forms.CharField(label="First name", required=False, max_length=100)
     date_of_birth = forms.DateField(

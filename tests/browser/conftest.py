@@ -76,10 +76,39 @@ def assert_fits_phone_width(page: Page, name: str) -> None:
                 """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.sesis-table-wrap')).slice(0,6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent||'').slice(0,40))"""
             ),
         )
+    small = page.evaluate(SMALL_TARGETS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
     assert overflow <= 0, f"{name} is {overflow}px wider than a phone screen"
+    assert not small, f"{name}: touch targets smaller than 44 x 44 px at phone width: {small}"
+
+
+# Every control a finger must hit, at least 44 x 44 CSS px (WCAG 2.5.5). A checkbox or
+# radio button counts with its label (tapping the label checks it). A link inside a
+# sentence is exempt, as WCAG exempts inline targets; so is anything not shown.
+SMALL_TARGETS = r"""() => {
+  const small = [];
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || el.closest('details:not([open]) > :not(summary)')) continue;
+    const boxes = [el, ...((el.type === 'checkbox' || el.type === 'radio') ? [...el.labels] : [])]
+      .map(e => e.getBoundingClientRect())
+      .filter(r => r.width > 1 && r.height > 1 && r.right > 0 && r.bottom + window.scrollY > 0);
+    if (!boxes.length) continue;
+    const height = Math.max(...boxes.map(r => r.height)), width = Math.max(...boxes.map(r => r.width));
+    if (height >= 43.5 && width >= 43.5) continue;
+    if (el.tagName === 'A') {
+      // In a sentence: the block holds words besides its links (separators do not count).
+      const block = el.parentElement.closest('p, li, td, th, dd, div, legend, label, h1, h2, h3');
+      let words = block ? block.innerText : '';
+      for (const link of block ? block.querySelectorAll('a') : []) words = words.replace(link.innerText, '');
+      if (words.replace(/[\s·|,;:.()–-]/g, '').length > 3) continue;
+    }
+    small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.name || '').trim().slice(0, 30)}" ${Math.round(width)}x${Math.round(height)}`);
+  }
+  return small.slice(0, 12);
+}"""
 
 
 def sign_in(page: Page, staff_id: str, password: str) -> None:
