@@ -28,7 +28,11 @@ class TokenAuth(HttpBearer):
         self.scope = scope
 
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        found = ApiToken.objects.usable().select_related("staff").filter(digest=token_digest(token.strip())).first()
+        # Exactly "Bearer <token>": a token with stray spaces or other characters is not
+        # a token (it is not tidied into one).
+        if not token or token != token.strip() or any(ch.isspace() or not ch.isprintable() for ch in token):
+            return None
+        found = ApiToken.objects.usable().select_related("staff").filter(digest=token_digest(token)).first()
         if found is None:
             return None
         if not found.allows(self.scope):

@@ -79,6 +79,13 @@ def test_a_token_authenticates_as_its_owner_until_revoked(district: District) ->
     assert refused["WWW-Authenticate"].startswith("Bearer")
 
 
+@pytest.mark.parametrize("header", ["Bearer  {}", "Bearer {} ", "Bearer {}\t", "Bearer {}x", "Token {}", "{}"])
+def test_only_exactly_bearer_and_the_token_authenticates(district: District, header: str) -> None:
+    new = api_token_create(actor=district.doe_speech, name="mine", kind=TokenKind.PERSONAL, days=30)
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {new.secret}").get("/api/v1/staff/me").status_code == 200
+    assert Client(HTTP_AUTHORIZATION=header.format(new.secret)).get("/api/v1/staff/me").status_code == 401
+
+
 def test_an_expired_token_or_a_deactivated_owner_is_refused(district: District) -> None:
     expired = api_token_create(actor=district.para, name="old", kind=TokenKind.PERSONAL, days=30)
     ApiToken.objects.filter(pk=expired.token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
