@@ -17,6 +17,7 @@ from sesis.services import views as services
 
 urlpatterns = [
     path("", core.home, name="home"),
+    path("ping/", core.ping, name="ping"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=SignInForm),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -24,3 +25,13 @@ def home(request: AuthedRequest) -> HttpResponse:
                    "search_form": StudentQuickSearchForm(),
                    "owed": still_to_deliver(user, today)}  # fmt: skip
     return render(request, "core/home.html", context)
+
+
+def ping(request: AuthedRequest) -> JsonResponse:
+    """A signed-in page that does one query of its own: a monitor's check (signed in as
+    a monitoring account) that an app server reaches the database, and the benchmark's
+    floor (bench/README.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (one,) = cursor.fetchone()
+    return JsonResponse({"ok": one == 1, "staff_id": request.user.staff_id})

@@ -26,6 +26,7 @@ from sesis.reports.charts import weekly_chart
 from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
 from sesis.reports.filters import ReportFilterForm
 from sesis.schools.models import School
+from sesis.services.models import ServiceRecord
 from sesis.students.access import student_for_user
 
 
@@ -55,10 +56,12 @@ def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
         filters = form.filters()
         records = encounter_attendance.records(request.user, filters, sort)
         page = paginate(request, records)
-        page_rows = list(encounter_attendance.rows(records.filter(pk__in=[r.pk for r in page.object_list])))
+        # The page's records came through the scoped, filtered query: read them by id
+        # alone, rather than applying the scope's subqueries again to 25 rows.
         order = {r.pk: i for i, r in enumerate(page.object_list)}
-        page_rows.sort(key=lambda row: order[row.record_id])
-        _log_view(request, encounter_attendance.TITLE, records.filter(pk__in=order), len(page_rows), filters)
+        shown = ServiceRecord.objects.filter(pk__in=order)
+        page_rows = sorted(encounter_attendance.rows(shown), key=lambda row: order[row.record_id])
+        _log_view(request, encounter_attendance.TITLE, shown, len(page_rows), filters)
         context.update(page=page, rows=page_rows, totals=encounter_attendance.totals(records), sort=sort,
                        sorts=_sort_links(request, sort), filters=filters)  # fmt: skip
     return render(request, "reports/encounter_attendance.html", context)

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sesis.people.access import scope_agencies, scope_schools
+from sesis.people.access import scope_ids
 from sesis.people.models import Role, Staff
 from sesis.students.models import Student
 
@@ -24,9 +24,12 @@ def visible_students(user: Staff) -> QuerySet[Student]:
         return Student.objects.all()
     today = timezone.localdate()
     if user.role == Role.SUPERVISOR:
-        agency_assignments = Assignment.objects.active_on(today).filter(staff__agency__in=scope_agencies(user))
+        schools, agencies = scope_ids(user)
+        if not agencies:
+            return Student.objects.filter(school__in=schools)
+        agency_assignments = Assignment.objects.active_on(today).filter(staff__agency__in=agencies)
         return Student.objects.filter(
-            Q(school__in=scope_schools(user))
+            Q(school__in=schools)
             | Q(school__in=agency_assignments.filter(student__isnull=True).values("school"))
             | Q(pk__in=agency_assignments.filter(student__isnull=False).values("student"))
         )
