@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sesis
 
 
-.PHONY: run test test-sqlite test-postgres lint typecheck clean
+.PHONY: run test test-sqlite test-postgres lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ test-postgres: $(VENV)/.installed-dev
 	else echo "PostgreSQL is not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 
 test: lint typecheck test-sqlite test-postgres
+
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# The district at scale under a mixed workload (bench/README.md). Generates the data
+# into BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sesis_scale) if it
+# is empty; BENCH_ARGS e.g. '--scale 0.1 --users 60 --duration 120'.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,259 @@
+"""`make bench`: the district at scale served as in production, under a mixed workload.
+
+    .venv/bin/python bench/load.py [--scale 1.0] [--users 60] [--duration 120] [--workers 4]
+
+1. The database in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sesis_scale)
+   is created, migrated and filled by `generate_scale_data --scale` when it has no students.
+2. gunicorn serves the app on 127.0.0.1 with DEBUG off and production settings (static
+   files collected and served by WhiteNoise; cookies not marked Secure, since the
+   benchmark speaks plain HTTP on loopback).
+3. locust (headless) runs bench/locustfile.py: providers open the homepage, search
+   students, open Services Calendars, record and certify sessions and add students to
+   their caseloads; supervisors search staff, open caseloads and the Encounter
+   Attendance report for a school and a month. Everyone also opens the floor page
+   (/ping/: signed in, one query).
+4. Batch figures in the same run: the Encounter Attendance report for one school and
+   one month, and a citywide month as CSV (rows per second, peak memory).
+
+The results table (p50/p95/p99 per page, throughput, errors, each page's p95 as a
+multiple of the floor's, and the targets of issue 7) is printed and written to
+bench/results/load-<date>.md."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+PORT = 8765
+TARGET_P95_MS, TARGET_REPORT_P95_MS, TARGET_FLOOR_MULTIPLE, TARGET_RPS = 50, 150, 3, 150
+REPORT_PAGE = "encounter attendance (school, month)"
+
+
+def env(url: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": url, "SESIS_SECRET_KEY": "bench-only-not-secret", "SESIS_DEBUG": "false",
+            "SESIS_ALLOWED_HOSTS": "127.0.0.1", "SESIS_SECURE_COOKIES": "false", "SESIS_DB_CONN_MAX_AGE": "60",
+            "SESIS_LOG_LEVEL": "ERROR", **extra}  # fmt: skip
+
+
+def manage(url: str, *args: str) -> str:
+    command = [PYTHON, str(ROOT / "manage.py"), *args]
+    done = subprocess.run(command, env=env(url), check=True, capture_output=True, text=True)  # noqa: S603 (ours)
+    return done.stdout
+
+
+def ensure_data(url: str, scale: float) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    manage(url, "migrate", "--no-input")
+    with psycopg.connect(url) as db:
+        students = db.execute("SELECT count(*) FROM students_student").fetchone()[0]  # type: ignore[index]
+    if students == 0:
+        print(f"Generating the district at scale {scale} (bench/README.md, Scale data) ...", flush=True)
+        started = time.perf_counter()
+        command = [PYTHON, str(ROOT / "manage.py"), "generate_scale_data", "--scale", str(scale)]
+        subprocess.run(command, env=env(url), check=True)  # noqa: S603 (our own command line)
+        print(f"Generated in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def fixture(url: str, users: int) -> dict[str, object]:
+    """Who the simulated users are: real providers with caseloads, students they may
+    add, supervisors with the providers and schools in their scope."""
+    import psycopg
+
+    password = manage(url, "shell", "-c", "from sesis.core.scale import SCALE_PASSWORD; print(SCALE_PASSWORD)").strip()
+    today = dt.date.today()
+    with psycopg.connect(url) as db:
+        providers = db.execute(
+            """
+            SELECT s.staff_id, s.id, array_agg(st.osis ORDER BY st.osis)
+            FROM people_staff s JOIN caseloads_caseloadentry c ON c.provider_id = s.id AND c.ended_at IS NULL
+            JOIN students_student st ON st.id = c.student_id
+            WHERE s.role = 'provider' AND s.provider_type = 'DOE'
+            GROUP BY s.staff_id, s.id HAVING count(*) >= 10 ORDER BY s.id LIMIT %s""",
+            [users * 2],
+        ).fetchall()
+        addable = {}
+        for _, pk, _ in providers:
+            rows = db.execute(
+                """
+                SELECT DISTINCT st.osis FROM mandates_assignment a
+                JOIN students_student st ON st.school_id = a.school_id
+                JOIN mandates_mandate m ON m.student_id = st.id
+                JOIN people_staffdiscipline d ON d.staff_id = a.staff_id AND d.service = m.service
+                WHERE a.staff_id = %s AND a.kind = 'school' AND NOT EXISTS (
+                    SELECT 1 FROM caseloads_caseloadentry c WHERE c.provider_id = a.staff_id AND c.student_id = st.id
+                    AND c.ended_at IS NULL) LIMIT 30""",
+                [pk],
+            ).fetchall()
+            addable[pk] = [r[0] for r in rows]
+        supervisors = db.execute(
+            """
+            SELECT s.staff_id, a.value FROM people_staff s JOIN people_accessscope a ON a.staff_id = s.id
+            WHERE s.role = 'supervisor' AND a.scope = 'district' ORDER BY s.id LIMIT %s""",
+            [users],
+        ).fetchall()
+        scoped = []
+        for staff_id, district in supervisors:
+            schools = [
+                r[0]
+                for r in db.execute(
+                    "SELECT dbn FROM schools_school WHERE district = %s ORDER BY dbn LIMIT 20", [int(district)]
+                )
+            ]
+            staff = [
+                r[0]
+                for r in db.execute(
+                    """
+                SELECT DISTINCT s.staff_id FROM people_staff s JOIN mandates_assignment a ON a.staff_id = s.id
+                JOIN schools_school sc ON sc.id = a.school_id WHERE sc.district = %s LIMIT 50""",
+                    [int(district)],
+                )
+            ]
+            if schools and staff:
+                scoped.append({"staff_id": staff_id, "schools": schools, "providers": staff})
+        holidays = {r[0] for r in db.execute("SELECT date FROM schoolcalendar_calendarday")}
+    first = today.replace(day=1)
+    window = (first - dt.timedelta(days=1)).replace(day=1)
+    days = [window + dt.timedelta(days=n) for n in range((today - window).days + 1)]
+    record_days = [d.isoformat() for d in days if d.weekday() < 5 and d not in holidays]
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return {
+        "password": password.splitlines()[-1],
+        "providers": [{"staff_id": s, "caseload": c[:60], "addable": addable[pk]} for s, pk, c in providers],
+        "supervisors": scoped,
+        "name_prefixes": ["GA", "LO", "MA", "RO", "SA", "WI", "CH", "NG", "PA", "SM"],
+        "record_days": record_days,
+        "month": [first.isoformat(), last.isoformat()],
+    }
+
+
+def serve(url: str, workers: int) -> subprocess.Popen[bytes]:
+    manage(url, "collectstatic", "--no-input", "--verbosity", "0")
+    server = subprocess.Popen(  # noqa: S603 (our own command line)
+        [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{PORT}",
+         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null", "--log-level", "warning"],
+        cwd=ROOT, env=env(url), stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+def run_locust(fixture_file: Path, users: int, duration: int) -> Path:
+    prefix = Path(tempfile.mkdtemp()) / "load"
+    subprocess.run(  # noqa: S603 (our own command line)
+        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--users", str(users),
+         "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{duration}s", "--host", f"http://127.0.0.1:{PORT}",
+         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
+        env={**os.environ, "BENCH_FIXTURE": str(fixture_file)}, check=True,
+    )  # fmt: skip
+    return Path(f"{prefix}_stats.csv")
+
+
+def batch_figures(url: str) -> list[tuple[str, str]]:
+    """The report for one school and one month (in-process, median of 10), and a
+    citywide month as CSV in its own process (rows per second, peak memory)."""
+    import psycopg
+
+    today = dt.date.today()
+    first = today.replace(day=1).isoformat()
+    with psycopg.connect(url) as db:
+        admin, school = db.execute(
+            "SELECT (SELECT staff_id FROM people_staff WHERE role = 'administrator' ORDER BY id LIMIT 1), "
+            "(SELECT dbn FROM schools_school ORDER BY id LIMIT 1)").fetchone()  # type: ignore[misc]  # fmt: skip
+    figures = []
+    out = Path(tempfile.mkdtemp()) / "month.csv"
+    for what, extra in ((f"Encounter Attendance CSV, school {school}, this month", ["--school", school]),
+                        ("Encounter Attendance CSV, citywide, this month", [])):  # fmt: skip
+        peak = out.with_suffix(".peak")
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603 (our own command line)
+            ["/usr/bin/time", "-f", "%M", "-o", str(peak), PYTHON, str(ROOT / "manage.py"), "report",
+             "encounter-attendance", "--from", first, "--to", today.isoformat(), "--as", admin, "--format", "csv",
+             "--output", str(out), *extra],
+            env=env(url), check=True, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        rows = sum(1 for _ in out.open(encoding="utf-8")) - 1
+        megabytes = int(peak.read_text().split()[-1]) / 1024
+        figures.append((what, f"{rows:,} rows in {seconds:.1f} s: {rows / seconds:,.0f} rows/s, "
+                              f"peak memory {megabytes:.0f} MB (whole command, Django start-up included)"))  # fmt: skip
+    return figures
+
+
+def table(stats: Path, duration: int, users: int, scale: float, workers: int, batch: list[tuple[str, str]]) -> str:
+    rows = list(csv.DictReader(stats.open()))
+    pages = {r["Name"]: r for r in rows if r["Name"] != "Aggregated"}
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    floor = float(pages["floor (signed-in, one query)"]["95%"])
+    lines = [f"# Mixed workload, {dt.date.today()}", "",
+             f"Scale {scale} ({'full district' if scale >= 1 else 'a fraction of the district'}), PostgreSQL 15, "
+             f"this 2-core machine; gunicorn with {workers} workers, DEBUG off; {users} simulated users "
+             f"(locust, 0.5-1.5 s between actions) for {duration} s.", "",
+             "| page | requests | errors | p50 ms | p95 ms | p99 ms | p95 / floor p95 | target |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for name, r in sorted(pages.items()):
+        p95 = float(r["95%"])
+        limit = TARGET_REPORT_P95_MS if name == REPORT_PAGE else TARGET_P95_MS
+        ok = p95 <= limit and (name == REPORT_PAGE or p95 <= TARGET_FLOOR_MULTIPLE * floor)
+        lines.append(f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | {r['99%']} | "
+                     f"{p95 / floor:.1f} | {'met' if ok else 'missed'} (≤ {limit} ms"
+                     f"{'' if name == REPORT_PAGE else f', ≤ {TARGET_FLOOR_MULTIPLE}× floor'}) |")  # fmt: skip
+    rps = float(total["Requests/s"])
+    failures = int(total["Failure Count"])
+    lines += ["", f"Throughput {rps:.0f} requests/s (target ≥ {TARGET_RPS}: {'met' if rps >= TARGET_RPS else 'missed'}); "
+              f"{failures} errors of {total['Request Count']} requests (target 0: {'met' if failures == 0 else 'missed'}).",
+              "", "| batch | figure |", "| --- | --- |", *[f"| {what} | {figure} |" for what, figure in batch], "",
+              "```sh", f"make bench BENCH_ARGS='--scale {scale} --users {users} --duration {duration} --workers {workers}'",
+              "```"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--users", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=120, help="seconds of load")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sesis_scale")
+    ensure_data(url, args.scale)
+    fixture_file = Path(tempfile.mkdtemp()) / "fixture.json"
+    fixture_file.write_text(json.dumps(fixture(url, args.users)))
+    server = serve(url, args.workers)
+    try:
+        stats = run_locust(fixture_file, args.users, args.duration)
+    finally:
+        server.terminate()
+        server.wait()
+    batch = batch_figures(url)
+    report = table(stats, args.duration, args.users, args.scale, args.workers, batch)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"load-{dt.date.today()}-scale-{args.scale}.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
