@@ -199,6 +199,48 @@ def batch_figures(url: str) -> list[tuple[str, str]]:
         megabytes = int(peak.read_text().split()[-1]) / 1024
         figures.append((what, f"{rows:,} rows in {seconds:.1f} s: {rows / seconds:,.0f} rows/s, "
                               f"peak memory {megabytes:.0f} MB (whole command, Django start-up included)"))  # fmt: skip
+    figures += _imports(url, admin, today)
+    return figures
+
+
+def _imports(url: str, admin: str, today: dt.date) -> list[tuple[str, str]]:
+    """A 100,000-row first-attend feed (stored and processed onto caseloads) and a
+    100,000-row students file, each through `manage.py import`. Both add to the
+    benchmark's database (new call ids and new students each run)."""
+    import psycopg
+
+    run = int(time.time())
+    with psycopg.connect(url) as db:
+        feed = db.execute("""
+            SELECT s.staff_id, st.osis, m.service FROM mandates_assignment a
+            JOIN people_staff s ON s.id = a.staff_id
+            JOIN students_student st ON st.school_id = a.school_id
+            JOIN mandates_mandate m ON m.student_id = st.id
+            JOIN people_staffdiscipline d ON d.staff_id = s.id AND d.service = m.service
+            WHERE a.kind = 'school' LIMIT 100000""").fetchall()
+        schools = [r[0] for r in db.execute("SELECT dbn FROM schools_school ORDER BY id LIMIT 50")]
+        top = db.execute("SELECT max(osis) FROM students_student WHERE osis LIKE '3%%'").fetchone()[0]  # type: ignore[index]
+    first_osis = int(top) + 1 if top else 300_000_000
+    day = today.isoformat()
+    files = {
+        "first_attends": ("staff_id,osis,service,first_attend_date,call_id",
+                          [f"{a},{b},{c},{day},BENCH{run}-{n}" for n, (a, b, c) in enumerate(feed)]),
+        "students": ("osis,first_name,last_name,date_of_birth,school_dbn,grade,home_language",
+                     [f"{first_osis + n},Bench,Student{n},2015-05-17,{schools[n % len(schools)]},4,English"
+                      for n in range(100_000)]),
+    }  # fmt: skip
+    figures = []
+    for kind, (header, lines) in files.items():
+        path = Path(tempfile.mkdtemp()) / f"{kind}.csv"
+        path.write_text("\n".join([header, *lines]) + "\n")
+        started = time.perf_counter()
+        manage(url, "import", kind, str(path), "--as", admin, "--verbosity", "0")
+        seconds = time.perf_counter() - started
+        what = (
+            "first-attend feed (stored and processed onto caseloads)" if kind == "first_attends" else "students import"
+        )
+        figures.append((f"{what}, {len(lines):,} rows", f"{seconds:.1f} s: {len(lines) / seconds:,.0f} rows/s "
+                                                        "(whole command, Django start-up included)"))  # fmt: skip
     return figures
 
 
@@ -217,9 +259,11 @@ def table(stats: Path, duration: int, users: int, scale: float, workers: int, ba
         p95 = float(r["95%"])
         limit = TARGET_REPORT_P95_MS if name == REPORT_PAGE else TARGET_P95_MS
         ok = p95 <= limit and (name == REPORT_PAGE or p95 <= TARGET_FLOOR_MULTIPLE * floor)
+        target = f"{'met' if ok else 'missed'} (≤ {limit} ms{'' if name == REPORT_PAGE else f', ≤ {TARGET_FLOOR_MULTIPLE}× floor'})"
+        if name.startswith("sign in"):
+            target = "not a target (once a session; the password hash is slow on purpose)"
         lines.append(f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | {r['99%']} | "
-                     f"{p95 / floor:.1f} | {'met' if ok else 'missed'} (≤ {limit} ms"
-                     f"{'' if name == REPORT_PAGE else f', ≤ {TARGET_FLOOR_MULTIPLE}× floor'}) |")  # fmt: skip
+                     f"{p95 / floor:.1f} | {target} |")  # fmt: skip
     rps = float(total["Requests/s"])
     failures = int(total["Failure Count"])
     lines += ["", f"Throughput {rps:.0f} requests/s (target ≥ {TARGET_RPS}: {'met' if rps >= TARGET_RPS else 'missed'}); "

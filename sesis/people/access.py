@@ -57,6 +57,21 @@ def visible_staff(user: Staff) -> QuerySet[Staff]:
     return Staff.objects.filter(pk=user.pk)
 
 
+def scoped_staff_ids(user: Staff) -> list[int] | None:
+    """A supervisor's visible staff as a list of ids, read once per user object (a
+    request's user); None for an administrator (everyone). For queries that apply the
+    scope to many rows, several times per request (the reports): at district scale the
+    scope's join of assignments and students is the costly part of each. A look-up of
+    one staff member keeps visible_staff, which the database checks for that one."""
+    if user.role == Role.ADMINISTRATOR:
+        return None
+    cached = getattr(user, "_scoped_staff_ids", None)
+    if cached is None:
+        cached = list(visible_staff(user).values_list("pk", flat=True))
+        user._scoped_staff_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def staff_for_user(user: Staff, staff_id: str) -> Staff:
     """The staff member with this staff id, if the user may see them; otherwise 404."""
     staff = visible_staff(user).filter(staff_id=staff_id).first()

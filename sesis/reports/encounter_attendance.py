@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from sesis.core.codes import ServiceType
 from sesis.people.models import Staff
 from sesis.reports.filters import Filters
-from sesis.services.access import visible_records
+from sesis.services.access import visible_records_in_bulk
 from sesis.services.choices import (
     CancelReason,
     Grouping,
@@ -59,7 +59,7 @@ def _amended() -> Exists:
 
 def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet[ServiceRecord]:
     """The service records the report shows: the user's scope, then the filters."""
-    qs = visible_records(user).filter(date__range=(filters.start, filters.end))
+    qs = visible_records_in_bulk(user).filter(date__range=(filters.start, filters.end))
     if filters.school:
         qs = qs.filter(student__school=filters.school)
     if filters.district:
