@@ -133,7 +133,16 @@ def fixture(url: str, users: int) -> dict[str, object]:
     days = [window + dt.timedelta(days=n) for n in range((today - window).days + 1)]
     record_days = [d.isoformat() for d in days if d.weekday() < 5 and d not in holidays]
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    # Each recorded session takes the next evening slot (a day of record_days, 21:00 +
+    # 2 minutes times n); start after the slots earlier runs used, so none collide.
+    with psycopg.connect(url) as db:
+        used = db.execute("SELECT DISTINCT date, start_time FROM services_servicerecord WHERE start_time >= '21:00' "
+                          "AND date >= %s", [window]).fetchall()  # fmt: skip
+    index = {day: n for n, day in enumerate(record_days)}
+    slots = [index[d.isoformat()] * 89 + (t.hour * 60 + t.minute - 21 * 60) // 2 for d, t in used
+             if d.isoformat() in index]  # fmt: skip
     return {
+        "first_slot": max(slots) + 1 if slots else 0,
         "password": password.splitlines()[-1],
         "providers": [{"staff_id": s, "caseload": c[:60], "addable": addable[pk]} for s, pk, c in providers],
         "supervisors": scoped,

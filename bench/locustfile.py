@@ -18,7 +18,7 @@ from locust import FastHttpUser, between, events, task
 FIXTURE = json.loads(Path(os.environ["BENCH_FIXTURE"]).read_text())
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MANDATE = re.compile(r'<select name="mandate"[^>]*>\s*<option value="(\d+)"')
-SLOTS = itertools.count()  # a unique evening time for each recorded session of the run
+SLOTS = itertools.count(FIXTURE["first_slot"])  # a unique evening time for each recorded session
 PROVIDERS = itertools.cycle(FIXTURE["providers"])
 SUPERVISORS = itertools.cycle(FIXTURE["supervisors"])
 
