@@ -26,7 +26,7 @@ from tests.browser.conftest import (
     record_figure,
     sign_in,
 )
-from tests.browser.test_keyboard import activate, tab_to
+from tests.browser.test_keyboard import activate, sign_in_by_keyboard, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,12 +122,7 @@ def test_the_days_form_at_desktop_size_and_its_refusals(page: Page, day: Distric
 
 
 def test_a_day_recorded_by_keyboard_alone(page: Page, day: District) -> None:
-    page.goto("/")
-    tab_to(page, "Staff ID")
-    page.keyboard.type("300")
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    activate(page)
+    sign_in_by_keyboard(page, "300")
     for _ in range(8):
         tab_to(page, "Session Notes")
         page.keyboard.type("Worked on goals.")
@@ -181,12 +176,7 @@ def test_the_same_day_the_old_way(page: Page, day: District) -> None:
 
 def test_a_slot_is_scheduled_from_the_services_calendar_by_keyboard(page: Page, day: District) -> None:
     ScheduleSlot.objects.filter(members__student__first_name="Avery").delete()
-    page.goto("/")
-    tab_to(page, "Staff ID")
-    page.keyboard.type("300")
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    activate(page)
+    sign_in_by_keyboard(page, "300")
     tab_to(page, "My Schedule")
     activate(page)
     expect(page.get_by_role("row", name="Day, Avery").get_by_text("Not scheduled.")).to_be_visible()
