@@ -43,7 +43,7 @@ REPORT_PAGE = "encounter attendance (school, month)"
 
 def env(url: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "SESIS_SECRET_KEY": "bench-only-not-secret", "SESIS_DEBUG": "false",
-            "SESIS_ALLOWED_HOSTS": "127.0.0.1", "SESIS_SECURE_COOKIES": "false", "SESIS_DB_CONN_MAX_AGE": "60",
+            "SESIS_ALLOWED_HOSTS": "127.0.0.1", "SESIS_SECURE_COOKIES": "false", "SESIS_SSL_REDIRECT": "false", "SESIS_DB_CONN_MAX_AGE": "60",
             "SESIS_LOG_LEVEL": "ERROR", **extra}  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "sesis.core",
     "sesis.audit",
     "sesis.schools",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "sesis.audit.channel.AuditChannelMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sesis.people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -90,11 +94,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# NIST SP 800-63B: at least 12 characters (any characters, up to 128), not a common or
+# breached password, not the user's own name or ID, not a run like "aaaa…" or "1234…";
+# no composition rules and no forced periodic changes (docs/security.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "sesis.people.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "sesis.people.passwords.BreachedPasswordValidator"},
+    {"NAME": "sesis.people.passwords.RepetitiveOrSequentialValidator"},
+    {"NAME": "sesis.people.passwords.ContextWordsValidator"},
 ]
+
+# Sign-in throttling (sesis/people/throttle.py): failed sign-ins (web password or
+# telephone PIN) per account and per network address within a window.
+SESIS_SIGNIN_WINDOW_SECONDS = env_int("SESIS_SIGNIN_WINDOW_SECONDS", 15 * 60)
+SESIS_SIGNIN_ACCOUNT_LIMIT = env_int("SESIS_SIGNIN_ACCOUNT_LIMIT", 10)  # per account per window
+SESIS_SIGNIN_ACCOUNT_DAILY_LIMIT = env_int("SESIS_SIGNIN_ACCOUNT_DAILY_LIMIT", 100)  # NIST: at most 100
+SESIS_SIGNIN_ADDRESS_LIMIT = env_int("SESIS_SIGNIN_ADDRESS_LIMIT", 100)  # a school's staff share one address
+# Behind a load balancer, the number of proxies that append to X-Forwarded-For; the
+# client's address is the one they saw. 0 trusts only the connection's own address.
+SESIS_TRUSTED_PROXY_COUNT = env_int("SESIS_TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"  # the district's local school time
@@ -115,11 +136,46 @@ STORAGES = {
     },
 }
 
+# Sessions end 8 hours after sign-in (absolute) or after 30 minutes without a request
+# (idle, sesis.people.sessions). Django gives a new session id at every sign-in.
 SESSION_COOKIE_AGE = env_int("SESIS_SESSION_SECONDS", 8 * 60 * 60)
+SESIS_IDLE_SECONDS = env_int("SESIS_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SESIS_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only in production: redirect plain HTTP (the load balancer's health check of
+# /ping/ excepted) and tell browsers never to use it (HSTS, a year). Behind a load
+# balancer that ends TLS, SESIS_PROXY_SSL_HEADER names the header it sets, e.g.
+# HTTP_X_FORWARDED_PROTO (it must strip that header from clients' requests).
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("SESIS_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^ping/$"]
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SESIS_HSTS_SECONDS", 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG and env_bool("SESIS_HSTS_PRELOAD", True)  # consent to browsers' preload lists
+if env_str("SESIS_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (env_str("SESIS_PROXY_SSL_HEADER"), "https")
+
+# Content-Security-Policy: only the site's own scripts, styles and images; no inline
+# script or style, no plugins, no framing, forms post only to SESIS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # How many rows a search result page shows.
 SESIS_PAGE_SIZE = env_int("SESIS_PAGE_SIZE", 25)

@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("SESIS_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SESIS_SIMPLE_STATIC", "true")
+os.environ.setdefault("SESIS_SSL_REDIRECT", "false")  # the test client and live server speak plain HTTP
 
 from config.settings import *  # noqa: F403
 

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 
 from sesis.api import views as api_views
 from sesis.api.main import api
+from sesis.audit import views as audit
 from sesis.caseloads import views as caseloads
 from sesis.core import views as core
 from sesis.core.forms import SignInForm
@@ -27,6 +28,7 @@ urlpatterns = [
     path("administration/", people.administration, name="administration"),
     path("administration/staff/", people.staff_search, name="staff_search"),
     path("administration/staff/<str:staff_id>/", people.staff_detail, name="staff_detail"),
+    path("administration/staff/<str:staff_id>/password/", people.staff_password, name="staff_password"),
     path("administration/staff/<str:staff_id>/caseload/", caseloads.caseload, name="staff_caseload"),
     path("administration/staff/<str:staff_id>/caseload/add/", caseloads.add_to_caseload, name="staff_caseload_add"),
     path(
@@ -69,6 +71,8 @@ urlpatterns = [
         services.record_new,
         name="staff_record_new",
     ),
+    path("administration/access/", audit.access_lookup, name="access_lookup"),
+    path("administration/access/<str:osis>/", audit.student_access, name="student_access"),
     path("administration/calendar/", schoolcalendar.calendar_admin, name="calendar_admin"),
     path("administration/calendar/<int:pk>/remove/", schoolcalendar.remove_calendar_day, name="calendar_day_remove"),
     path("reports/", reports.reports_home, name="reports"),
@@ -85,6 +89,7 @@ urlpatterns = [
     path("first-attends/", ivr.my_first_attends, name="my_first_attends"),
     path("administration/first-attends/", ivr.first_attends_admin, name="first_attends_admin"),
     path("profile/", ivr.profile, name="profile"),
+    path("profile/password/", people.change_password, name="change_password"),
     path("profile/api-tokens/", api_views.personal_tokens, name="personal_tokens"),
     path("administration/api-tokens/", api_views.service_tokens, name="service_tokens"),
     path("api-tokens/<int:pk>/revoke/", api_views.revoke_token, name="revoke_token"),

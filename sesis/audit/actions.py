@@ -3,6 +3,7 @@ so an event exists exactly when the change it describes does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -62,29 +63,36 @@ def disclosure_record(
     actor: Staff,
     kind: str,
     what: str,
-    students: QuerySet[Any],  # rows with a student_id: service records, mandates
+    students: QuerySet[Any] | None = None,  # rows with a student_id: service records, mandates
+    student_ids: Iterable[int] = (),
     record_count: int,
     file_format: str = "",
     filters: dict[str, Any] | None = None,
 ) -> Disclosure:
-    """Log that `actor` saw or exported the records of the students named by
-    `students` (any queryset whose rows have a student_id). The students are copied by one
-    INSERT ... SELECT in the database, so a citywide export is logged without loading
-    its students into memory. Written (and committed) before the data leaves, so an
-    interrupted download is still logged."""
+    """Log that `actor` saw or exported the records of some students: those named by
+    `students` (any queryset whose rows have a student_id) and those in `student_ids`.
+    A queryset is copied by one INSERT ... SELECT in the database, so a citywide export
+    is logged without loading its students into memory. Written (and committed) before
+    the data leaves, so an interrupted download is still logged."""
     with transaction.atomic():
         disclosure = Disclosure.objects.create(
             actor=actor, kind=kind, what=what, file_format=file_format, filters=filters or {},
             record_count=record_count,
         )  # fmt: skip
-        sql, params = students.order_by().values_list("student_id").distinct().query.sql_with_params()
-        table = DisclosedStudent._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (disclosure_id, student_id) SELECT %s, ids.student_id FROM ({sql}) ids",  # noqa: S608 (our own SQL, parameters bound)
-                [disclosure.pk, *params],
-            )
-            students_count = max(cursor.rowcount, 0)
+        students_count = 0
+        if students is not None:
+            sql, params = students.order_by().values_list("student_id").distinct().query.sql_with_params()
+            table = DisclosedStudent._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (disclosure_id, student_id) SELECT %s, ids.student_id FROM ({sql}) ids",  # noqa: S608 (our own SQL, parameters bound)
+                    [disclosure.pk, *params],
+                )
+                students_count = max(cursor.rowcount, 0)
+        ids = sorted(set(student_ids))
+        if ids:
+            DisclosedStudent.objects.bulk_create(DisclosedStudent(disclosure=disclosure, student_id=i) for i in ids)
+            students_count += len(ids)
         audit_record(
             actor=actor, action=f"disclosure.{kind}", obj=disclosure,
             details={"what": what, "format": file_format, "filters": filters or {}, "records": record_count,

@@ -13,11 +13,15 @@ from sesis.core.codes import ServiceType
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import CallSession, Source, Status
 from sesis.ivr.twiml import TwiML
+from sesis.people import throttle
 from sesis.people.models import Staff
 from sesis.students.access import visible_students
 
 MAX_FAILURES = 3
 GOODBYE = "Sorry, we could not take your report. Please try again later, or ask your supervisor for help. Goodbye."
+LOCKED = (
+    "Too many wrong P I N entries for this staff I D. Please wait fifteen minutes, or ask your supervisor for help."
+)
 PROMPTS = {
     "staff_id": "Enter your staff I D, then press pound.",
     "pin": "Enter your P I N, then press pound.",
@@ -90,10 +94,17 @@ class Call:
         return self.ask("pin")
 
     def on_pin(self, digits: str) -> str:
-        staff = Staff.objects.filter(staff_id=self.session.staff_id, is_active=True).first()
+        account = self.session.staff_id
+        if throttle.refusal(channel=throttle.Channel.IVR, account=account, address=None):
+            self.session.step = "ended"
+            self.session.save()
+            return str(self.response.say(LOCKED).say(GOODBYE).hangup())
+        staff = Staff.objects.filter(staff_id=account, is_active=True).first()
         if staff is None or not staff.is_provider or not staff.check_ivr_pin(digits):
+            throttle.record_failure(channel=throttle.Channel.IVR, account=account, address=None)
             self.session.staff_id = ""
             return self.fail("That staff I D and P I N do not match our records.", step="staff_id")
+        throttle.clear(channel=throttle.Channel.IVR, account=account)
         self.session.provider = staff
         self.session.failures = 0
         return self.ask("osis", before=f"Hello, {staff.first_name}.")

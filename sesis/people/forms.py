@@ -50,3 +50,53 @@ class StaffQuickSearchForm(UswdsForm, forms.Form):
             .prefetch_related("disciplines")
             .order_by("last_name_key", "first_name", "staff_id")
         )
+
+
+PASSWORD_HINT = (
+    "At least 12 characters, up to 128."  # noqa: S105 (help text, not a password)
+    " Any characters, spaces too: a few unrelated words make a strong "
+    "password that is easy to remember. Not a password that has appeared in a data breach."
+)
+
+
+class PasswordForm(UswdsForm, forms.Form):
+    """A new password, typed twice. The rules themselves are checked by the action
+    (sesis.people.actions.staff_set_password)."""
+
+    password = forms.CharField(
+        label="New password", strip=False, max_length=200, help_text=PASSWORD_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password."},
+    )  # fmt: skip
+    password_again = forms.CharField(
+        label="New password again", strip=False, max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again."},
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The two passwords are not the same.")
+        return data
+
+
+class ChangePasswordForm(PasswordForm):
+    """Changing one's own password asks for the current one first."""
+
+    current_password = forms.CharField(
+        label="Current password", strip=False, max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password."},
+    )  # fmt: skip
+    field_order = ["current_password", "password", "password_again"]
+
+    def __init__(self, *args: Any, user: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self) -> str:
+        current: str = self.cleaned_data["current_password"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError("That is not your current password.")
+        return current

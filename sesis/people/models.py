@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Now
 
 from sesis.core.codes import ServiceType
 from sesis.core.search import search_key
@@ -156,3 +157,30 @@ class AccessScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} {self.value}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in: a wrong password on the web or a wrong telephone PIN. Counted
+    per account and per network address to throttle guessing (sesis.people.throttle);
+    an account's rows are cleared when it signs in."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web sign-in"
+        IVR = "ivr", "Telephone PIN"
+
+    at = models.DateTimeField(db_default=Now())
+    channel = models.CharField(max_length=3, choices=Channel.choices)
+    account = models.CharField(max_length=150, help_text="The staff ID as typed")
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "channel", "at"], name="signin_failure_account_idx"),
+            models.Index(fields=["address", "at"], name="signin_failure_address_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(channel__in=["web", "ivr"]), name="signin_failure_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.account} {self.address or ''}"

@@ -26,7 +26,7 @@ from sesis.services.choices import (
     ServiceLocation,
     SessionType,
 )
-from sesis.services.models import Amendment, ServiceRecord
+from sesis.services.models import HASHED_FIELDS, Amendment, ServiceRecord, signature_status
 
 TITLE = "Encounter Attendance"
 
@@ -47,6 +47,7 @@ COLUMNS = [
     "Student", "OSIS ID", "School", "Service Type", "Provider", "Staff ID", "Date", "Start Time", "End Time",
     "Minutes", "Session Type", "Cancellation reason", "Group Size", "Language of Service", "Service Location",
     "Service Description", "Progress Indicator", "Certified by", "Certified at", "Amended",
+    "Signature",
 ]  # fmt: skip
 
 _EFFECTIVE = ("start_time", "end_time", "session_type", "cancel_reason", "grouping", "group_count", "language",
@@ -170,6 +171,7 @@ class Row:
     certified_by: str
     certified_at: dt.datetime | None
     amended: bool
+    signature: str = ""  # Verified, Does not match, or "" before certification
 
     def cells(self) -> list[Any]:
         """The row in COLUMNS order."""
@@ -177,7 +179,7 @@ class Row:
             self.student, self.osis, self.school, self.service, self.provider, self.staff_id, self.date,
             self.start_time.strftime("%H:%M"), self.end_time.strftime("%H:%M"), self.minutes, self.session_type,
             self.cancel_reason, self.group_size, self.language, self.location, self.description, self.progress,
-            self.certified_by, self.certified_at, "Yes" if self.amended else "No",
+            self.certified_by, self.certified_at, "Yes" if self.amended else "No", self.signature,
         ]  # fmt: skip
 
 
@@ -205,7 +207,8 @@ def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
 
     fields = ["pk", "student__first_name", "student__last_name", "student__osis", "student__school__dbn", "service",
               "provider__first_name", "provider__last_name", "provider__staff_id", "date", "certified_at",
-              "certified_by__first_name", "certified_by__last_name", *_EFFECTIVE]  # fmt: skip
+              "certified_by__first_name", "certified_by__last_name", *_EFFECTIVE, *HASHED_FIELDS,
+              "certification_hash"]  # fmt: skip
     for v in qs.values(*fields).iterator(chunk_size=chunk_size):
         e = {**v, **amended[v["pk"]]} if v["pk"] in amended else v
         grouping = "Individual" if e["grouping"] == Grouping.INDIVIDUAL else f"Group, {e['group_count']}"
@@ -220,5 +223,5 @@ def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
             cancel_reason=_label("cancel_reason", e["cancel_reason"]), group_size=grouping, language=e["language"],
             location=_label("location", e["location"]), description=_label("description", e["description"]),
             progress=_label("progress", e["progress"]), certified_by=certified_by, certified_at=certified_at,
-            amended=v["pk"] in amended,
+            amended=v["pk"] in amended, signature=signature_status(v),
         )  # fmt: skip

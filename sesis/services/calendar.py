@@ -64,6 +64,10 @@ class Month:
         return f"{self.first:%B %Y}"
 
     @property
+    def record_count(self) -> int:
+        return sum(len(day.records) for week in self.weeks for day in week.days if day.in_month)
+
+    @property
     def previous(self) -> dt.date:
         return (self.first - dt.timedelta(days=1)).replace(day=1)
 

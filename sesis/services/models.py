@@ -148,18 +148,53 @@ class ServiceRecord(models.Model):
         return "Individual" if self.grouping == Grouping.INDIVIDUAL else f"Group, {self.group_count}"
 
     def signed_content(self) -> dict[str, Any]:
-        content = {name: getattr(self, name) for name in SIGNED_FIELDS}
-        content["certified_by_id"] = self.certified_by_id
-        content["certified_at"] = self.certified_at
-        return {k: (v.isoformat() if isinstance(v, dt.date | dt.time | dt.datetime) else v) for k, v in content.items()}
+        return signed_content({name: getattr(self, name) for name in HASHED_FIELDS})
 
     def content_hash(self) -> str:
         """SHA-256 of what the provider signed, with who and when."""
-        canonical = json.dumps(self.signed_content(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return content_hash(self.signed_content())
 
     def hash_is_valid(self) -> bool:
         return self.is_certified and self.certification_hash == self.content_hash()
+
+    @property
+    def signature_status(self) -> str:
+        return signature_status({name: getattr(self, name) for name in (*HASHED_FIELDS, "certification_hash")})
+
+
+# What the certification hash covers: the signed fields, who signed and when.
+HASHED_FIELDS = (*SIGNED_FIELDS, "certified_by_id", "certified_at")
+
+
+def signed_content(values: dict[str, Any]) -> dict[str, Any]:
+    """The signed content of a record given as {field: value} (a model's attributes or a
+    row from .values(*HASHED_FIELDS)), in the form that is hashed."""
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date | dt.time | dt.datetime) else v)
+        for k, v in values.items()
+        if k in HASHED_FIELDS
+    }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Signature:
+    VERIFIED = "Verified"
+    MISMATCH = "Does not match"
+
+
+def signature_status(values: dict[str, Any]) -> str:
+    """For a row holding HASHED_FIELDS and certification_hash: "" for a record not yet
+    certified; Verified when its content still hashes to what was signed; Does not
+    match when anything changed since (which the database's triggers refuse, so it
+    means the database was altered outside SESIS)."""
+    if values["certified_at"] is None:
+        return ""
+    ok = content_hash(signed_content(values)) == values["certification_hash"]
+    return Signature.VERIFIED if ok else Signature.MISMATCH
 
 
 class Amendment(models.Model):

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sesis.audit.actions import disclosure_record
+from sesis.audit.models import DisclosureKind
 from sesis.caseloads.queries import active_caseload
 from sesis.core.codes import ServiceType
 from sesis.core.errors import ActionRefused
@@ -45,6 +47,12 @@ def _urls(provider: Staff, staff_id: str | None, student: Student | None = None)
     return urls
 
 
+def _log_view(request: AuthedRequest, what: str, student: Student, records: int, **filters: str) -> None:
+    """The disclosure log (FERPA, IDEA 300.614): who saw this student's records."""
+    disclosure_record(actor=request.user, kind=DisclosureKind.VIEW, what=what, student_ids=[student.pk],
+                      record_count=records, filters=filters)  # fmt: skip
+
+
 def _caseload_student(provider: Staff, osis: str) -> Student:
     """A student on the provider's caseload; anyone else is a 404 here."""
     entry = active_caseload(provider).filter(student__osis=osis).first()
@@ -71,6 +79,8 @@ def services_calendar(request: AuthedRequest, osis: str, staff_id: str | None = 
     month = build_month(
         provider=provider, student=student, first=parse_month(request.GET.get("month"), timezone.localdate())
     )
+    _log_view(request, "Services Calendar", student, month.record_count, month=f"{month.first:%Y-%m}",
+              provider=provider.staff_id)  # fmt: skip
     context = {"provider": provider, "own": staff_id is None, "student": student, "month": month,
                **_urls(provider, staff_id, student)}  # fmt: skip
     return render(request, "services/calendar.html", context)
@@ -85,6 +95,8 @@ def record_pick_date(request: AuthedRequest, osis: str, staff_id: str | None = N
     window = entry_window_start(today)
     first = min(max(first, window.replace(day=1)), today.replace(day=1))
     month = build_month(provider=provider, student=student, first=first)
+    _log_view(request, "Record Past Services", student, month.record_count, month=f"{month.first:%Y-%m}",
+              provider=provider.staff_id)  # fmt: skip
     context = {
         "provider": provider, "own": staff_id is None, "student": student, "month": month,
         "can_go_back": month.previous >= window.replace(day=1), "can_go_forward": month.next <= today,
@@ -167,6 +179,7 @@ def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, obj
 
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
+    _log_view(request, "Service Record", record.student, 1, record=str(record.pk))
     context = {"record": record, "effective": actions.effective_values(record), "amendments": record.amendments.all(),
                "may_change": actions.may_record_for(request.user, record.provider, record.student)}  # fmt: skip
     return render(request, "services/record_detail.html", context)

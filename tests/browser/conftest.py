@@ -45,11 +45,16 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """A fresh browser tab. Every page it shows must keep to the Content-Security-Policy:
+    the browser reports each blocked script, style or image on the console."""
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert blocked == [], f"The Content-Security-Policy blocked: {blocked}"
 
 
 _axe = Axe()

@@ -37,6 +37,7 @@ SUPERVISOR_PAGES = [
 PROVIDER_PAGES = [
     ("my-first-attends", "/first-attends/"),
     ("profile-provider", "/profile/"),
+    ("change-password", "/profile/password/"),
     ("home-provider", "/"),
     ("my-caseload", "/caseload/"),
     ("my-caseload-add-results", "/caseload/add/?last_name=o"),
@@ -104,6 +105,27 @@ def test_provider_pages(page: Page, district: District, name: str, path: str) ->
     check(page, name, path)
 
 
-def test_the_administrators_home(page: Page, district: District) -> None:
+ADMINISTRATOR_PAGES = [
+    ("home-administrator", "/"),
+    ("access-lookup", "/administration/access/"),
+    ("access-lookup-unknown", "/administration/access/?osis=999999999"),
+    ("student-access", "/administration/access/111111111/"),
+    ("staff-password", "/administration/staff/300/password/"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), ADMINISTRATOR_PAGES)
+def test_administrator_pages(page: Page, district: District, name: str, path: str) -> None:
     sign_in(page, "100", PASSWORD)
-    check(page, "home-administrator", "/")
+    check(page, name, path)
+
+
+def test_a_refused_password_change(page: Page, district: District) -> None:
+    sign_in(page, "300", PASSWORD)
+    page.goto("/profile/password/")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("password1234")
+    page.get_by_label("New password again").fill("password1234")
+    page.get_by_role("button", name="Change password").click()
+    page.get_by_text("This password is too common.").wait_for()
+    assert_accessible(page, "change-password-refused")

@@ -18,6 +18,8 @@ from sesis.api.idempotency import IDEMPOTENCY_KEY, IF_MATCH, idempotent
 from sesis.api.paging import PageQuery, page, page_of
 from sesis.api.schemas import RECORD_PREFETCH, RECORD_RELATED, GroupOut, RecordOut, etag
 from sesis.api.types import IsoDate, IsoTime, JsonBool, JsonInt
+from sesis.audit.actions import disclosure_record
+from sesis.audit.models import DisclosureKind
 from sesis.core.codes import ServiceType
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
@@ -90,7 +92,15 @@ def list_records(request: HttpRequest, filters: Query[RecordSearch]) -> dict[str
     order = ORDERINGS[filters.ordering.removeprefix("-")]
     if filters.ordering.startswith("-"):
         order = [f"-{name}" for name in order]
-    return page(_loaded(records.order_by(*order)), filters)
+    result = page(_loaded(records.order_by(*order)), filters)
+    shown: list[ServiceRecord] = result["items"]
+    if shown:
+        query = {k: str(v) for k, v in filters.model_dump().items() if v not in (None, "")}
+        disclosure_record(
+            actor=actor(request), kind=DisclosureKind.VIEW, what="API: service records",
+            student_ids=[r.student_id for r in shown], record_count=len(shown), filters=query,
+        )  # fmt: skip
+    return result
 
 
 def _record(request: HttpRequest, pk: int) -> ServiceRecord:
@@ -112,6 +122,8 @@ def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID
     """A record with its amendments and its values as amended. The ETag header is
     what If-Match takes to edit or amend it."""
     record = _record(request, pk)
+    disclosure_record(actor=actor(request), kind=DisclosureKind.VIEW, what="API: service record",
+                      student_ids=[record.student_id], record_count=1, filters={"record": str(record.pk)})  # fmt: skip
     response["ETag"] = etag(record)
     return record
 
