@@ -5,7 +5,10 @@ some tables are append-only."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -69,3 +72,25 @@ def today(monkeypatch: pytest.MonkeyPatch) -> object:
 
     monkeypatch.setattr(timezone, "localdate", localdate)
     return FROZEN_TODAY
+
+
+@pytest.fixture
+def scratch_database() -> Iterator[str]:
+    """An empty database of the suite's own kind for tests that run real processes
+    (manage.py in a subprocess): a file for SQLite, a new database on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"sesis-scratch-{uuid.uuid4().hex}.sqlite3"
+        yield f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"sesis_scratch_{uuid.uuid4().hex[:12]}"
+    admin = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

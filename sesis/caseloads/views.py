@@ -82,8 +82,12 @@ def _add_marked(request: AuthedRequest, provider: Staff, marked: list[str]) -> N
     if not marked:
         messages.warning(request, "No students were marked. Check the box next to each student to add.")
         return
-    students = list(visible_students(request.user).filter(osis__in=marked[:200]))
-    for osis in sorted(set(marked) - {s.osis for s in students}):
+    marked = marked[:200]
+    wellformed = [osis for osis in marked if len(osis) == 9 and osis.isascii() and osis.isdigit()]
+    for osis in sorted(set(marked) - set(wellformed)):
+        messages.error(request, f"Not added: {osis[:20]!r} is not an OSIS ID (9 digits).")
+    students = list(visible_students(request.user).filter(osis__in=wellformed))
+    for osis in sorted(set(wellformed) - {s.osis for s in students}):
         # The same words whether the student does not exist or is outside the user's scope.
         messages.error(request, f"Not added: OSIS ID {osis} was not found among the students you can see.")
     for result in caseload_add(actor=request.user, provider=provider, students=students):

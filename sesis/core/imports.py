@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, TypeVar
@@ -83,6 +84,9 @@ class UpsertCounts:
     objects: dict[Any, Any] = field(default_factory=dict)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 class Row:
     """One CSV row with typed readers that raise RowInvalid naming the column."""
 
@@ -96,6 +100,8 @@ class Row:
             raise RowInvalid(column, "is required")
         if len(value) > max_length:
             raise RowInvalid(column, f"is longer than {max_length} characters")
+        if _CONTROL.search(value):
+            raise RowInvalid(column, "contains control characters (such as NUL, a tab or a line break); remove them")
         return value
 
     def digits(self, column: str, *, length: int | None = None, max_length: int = 20) -> str:
@@ -241,12 +247,16 @@ class Importer:
             if unknown:
                 raise ImportRefused([RowError(1, column, "is not a column of this kind") for column in unknown])
             rows = []
+            nul_errors: list[RowError] = []
             for values in reader:
                 line = reader.line_num
                 if not any(value.strip() for value in values):
                     continue
                 if len(values) != len(header):
                     rows.append(Row({"__width__": str(len(values))}, line))
+                    continue
+                if any("\x00" in value for value in values):  # no cell may hold one; PostgreSQL refuses it
+                    nul_errors.append(RowError(line, "", "contains a NUL character; the file may not be a CSV file"))
                     continue
                 rows.append(Row(dict(zip(header, values, strict=True)), line))
         except UnicodeDecodeError:
@@ -258,8 +268,8 @@ class Importer:
             for row in rows
             if "__width__" in row.data
         ]
-        if width_errors:
-            raise ImportRefused(width_errors)
+        if width_errors or nul_errors:
+            raise ImportRefused(sorted(width_errors + nul_errors, key=lambda e: e.line))
         return rows
 
 

@@ -19,6 +19,7 @@ from sesis.audit.actions import audit_event, audit_record, audit_record_many
 from sesis.caseloads.actions import FirstAttendRequest, Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import Source as CaseloadSource
 from sesis.core.codes import ServiceType
+from sesis.core.db import RECONNECT_WAITS, reconnecting
 from sesis.core.imports import chunked
 from sesis.ivr.models import FirstAttend, Source, Status
 from sesis.people.models import Staff
@@ -194,21 +195,33 @@ def first_attend_process(*, first_attend_id: int) -> FirstAttend | None:
     return first_attend
 
 
-def process_pending(*, batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+def process_pending(
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+    waits: tuple[float, ...] = RECONNECT_WAITS,
+) -> dict[str, int]:
     """Process every pending first attend, oldest first, a batch per transaction. Safe
     to run in several processes at once (locked rows are skipped) and to kill at any
     moment: a batch is committed whole or not at all, and what is not committed stays
-    pending for the next run."""
+    pending for the next run. If the database goes away (restarted, failed over), the
+    batch it was doing is rolled back with it; the processor reconnects, waiting longer
+    each time, and carries on from there."""
     counts = {status.value: 0 for status in Status if status != Status.PENDING}
-    total = FirstAttend.objects.pending().count()
+    total = reconnecting(lambda: FirstAttend.objects.pending().count(), waits)
     done = 0
     last_id = 0
-    while True:
+
+    def one_batch() -> list[FirstAttend]:
         with transaction.atomic():
             batch = list(_locked().filter(pk__gt=last_id).order_by("pk")[:batch_size])
             _decide_batch(batch)
-            for first_attend in batch:
-                counts[first_attend.status] += 1
+        return batch
+
+    while True:
+        batch = reconnecting(one_batch, waits)
+        for first_attend in batch:
+            counts[first_attend.status] += 1
         if not batch:
             break
         last_id = batch[-1].pk

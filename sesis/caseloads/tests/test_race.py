@@ -12,7 +12,7 @@ from sesis.caseloads.actions import Outcome, caseload_add
 from sesis.caseloads.models import CaseloadEntry
 from sesis.core.testing import build_district
 
-THREADS = 10
+THREADS = 20
 
 
 @pytest.mark.django_db(transaction=True)

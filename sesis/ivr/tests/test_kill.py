@@ -11,12 +11,7 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-from django.db import connection
 
 from sesis.core.demo import demo_files
 
@@ -35,26 +30,6 @@ print(json.dumps({
     "ivr_entries": CaseloadEntry.objects.filter(source="ivr").count(), "duplicate_pairs": pairs,
 }))
 """
-
-
-@pytest.fixture
-def scratch_database() -> Iterator[str]:
-    if connection.vendor == "sqlite":
-        path = Path(os.environ.get("TMPDIR", "/tmp")) / f"sesis-kill-{uuid.uuid4().hex}.sqlite3"
-        yield f"sqlite:///{path}"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    params = connection.settings_dict
-    name = f"sesis_kill_{uuid.uuid4().hex[:12]}"
-    admin = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def manage(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sesis.core.imports import ImportRefused, importers
+from sesis.core.db import reconnecting
+from sesis.core.imports import ImportRefused, ImportResult, importers
 from sesis.people.models import Staff
 
 
@@ -46,9 +47,15 @@ class Command(BaseCommand):
                     sys.stderr.write("\n")
 
         importer = importers()[kind](process=not no_process)
-        try:
+
+        def load() -> ImportResult:
             with file.open("rb") as handle:
-                result = importer.run(actor=who, file=handle, name=file.name, progress=progress)
+                return importer.run(actor=who, file=handle, name=file.name, progress=progress)
+
+        try:
+            # The file is applied in one transaction and applying it again changes
+            # nothing, so after a database restart the whole load is simply retried.
+            result = reconnecting(load)
         except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{file}: {error}")
