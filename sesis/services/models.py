@@ -166,19 +166,26 @@ class ServiceRecord(models.Model):
 HASHED_FIELDS = (*SIGNED_FIELDS, "certified_by_id", "certified_at")
 
 
+_SORTED_HASHED = tuple(sorted(HASHED_FIELDS))
+_TEMPORAL = ("date", "start_time", "end_time", "certified_at")
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def signed_content(values: dict[str, Any]) -> dict[str, Any]:
     """The signed content of a record given as {field: value} (a model's attributes or a
-    row from .values(*HASHED_FIELDS)), in the form that is hashed."""
-    return {
-        k: (v.isoformat() if isinstance(v, dt.date | dt.time | dt.datetime) else v)
-        for k, v in values.items()
-        if k in HASHED_FIELDS
-    }
+    row from .values(*HASHED_FIELDS)), in the form that is hashed: dates and times as
+    ISO 8601 text. Built field by field, as exports check every row's hash."""
+    content = {name: values[name] for name in _SORTED_HASHED}
+    for name in _TEMPORAL:
+        value = content[name]
+        if value is not None:
+            content[name] = value.isoformat()
+    return content
 
 
 def content_hash(content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """SHA-256 of the content as canonical JSON (keys sorted, no spaces)."""
+    return hashlib.sha256(_CANONICAL.encode(content).encode()).hexdigest()
 
 
 class Signature:
