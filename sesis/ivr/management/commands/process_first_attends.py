@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         verbose = options["verbosity"] >= 1
