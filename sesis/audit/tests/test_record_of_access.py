@@ -116,3 +116,20 @@ def test_the_record_of_access_is_for_administrators_only(client: Client, session
         assert client.get(reverse("student_access", args=["111111111"])).status_code == 404
     client.force_login(sessions.d.admin)
     assert client.get(reverse("student_access", args=["999999999"])).status_code == 404
+
+
+def test_a_long_record_of_access_is_paged_by_its_own_links(client: Client, sessions: Sessions) -> None:
+    from sesis.audit.actions import disclosure_record
+    from sesis.audit.models import DisclosureKind
+
+    d = sessions.d
+    for n in range(55):
+        disclosure_record(actor=d.supervisor, kind=DisclosureKind.VIEW, what=f"View {n}",
+                          student_ids=[d.speech_student.pk], record_count=1)  # fmt: skip
+    client.force_login(d.admin)
+    url = reverse("student_access", args=["111111111"])
+    first = client.get(url).content.decode()
+    assert 'aria-label="Pages of views and exports"' in first and 'href="?page=2"' in first
+    assert "View 54" in first and "View 0<" not in first  # newest first
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "View 0<" in second and "View 54" not in second
