@@ -15,6 +15,7 @@ lock holds the password is not even checked, so guesses during a lock learn noth
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 
 from django.conf import settings
 from django.db import transaction
@@ -35,8 +36,17 @@ def client_address(request: HttpRequest) -> str | None:
     if count > 0:
         hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
         if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR") or None
+            return _address(hops[-count])
+    return _address(request.META.get("REMOTE_ADDR") or "")
+
+
+def _address(text: str) -> str | None:
+    """An IP address as text, or None for anything else (a Unix socket's empty
+    address, a proxy count set too high)."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def _window() -> dt.timedelta:

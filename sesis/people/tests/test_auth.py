@@ -187,6 +187,9 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(district
     settings.SESIS_TRUSTED_PROXY_COUNT = 1  # behind one load balancer, its X-Forwarded-For is the client
     sign_in(Client(), "9", "guess guess guess", address="10.0.0.2", HTTP_X_FORWARDED_FOR="evil, 203.0.113.5")
     assert SignInFailure.objects.filter(account="9").get().address == "203.0.113.5"
+    settings.SESIS_TRUSTED_PROXY_COUNT = 2  # set too high: the hop it reads is not an address
+    response = sign_in(Client(), "8", "guess guess guess", address="10.0.0.2", HTTP_X_FORWARDED_FOR="evil, 203.0.113.5")
+    assert response.status_code == 200 and SignInFailure.objects.filter(account="8").get().address is None
 
 
 def test_wrong_telephone_pins_lock_the_phone_but_not_the_web(client: Client, district: District, settings) -> None:  # type: ignore[no-untyped-def]
