@@ -96,7 +96,16 @@ class ChangePasswordForm(PasswordForm):
         self.user = user
 
     def clean_current_password(self) -> str:
+        """Wrong guesses count towards the same sign-in lock as the sign-in page's, so a
+        session left open cannot be used to guess the password."""
+        from sesis.people import throttle
+
+        account = self.user.staff_id
+        refused = throttle.refusal(channel=throttle.Channel.WEB, account=account, address=None)
+        if refused:
+            raise forms.ValidationError(refused)
         current: str = self.cleaned_data["current_password"]
         if not self.user.check_password(current):
+            throttle.record_failure(channel=throttle.Channel.WEB, account=account, address=None)
             raise forms.ValidationError("That is not your current password.")
         return current

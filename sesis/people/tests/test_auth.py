@@ -114,6 +114,18 @@ def test_changing_my_password_asks_for_the_current_one_and_keeps_this_session(
     assert other_device.get(reverse("home")).status_code == 302  # signed out elsewhere
 
 
+def test_guessing_the_current_password_counts_towards_the_lock(client: Client, district: District, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SESIS_SIGNIN_ACCOUNT_LIMIT = 3
+    client.force_login(district.doe_speech)
+    url = reverse("change_password")
+    for guess in ("guess one", "guess two", "guess three"):
+        client.post(url, {"current_password": guess, "password": GOOD, "password_again": GOOD})
+    locked = client.post(url, {"current_password": PASSWORD, "password": GOOD, "password_again": GOOD})
+    assert "Too many failed sign-ins for this staff ID." in locked.content.decode()
+    assert Staff.objects.get(pk=district.doe_speech.pk).check_password(PASSWORD)
+    assert "Too many failed" in sign_in(Client(), "300", PASSWORD).content.decode()
+
+
 def test_an_administrator_sets_a_password_and_lifts_a_lock(client: Client, district: District) -> None:
     for _ in range(10):
         sign_in(Client(), "300", "wrong password!")
