@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from sesis.ivr.tests.test_kill import environment, manage
+from sesis.ivr.tests.test_kill import manage
 
 
 def verify(url: str) -> dict[str, object]:
@@ -58,13 +58,11 @@ def test_a_backup_restores_every_row_and_every_signature(scratch_database: str, 
         after = verify(restored)
         assert after == before  # every table's rows, every hash, the digest of all signatures
         # The restored database keeps its protections: certified records stay locked.
-        refused = subprocess.run(
-            [*manage_command(), "shell", "--no-imports", "-c",
-             "from sesis.services.models import ServiceRecord as R; "
-             "R.objects.filter(certified_at__isnull=False).update(notes='x')"],
-            env=environment(restored), capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        assert refused.returncode != 0 and "cannot be changed" in refused.stderr
+        with pytest.raises(subprocess.CalledProcessError) as refused:
+            manage(restored, "shell", "--no-imports", "-c",
+                   "from sesis.services.models import ServiceRecord as R; "
+                   "R.objects.filter(certified_at__isnull=False).update(notes='x')")  # fmt: skip
+        assert "cannot be changed" in refused.value.stderr
     finally:
         drop(restored)
 
@@ -107,11 +105,3 @@ with connection.cursor() as cursor:
         cursor.execute(sql)
     cursor.execute("UPDATE services_servicerecord SET notes = 'rewritten later' WHERE id = %s", [record.pk])
 """
-
-
-def manage_command() -> list[str]:
-    import sys
-
-    from sesis.ivr.tests.test_kill import ROOT
-
-    return [sys.executable, str(ROOT / "manage.py")]
