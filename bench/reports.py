@@ -9,7 +9,7 @@ The database named in DATABASE_URL is dropped and created anew. Schools, staff,
 students and mandates are loaded through the importers; the service records (two
 30-minute speech sessions a week per student since September 8, 90% certified, 5%
 Student Absent, 2% Cancelled) are bulk-loaded with COPY, bypassing the actions, as a
-district's history would be migrated. Until issue 7's scale generator exists this is
+district's history would be migrated; 2% of the certified records are then amended. Until issue 7's scale generator exists this is
 the reports' yardstick. Results go to bench/results/."""
 
 from __future__ import annotations
@@ -75,7 +75,23 @@ def load(students: int) -> dict[str, int]:
         mandate_of = dict(cursor.fetchall())
         cursor.execute("SELECT staff_id, id FROM people_staff")
         staff = dict(cursor.fetchall())
-    return {"records": _copy_records(student_ids, mandate_of, staff)}
+    records = _copy_records(student_ids, mandate_of, staff)
+    _amend(connection)
+    return {"records": records}
+
+
+def _amend(connection) -> None:  # type: ignore[no-untyped-def]
+    """2% of the certified records amended once, as a district's would be: half a
+    corrected note, half a session type (Service Provided to Student Absent). Through
+    SQL, as the versioning trigger allows: it keeps each replaced version."""
+    amendment = ("version = version + 1, amends_hash = certification_hash, amendment_reason = 'bench', "
+                 "certification_hash = 'bench-amended', certified_at = now()")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE services_servicerecord SET notes = 'Corrected note', {amendment} "  # noqa: S608
+                       "WHERE certified_at IS NOT NULL AND id % 100 = 0")  # fmt: skip
+        cursor.execute(f"UPDATE services_servicerecord SET session_type = 'student_absent', location = '', "  # noqa: S608
+                       f"{amendment} WHERE certified_at IS NOT NULL AND id % 100 = 1 AND session_type = 'provided'")  # fmt: skip
+        cursor.execute("ANALYZE")
 
 
 def _copy_records(student_ids: dict[int, str], mandate_of: dict[int, int], staff: dict[str, int]) -> int:

@@ -83,7 +83,8 @@ def _has_nul(value: Any) -> bool:
 def _refuse_nul(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """No text SESIS keeps may hold a NUL character (PostgreSQL cannot store one, and
     no real name or note has one). The web forms refuse it field by field; the API
-    refuses the whole request before it reaches anything else."""
+    refuses the whole request before it reaches anything else. Nor does any query
+    parameter come twice."""
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -95,6 +96,12 @@ def _refuse_nul(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
                 body = None  # the operation answers a body that is not JSON
         if _has_nul([request.path, *request.GET.values(), *request.headers.values(), body]):
             return _error(request, 400, Error(code="bad_request", message="Text cannot contain NUL characters."))
+        # No query parameter takes several values: a repeated one is refused, not read
+        # as its last value.
+        repeated = [name for name, values in request.GET.lists() if len(values) > 1]
+        if repeated:
+            message = f"{repeated[0]}: give this parameter once."
+            return _error(request, 422, Error(code="invalid", message=message, field=repeated[0]))
         return run(request, *args, **kwargs)
 
     return wrapper

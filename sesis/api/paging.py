@@ -18,7 +18,7 @@ class PageQuery(Schema):
 
 def page_of(item: type[Schema], name: str) -> type[Schema]:
     """The page schema of a list: {count, limit, offset, next_offset, items}."""
-    model: type[Schema] = create_model(  # type: ignore[call-overload]
+    model: type[Schema] = create_model(
         name,
         __base__=Schema,
         count=(int, ...),

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Schema
+from pydantic import Field
 
+from sesis.api.recordfields import with_record_fields
 from sesis.caseloads.models import CaseloadEntry
 from sesis.ivr.models import FirstAttend
 from sesis.mandates.models import Assignment, Mandate
 from sesis.people.models import Staff
-from sesis.services.actions import effective_values
-from sesis.services.models import Amendment, ServiceRecord
+from sesis.services.history import changes_between
+from sesis.services.models import CONTENT_FIELDS, ServiceRecord, SessionContent
 from sesis.students.models import Student
 
 
@@ -168,35 +170,42 @@ class AddResultsOut(Schema):
     results: list[AddOutcomeOut]
 
 
-class AmendmentOut(Schema):
-    id: int
-    amended_by: str
-    amended_at: dt.datetime
-    reason: str
-    changes: dict[str, list[Any]]
+@with_record_fields(CONTENT_FIELDS, "out")
+class VersionOut(Schema):
+    """One signed version of a record, the original first: its fields as signed, who
+    certified it when, and for an amendment why and what it changed."""
+
+    version: int
+    certified_by: str
+    certified_at: dt.datetime
+    certification_hash: str
+    amends_hash: str = Field(
+        description="The certification hash of the version this one corrects ('' for the original)"
+    )
+    reason: str = Field(description="Why this version corrects the one before ('' for the original)")
+    unsigned_amendment: bool = Field(description="An amendment made before amendments were signed (no certify tick)")
+    changes: dict[str, list[str]] = Field(
+        description='What changed from the version before, by label: {"Group Size": ["Group, 3", "Individual"]}'
+    )
 
     @staticmethod
-    def resolve_amended_by(obj: Amendment) -> str:
-        return obj.amended_by.staff_id
+    def resolve_certified_by(obj: SessionContent) -> str:
+        return obj.certified_by.staff_id  # type: ignore[union-attr]
+
+    @staticmethod
+    def resolve_reason(obj: SessionContent) -> str:
+        return obj.amendment_reason
+
+    @staticmethod
+    def resolve_changes(obj: SessionContent) -> dict[str, list[str]]:
+        return getattr(obj, "changes", {})  # set by RecordOut.resolve_versions
 
 
-class EffectiveOut(Schema):
-    """The record as amended (the same as stored when it has no amendment)."""
-
-    start_time: dt.time
-    end_time: dt.time
-    language: str
-    session_type: str
-    cancel_reason: str
-    grouping: str
-    group_count: int | None
-    location: str
-    description: str
-    progress: str
-    notes: str
-
-
+@with_record_fields(CONTENT_FIELDS, "out")
 class RecordOut(Schema):
+    """A service record in its current version (as amended): its columns are what it
+    says now; versions holds every signed version."""
+
     id: int
     version: int
     etag: str
@@ -205,20 +214,7 @@ class RecordOut(Schema):
     student_name: str
     school: str
     mandate_id: str
-    service: str
-    date: dt.date
-    start_time: dt.time
-    end_time: dt.time
     minutes: int
-    language: str
-    session_type: str
-    cancel_reason: str
-    grouping: str
-    group_count: int | None
-    location: str
-    description: str
-    progress: str
-    notes: str
     makeup_of: int | None
     group_session: int | None
     overlap_flag: str
@@ -230,8 +226,8 @@ class RecordOut(Schema):
     certified_by: str | None
     certification_hash: str
     amended: bool
-    effective: EffectiveOut
-    amendments: list[AmendmentOut]
+    amendment_reason: str
+    versions: list[VersionOut]
 
     @staticmethod
     def resolve_etag(obj: ServiceRecord) -> str:
@@ -279,24 +275,23 @@ class RecordOut(Schema):
 
     @staticmethod
     def resolve_amended(obj: ServiceRecord) -> bool:
-        return bool(obj.amendments.all())
+        return obj.is_amendment
 
     @staticmethod
-    def resolve_effective(obj: ServiceRecord) -> dict[str, Any]:
-        return effective_values(obj)
-
-    @staticmethod
-    def resolve_amendments(obj: ServiceRecord) -> list[Amendment]:
-        return list(obj.amendments.all())
+    def resolve_versions(obj: ServiceRecord) -> list[SessionContent]:
+        versions = obj.signed_versions()
+        for i, version in enumerate(versions):
+            version.changes = changes_between(versions[i - 1], version) if i else {}  # type: ignore[attr-defined]
+        return versions
 
 
 def etag(record: ServiceRecord) -> str:
-    """The record's version and, once certified, how many amendments it has."""
-    return f'"{record.version}.{len(record.amendments.all())}"'
+    """The record's version: every edit and every amendment makes a new one."""
+    return f'"{record.version}"'
 
 
 RECORD_RELATED = ("student__school", "provider", "mandate", "recorded_by", "certified_by")
-RECORD_PREFETCH = ("amendments__amended_by",)
+RECORD_PREFETCH = ("versions__certified_by",)
 
 
 class GroupOut(Schema):

@@ -19,9 +19,9 @@ from sesis.caseloads.actions import caseload_add
 from sesis.core.imports import importers
 from sesis.people.models import Staff
 from sesis.schoolcalendar.days import non_school_reason
-from sesis.services.actions import RecordRefused, service_record_create
+from sesis.services.actions import RecordRefused, draft, service_record_create
 from sesis.services.choices import LANGUAGES as SERVICE_LANGUAGES
-from sesis.services.rules import RecordInput, entry_window_start
+from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
 
 DEMO_PASSWORD = "sesis-demo-2026"  # noqa: S105 (printed by make run for the demo logins)
@@ -396,7 +396,7 @@ def _recent_sessions(speech: Staff, para: Staff) -> None:
                     continue
                 start = dt.time(9 + n % 6, 0) if service == "SPEECH" else dt.time(8, 30)
                 end = dt.time(start.hour, 30) if service == "SPEECH" else dt.time(14, 30)
-                data = RecordInput(
+                data = draft(
                     student=entry.student,
                     mandate=mandate,
                     date=day,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from sesis.mandates.models import Assignment, Mandate
 from sesis.people.models import AccessScope, Agency, Staff, StaffDiscipline
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.schools.models import School
-from sesis.services.models import SIGNED_FIELDS, GroupSession, ServiceRecord
+from sesis.services.models import FIRST_SIGNED, GroupSession, ServiceRecord
 from sesis.students.models import Enrolment, Student
 
 FULL = {"schools": 1600, "students": 1_100_000, "iep_share": 0.257, "records": 20_000_000}
@@ -326,7 +327,7 @@ def _json(value: str | None) -> str:
 def signature(fields: dict[str, str | None]) -> str:
     """ServiceRecord.content_hash for a row given as the text of each signed field
     (ids as digits, dates and times in ISO form, certified_at as datetime.isoformat())."""
-    names = sorted([*SIGNED_FIELDS, "certified_by_id", "certified_at"])
+    names = sorted(FIRST_SIGNED)  # an original version: no amendment fields to sign
     text = ",".join(f'"{name}":{_json(fields[name])}' for name in names)
     return hashlib.sha256(("{" + text + "}").encode()).hexdigest()
 
@@ -381,6 +382,7 @@ class RecordWriter:
 
     def __init__(self) -> None:
         self.next_id = 1
+        self.in_column_order = operator.itemgetter(*_columns(ServiceRecord))
 
     def row(self, *, student: int, provider: int, mandate: int, day: str, start: str, end: str, unit: Unit,
             session: str, reason: str, group_id: int | None, group_count: int | None, makeup_of: int | None,
@@ -404,12 +406,14 @@ class RecordWriter:
         }  # fmt: skip
         record_id = self.next_id
         self.next_id += 1
-        certified_at = None if signed_at is None else stamp
-        return (str(record_id), fields["student_id"], fields["provider_id"], fields["mandate_id"], day, start, end,
-                unit.service, unit.language, session, reason, fields["grouping"], fields["group_count"],
-                fields["location"], fields["description"], fields["progress"], fields["notes"],
-                fields["makeup_of_id"], fields["group_session_id"], "", fields["recorded_by_id"], stamp, stamp, "1",
-                certified_at, fields["certified_by_id"], "" if signed_at is None else signature(fields))  # fmt: skip
+        columns = {
+            **fields,
+            "id": str(record_id), "date": day, "overlap_flag": "", "created_at": stamp, "updated_at": stamp,
+            "version": "1", "certified_at": None if signed_at is None else stamp,
+            "certification_hash": "" if signed_at is None else signature(fields), "amends_hash": "",
+            "amendment_reason": "", "unsigned_amendment": "f" if connection.vendor == "postgresql" else "0",
+        }  # fmt: skip
+        return self.in_column_order(columns)
 
 
 def _load_text(model: type[models.Model], rows: Iterable[tuple[str | None, ...]]) -> int:

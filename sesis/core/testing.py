@@ -47,7 +47,7 @@ class StaffFactory(factory.django.DjangoModelFactory[Staff]):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def disciplines(obj: Staff, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:  # type: ignore[misc]
+    def disciplines(obj: Staff, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         for code in extracted or []:
             StaffDiscipline.objects.create(staff=obj, service=code)
 

@@ -11,7 +11,8 @@ month cut by the report's dates counts pro rata, so two consecutive monthly repo
 never count the week they share twice. The total is rounded half up to whole
 sessions. Weekends, holidays, recesses and closures never count.
 
-Delivered means Service Provided (make-ups included), as amended, by any provider:
+Delivered means Service Provided (make-ups included), in each record's current
+version (as amended), by any provider:
 the mandate is the student's, whoever serves it. The shortfall is the mandated
 sessions less the sessions provided, never below zero. Student Absent, Provider
 Absent and Cancelled are shown beside it: they explain a shortfall, they do not
@@ -33,7 +34,6 @@ from django.utils import timezone
 from sesis.caseloads.models import CaseloadEntry
 from sesis.mandates.models import Mandate, Period
 from sesis.people.models import Role, Staff
-from sesis.reports.encounter_attendance import stored_and_effective
 from sesis.reports.filters import Filters
 from sesis.schoolcalendar.days import non_school_days_by_school
 from sesis.services.choices import SessionType
@@ -173,7 +173,7 @@ def compliance(
 ) -> list[Line]:
     """A Line per mandate from start to end. Sessions are mandated only up to today; the
     records are counted over the whole period. Queries: the school calendar (one),
-    the records (one, grouped unless by_week), the amended records (two)."""
+    the records (one, grouped unless by_week)."""
     today = today or timezone.localdate()
     mandates = list(mandates)
     if not mandates:
@@ -217,21 +217,6 @@ def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week
             counts.count(row["session_type"], makeup=False, certified=True, n=row["n"])
             counts.makeups += row["makeups"] if row["session_type"] == SessionType.PROVIDED else 0
             counts.not_certified += row["not_certified"]
-    # An amendment may have changed a certified record's session type: move it.
-    amended = stored_and_effective(records)
-    if not amended:
-        return
-    about = records.filter(pk__in=list(amended)).values_list("pk", "mandate_id", "date", "makeup_of_id")
-    for pk, mandate_id, day, makeup_of in about:
-        before, after = amended[pk][0]["session_type"], amended[pk][1]["session_type"]
-        if before == after:
-            continue
-        targets = [lines[mandate_id].counts]
-        if by_week:
-            targets.append(lines[mandate_id].weeks[week_start(day)])
-        for counts in targets:
-            counts.count(before, makeup=makeup_of is not None, certified=True, n=-1)
-            counts.count(after, makeup=makeup_of is not None, certified=True, n=1)
 
 
 def report_lines(user: Staff, filters: Filters, *, today: dt.date | None = None) -> list[Line]:

@@ -1,9 +1,7 @@
 """The Encounter Attendance report: one row per service record in the user's scope,
-as amended, with totals by session type.
-
-Amendments may change a certified record's times and session type (never its
-student, provider, date or mandate), so the few amended records are read with their
-amendments and everything else is read as stored."""
+in its current version (as amended), with totals by session type. Every figure is read
+from the records' columns; an amended record's earlier versions are read only to check
+their signatures."""
 
 from __future__ import annotations
 
@@ -12,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from sesis.core.codes import ServiceType
 from sesis.people.models import Staff
@@ -26,7 +24,13 @@ from sesis.services.choices import (
     ServiceLocation,
     SessionType,
 )
-from sesis.services.models import HASHED_FIELDS, Amendment, ServiceRecord, signature_status
+from sesis.services.models import (
+    HASHED_FIELDS,
+    ServiceRecord,
+    ServiceRecordVersion,
+    Signature,
+    signature_status,
+)
 
 TITLE = "Encounter Attendance"
 
@@ -50,13 +54,6 @@ COLUMNS = [
     "Signature",
 ]  # fmt: skip
 
-_EFFECTIVE = ("start_time", "end_time", "session_type", "cancel_reason", "grouping", "group_count", "language",
-              "location", "description", "progress")  # fmt: skip
-
-
-def _amended() -> Exists:
-    return Exists(Amendment.objects.filter(record=OuterRef("pk")))
-
 
 def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet[ServiceRecord]:
     """The service records the report shows: the user's scope, then the filters."""
@@ -76,40 +73,12 @@ def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet
     elif filters.certified == "no":
         qs = qs.filter(certified_at__isnull=True)
     if filters.session_type:
-        # As amended: stored value for unamended records, the amended value otherwise.
-        changed = [
-            pk for pk, values in effective_by_record(qs).items() if values["session_type"] == filters.session_type
-        ]
-        qs = qs.filter((Q(session_type=filters.session_type) & ~_amended()) | Q(pk__in=changed))
+        qs = qs.filter(session_type=filters.session_type)
     key = sort.removeprefix("-")
     order = SORTS.get(key, SORTS[DEFAULT_SORT])
     if sort.startswith("-"):
         order = [f"-{name}" for name in order]
     return qs.order_by(*order)
-
-
-def effective_by_record(qs: QuerySet[ServiceRecord]) -> dict[int, dict[str, Any]]:
-    """For the amended records among qs: their values as amended. Two queries."""
-    return {pk: effective for pk, (_, effective) in stored_and_effective(qs).items()}
-
-
-def stored_and_effective(qs: QuerySet[ServiceRecord]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
-    """For the amended records among qs: their values as signed, and as amended."""
-    amended = qs.filter(_amended()).order_by().values("pk")
-    stored = {row["pk"]: row for row in ServiceRecord.objects.filter(pk__in=amended).values("pk", *_EFFECTIVE)}
-    effective = {pk: dict(values) for pk, values in stored.items()}
-    changes = Amendment.objects.filter(record__in=amended).order_by("record_id", "amended_at", "id")
-    for record_id, changed in changes.values_list("record_id", "changes"):
-        for name, (_, after) in changed.items():
-            effective[record_id][name] = _typed(name, after)
-    return {pk: (stored[pk], effective[pk]) for pk in stored}
-
-
-def _typed(name: str, value: Any) -> Any:
-    """Amendments keep JSON values; times come back as text."""
-    if name in ("start_time", "end_time") and isinstance(value, str):
-        return dt.time.fromisoformat(value)
-    return value
 
 
 @dataclass
@@ -120,8 +89,7 @@ class Totals:
 
 
 def totals(qs: QuerySet[ServiceRecord]) -> Totals:
-    """Records and minutes by session type, as amended. One grouped query, plus two for
-    the amended records."""
+    """Records and minutes by session type: one grouped query."""
     counts: dict[str, list[int]] = {value: [0, 0] for value in SessionType.values}
     grouped = (
         qs.order_by().values("session_type").annotate(n=Count("id"), duration=Sum(F("end_time") - F("start_time")))
@@ -129,11 +97,6 @@ def totals(qs: QuerySet[ServiceRecord]) -> Totals:
     for row in grouped:
         counts[row["session_type"]][0] += row["n"]
         counts[row["session_type"]][1] += _minutes(row["duration"])
-    for original, values in stored_and_effective(qs).values():
-        counts[original["session_type"]][0] -= 1
-        counts[original["session_type"]][1] -= _span(original["start_time"], original["end_time"])
-        counts[values["session_type"]][0] += 1
-        counts[values["session_type"]][1] += _span(values["start_time"], values["end_time"])
     by_type = [(SessionType(value).label, n, minutes) for value, (n, minutes) in counts.items()]
     return Totals(by_type=by_type, records=sum(n for _, n, _ in by_type), minutes=sum(m for _, _, m in by_type))
 
@@ -196,32 +159,53 @@ def _label(field: str, value: str) -> str:
     return _LABELS[field].get(value, value) if value else ""
 
 
+def earlier_versions_checked(qs: QuerySet[ServiceRecord]) -> dict[int, str | None]:
+    """For the amended records among qs (a few in a hundred): the hash of each one's
+    last earlier version when every earlier version still matches its signature and
+    names the one before it, None when one does not. One query, read in order, keeping
+    only that hash per record."""
+    checked: dict[int, str | None] = {}
+    versions = (
+        ServiceRecordVersion.objects.filter(record__in=qs.exclude(amends_hash="").order_by().values("pk"))
+        .order_by("record_id", "version")
+        .values("record_id", *HASHED_FIELDS, "certification_hash")
+    )
+    for values in versions.iterator(chunk_size=5000):
+        pk = values["record_id"]
+        previous = checked.get(pk, "")
+        intact = previous is not None and values["amends_hash"] == previous
+        intact = intact and signature_status(values) == Signature.VERIFIED
+        checked[pk] = values["certification_hash"] if intact else None
+    return checked
+
+
 def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
     """Every record of qs as a Row, read in chunks: memory stays flat however many
-    records there are (a citywide month is about 1.7 million). The amended records
-    (a few in a hundred) are read first, in two queries."""
+    records there are (a citywide month is about 1.7 million). Each row's Signature
+    covers every signed version of its record."""
     from django.utils import timezone
 
-    amended = effective_by_record(qs)
+    earlier = earlier_versions_checked(qs)
     tz = timezone.get_current_timezone()
 
-    fields = ["pk", "student__first_name", "student__last_name", "student__osis", "student__school__dbn", "service",
-              "provider__first_name", "provider__last_name", "provider__staff_id", "date", "certified_at",
-              "certified_by__first_name", "certified_by__last_name", *_EFFECTIVE, *HASHED_FIELDS,
-              "certification_hash"]  # fmt: skip
+    fields = ["pk", "student__first_name", "student__last_name", "student__osis", "student__school__dbn",
+              "provider__first_name", "provider__last_name", "provider__staff_id", "certified_by__first_name",
+              "certified_by__last_name", *HASHED_FIELDS, "certification_hash"]  # fmt: skip
     for v in qs.values(*fields).iterator(chunk_size=chunk_size):
-        e = {**v, **amended[v["pk"]]} if v["pk"] in amended else v
-        grouping = "Individual" if e["grouping"] == Grouping.INDIVIDUAL else f"Group, {e['group_count']}"
+        signature = signature_status(v)
+        if v["amends_hash"] and earlier.get(v["pk"]) != v["amends_hash"]:
+            signature = Signature.MISMATCH
+        grouping = "Individual" if v["grouping"] == Grouping.INDIVIDUAL else f"Group, {v['group_count']}"
         certified_at = v["certified_at"].astimezone(tz) if v["certified_at"] else None
         certified_by = f"{v['certified_by__first_name']} {v['certified_by__last_name']}" if certified_at else ""
         yield Row(
             record_id=v["pk"], student=f"{v['student__last_name']}, {v['student__first_name']}",
             osis=v["student__osis"], school=v["student__school__dbn"], service=_label("service", v["service"]),
             provider=f"{v['provider__last_name']}, {v['provider__first_name']}", staff_id=v["provider__staff_id"],
-            date=v["date"], start_time=e["start_time"], end_time=e["end_time"],
-            minutes=_span(e["start_time"], e["end_time"]), session_type=_label("session_type", e["session_type"]),
-            cancel_reason=_label("cancel_reason", e["cancel_reason"]), group_size=grouping, language=e["language"],
-            location=_label("location", e["location"]), description=_label("description", e["description"]),
-            progress=_label("progress", e["progress"]), certified_by=certified_by, certified_at=certified_at,
-            amended=v["pk"] in amended, signature=signature_status(v),
+            date=v["date"], start_time=v["start_time"], end_time=v["end_time"],
+            minutes=_span(v["start_time"], v["end_time"]), session_type=_label("session_type", v["session_type"]),
+            cancel_reason=_label("cancel_reason", v["cancel_reason"]), group_size=grouping, language=v["language"],
+            location=_label("location", v["location"]), description=_label("description", v["description"]),
+            progress=_label("progress", v["progress"]), certified_by=certified_by, certified_at=certified_at,
+            amended=bool(v["amends_hash"]), signature=signature,
         )  # fmt: skip

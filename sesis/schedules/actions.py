@@ -23,7 +23,7 @@ from sesis.schedules.occurrences import Occurrence, occurrences_on
 from sesis.services import actions as records
 from sesis.services.choices import Grouping, ServiceDescription, ServiceLocation, SessionType
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import Problem, RecordInput
+from sesis.services.rules import Problem
 from sesis.students.models import Student
 
 
@@ -240,9 +240,9 @@ def day_record(
     return saved
 
 
-def _input(occurrence: Occurrence, member: Any, outcome: Outcome, **fields: Any) -> RecordInput:
+def _input(occurrence: Occurrence, member: Any, outcome: Outcome, **fields: Any) -> ServiceRecord:
     slot = occurrence.slot
-    return RecordInput(
+    return records.draft(
         student=member.student, mandate=member.mandate, date=occurrence.date, start_time=slot.start_time,
         end_time=slot.end_time, language=member.mandate.language, cancel_reason=outcome.cancel_reason,
         location=slot.location, description=outcome.description or slot.description, progress=outcome.progress,

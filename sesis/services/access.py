@@ -33,7 +33,7 @@ def record_for_user(user: Staff, pk: int) -> ServiceRecord:
     record = (
         visible_records(user)
         .select_related("student__school", "provider", "mandate", "recorded_by", "certified_by", "makeup_of")
-        .prefetch_related("amendments__amended_by")
+        .prefetch_related("versions__certified_by")
         .filter(pk=pk)
         .first()
     )

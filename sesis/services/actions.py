@@ -1,9 +1,10 @@
 """Service record writes: record, edit, certify, delete, amend, and group sessions.
-Every entry point (the Services Calendar's forms, and later the API) calls these."""
+Every entry point (the Services Calendar's forms, the day page, the API) calls these.
+A record is given to them as a draft: an unsaved ServiceRecord holding what the user
+entered (see `draft`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,20 +14,41 @@ from django.utils import timezone
 from sesis.audit.actions import audit_record
 from sesis.caseloads.models import CaseloadEntry
 from sesis.core.errors import ActionRefused
+from sesis.mandates.models import Mandate
 from sesis.people.access import can_see_staff
 from sesis.people.models import Role, Staff
 from sesis.services.choices import Grouping, SessionType
-from sesis.services.models import Amendment, GroupSession, ServiceRecord
-from sesis.services.rules import Problem, RecordInput, check_record
+from sesis.services.history import changes_between
+from sesis.services.models import AMENDABLE, ENTERED_FIELDS, GroupSession, ServiceRecord, SessionContent
+from sesis.services.rules import Problem, check_record
 from sesis.students.access import can_see_student
 from sesis.students.models import Student
 
 LOCKED = "A certified service record cannot be changed or deleted; add an amendment instead."
 ALREADY_RECORDED = "This session was already recorded (same student, service, date and Start Time)."
-AMENDABLE = (
-    "start_time", "end_time", "language", "session_type", "cancel_reason", "grouping", "group_count",
-    "location", "description", "progress", "notes",
-)  # fmt: skip
+IN_TWO_PLACES = "You already have a session at this time; a provider cannot be in two places at once."
+CERTIFY_AMENDMENT = (
+    "Check the box to certify the amendment: amending a record is signing its corrected version as accurate and "
+    "truthful."
+)
+
+
+def draft(
+    *, student: Student, mandate: Mandate, date: Any, makeup_of: ServiceRecord | None = None, **entered: Any
+) -> ServiceRecord:
+    """A record as the user entered it, not yet saved: what the actions take. `entered`
+    holds the Service Record form's fields (ENTERED_FIELDS); any left out take their
+    declared defaults."""
+    unknown = set(entered) - set(ENTERED_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a field of a service record: {', '.join(sorted(unknown))}")
+    return ServiceRecord(student=student, mandate=mandate, service=mandate.service, date=date, makeup_of=makeup_of,
+                         **entered)  # fmt: skip
+
+
+def entered(record: SessionContent) -> dict[str, Any]:
+    """The fields the user entered for a record (to pre-fill a form, or copy a draft)."""
+    return {name: getattr(record, name) for name in ENTERED_FIELDS}
 
 
 class RecordRefused(ActionRefused):
@@ -78,16 +100,6 @@ def _certify(record: ServiceRecord, actor: Staff) -> None:
     record.certification_hash = record.content_hash()
 
 
-def _fields(data: RecordInput) -> dict[str, Any]:
-    return {
-        "student": data.student, "mandate": data.mandate, "service": data.mandate.service, "date": data.date,
-        "start_time": data.start_time, "end_time": data.end_time, "language": data.language,
-        "session_type": data.session_type, "cancel_reason": data.cancel_reason, "grouping": data.grouping,
-        "group_count": data.group_count, "location": data.location, "description": data.description,
-        "progress": data.progress, "notes": data.notes, "makeup_of": data.makeup_of,
-    }  # fmt: skip
-
-
 def _summary(record: ServiceRecord) -> dict[str, Any]:
     content = record.signed_content()
     content.pop("certified_at", None)
@@ -102,14 +114,16 @@ def _save_new(record: ServiceRecord) -> None:
     except IntegrityError as error:
         # The unique constraint (a retried submission) or, on PostgreSQL, the exclusion
         # constraint (two sessions racing for the same time).
-        if "record_once_per_session" in str(error) or "UNIQUE" in str(error):
-            raise RecordRefused([("start_time", ALREADY_RECORDED)]) from None
-        raise RecordRefused(
-            [("start_time", "You already have a session at this time; a provider cannot be in two places at once.")]
-        ) from None
+        raise _refusal(error) from None
 
 
-def _same_group_session(provider: Staff, data: RecordInput) -> int | None:
+def _refusal(error: IntegrityError) -> RecordRefused:
+    if "record_once_per_session" in str(error) or "UNIQUE" in str(error):
+        return RecordRefused([("start_time", ALREADY_RECORDED)])
+    return RecordRefused([("start_time", IN_TWO_PLACES)])
+
+
+def _same_group_session(provider: Staff, data: ServiceRecord) -> int | None:
     """A group session recorded one student at a time, as the guide does it: a group
     record at exactly the times of the provider's earlier group record of the same
     service joins that record's group session (so the provider is not "in two places")."""
@@ -131,14 +145,17 @@ def _same_group_session(provider: Staff, data: RecordInput) -> int | None:
 
 
 @transaction.atomic
-def service_record_create(*, actor: Staff, provider: Staff, data: RecordInput, certify: bool = False) -> ServiceRecord:
-    """Record one session. With certify, it is signed in the same step."""
+def service_record_create(
+    *, actor: Staff, provider: Staff, data: ServiceRecord, certify: bool = False
+) -> ServiceRecord:
+    """Record one session (data: a draft). With certify, it is signed in the same step."""
     _require_access(actor, provider, data.student)
     group_id = _same_group_session(provider, data)
     problems, flag = check_record(provider=provider, data=data, group_session_id=group_id)
     if problems:
         raise RecordRefused(problems)
-    record = ServiceRecord(provider=provider, recorded_by=actor, overlap_flag=flag, **_fields(data))
+    record = data
+    record.provider, record.recorded_by, record.overlap_flag = provider, actor, flag
     if data.grouping == Grouping.GROUP:
         record.group_session_id = group_id or GroupSession.objects.create(provider=provider, date=data.date).pk
     if certify:
@@ -151,7 +168,7 @@ def service_record_create(*, actor: Staff, provider: Staff, data: RecordInput, c
 
 @transaction.atomic
 def service_record_update(
-    *, actor: Staff, record: ServiceRecord, data: RecordInput, version: int, certify: bool = False
+    *, actor: Staff, record: ServiceRecord, data: ServiceRecord, version: int, certify: bool = False
 ) -> ServiceRecord:
     """Edit an uncertified record. version must be the one the user saw: a stale edit
     is refused rather than silently overwriting someone else's."""
@@ -161,16 +178,17 @@ def service_record_update(
     _require_access(actor, locked.provider, locked.student)
     if locked.version != version:
         raise StaleVersion
-    if data.student.pk != locked.student_id:
-        raise RecordRefused([("student", "A record's student cannot be changed.")])
+    if data.student.pk != locked.student_id or data.date != locked.date:
+        raise RecordRefused([("student", "A record's student and date cannot be changed.")])
     problems, flag = check_record(
         provider=locked.provider, data=data, exclude=locked, group_session_id=locked.group_session_id
     )
     if problems:
         raise RecordRefused(problems)
     before = _summary(locked)
-    for name, value in _fields(data).items():
-        setattr(locked, name, value)
+    for name in ENTERED_FIELDS:
+        setattr(locked, name, getattr(data, name))
+    locked.mandate, locked.service, locked.makeup_of = data.mandate, data.service, data.makeup_of
     locked.overlap_flag = flag
     locked.version += 1
     if certify:
@@ -178,8 +196,8 @@ def service_record_update(
     try:
         with transaction.atomic():
             locked.save()
-    except IntegrityError:
-        raise RecordRefused([("start_time", ALREADY_RECORDED)]) from None
+    except IntegrityError as error:
+        raise _refusal(error) from None
     after = _summary(locked)
     changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
     audit_record(actor=actor, action="service_record.update", obj=locked, student=locked.student,
@@ -218,63 +236,79 @@ def service_record_delete(*, actor: Staff, record: ServiceRecord) -> None:
                  details={"record_id": record_id, "record": summary})  # fmt: skip
 
 
-def effective_values(record: ServiceRecord) -> dict[str, Any]:
-    """The record as amended: its own values with each amendment applied in order."""
-    values = {name: getattr(record, name) for name in AMENDABLE}
-    for amendment in record.amendments.all():
-        for name, (_, after) in amendment.changes.items():
-            values[name] = after
-    return values
+def _copy(record: ServiceRecord) -> ServiceRecord:
+    """A detached copy of a record, to hold an amendment's proposed version."""
+    copy = ServiceRecord(**{f.attname: getattr(record, f.attname) for f in ServiceRecord._meta.concrete_fields})
+    copy.student, copy.provider, copy.mandate, copy.makeup_of = (
+        record.student,
+        record.provider,
+        record.mandate,
+        record.makeup_of,
+    )
+    return copy
 
 
 @transaction.atomic
 def service_record_amend(
-    *, actor: Staff, record: ServiceRecord, reason: str, changes: dict[str, Any], amendments_seen: int | None = None
-) -> Amendment:
-    """Correct a certified record. The original stays as signed; the amendment holds
-    who, when, why and each changed field's before and after. The amended record must
-    still satisfy every rule. With amendments_seen (how many amendments the caller
-    saw), an amendment made meanwhile by someone else refuses this one as stale."""
+    *,
+    actor: Staff,
+    record: ServiceRecord,
+    reason: str,
+    changes: dict[str, Any],
+    certify: bool,
+    version: int | None = None,
+) -> ServiceRecord:
+    """Correct a certified record: a new version, which the amender certifies (an
+    amendment is a signature too). The version it replaces stays as it was signed (the
+    database copies it into the record's history), and the new one names its hash.
+    The amended record must satisfy every rule, as a new one would; moving it frees its
+    old time. With version (the one the caller read), a change made meanwhile refuses
+    this one as stale."""
     locked = ServiceRecord.objects.select_for_update().get(pk=record.pk)
     if not locked.is_certified:
         raise ActionRefused("An uncertified record is edited, not amended.")
     _require_access(actor, locked.provider, locked.student)
-    if amendments_seen is not None and locked.amendments.count() != amendments_seen:
+    if version is not None and locked.version != version:
         raise StaleVersion
-    reason = reason.strip()
+    unknown = sorted(set(changes) - set(AMENDABLE))
+    if unknown:
+        raise RecordRefused([(name, f"{name}: this field cannot be amended.") for name in unknown])
+    reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         raise RecordRefused([("reason", "Give the reason for the amendment.")])
-    unknown = set(changes) - set(AMENDABLE)
-    if unknown:
-        raise RecordRefused([(sorted(unknown)[0], "This field cannot be amended.")])
-    current = effective_values(locked)
-    proposed = {**current, **changes}
-    data = RecordInput(
-        student=locked.student, mandate=locked.mandate, date=locked.date, makeup_of=locked.makeup_of, **proposed
-    )
-    problems, _ = check_record(
-        provider=locked.provider, data=data, exclude=locked, group_session_id=locked.group_session_id
+    if not certify:
+        raise RecordRefused([("certify", CERTIFY_AMENDMENT)])
+    proposed = _copy(locked)
+    for name, value in changes.items():
+        setattr(proposed, name, value)
+    problems, flag = check_record(
+        provider=locked.provider, data=proposed, exclude=locked, group_session_id=locked.group_session_id
     )
     if problems:
         raise RecordRefused(problems)
-    normalised = {name: getattr(data, name) for name in AMENDABLE}
-    diff = {
-        name: [_plain(current[name]), _plain(normalised[name])]
-        for name in AMENDABLE
-        if _plain(current[name]) != _plain(normalised[name])
-    }
+    diff = changes_between(locked, proposed)
     if not diff:
         raise RecordRefused([("reason", "Nothing was changed; an amendment must change at least one field.")])
-    amendment = Amendment.objects.create(record=locked, amended_by=actor, reason=reason[:500], changes=diff)
+    for name in ENTERED_FIELDS:
+        setattr(locked, name, getattr(proposed, name))
+    locked.makeup_of = proposed.makeup_of
+    locked.overlap_flag = flag
+    locked.amends_hash, locked.amendment_reason, locked.unsigned_amendment = (
+        locked.certification_hash,
+        reason[:500],
+        False,
+    )
+    locked.version += 1
+    _certify(locked, actor)
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError as error:
+        raise _refusal(error) from None
     audit_record(actor=actor, action="service_record.amend", obj=locked, student=locked.student,
-                 details={"amendment": amendment.pk, "reason": amendment.reason, "changes": diff})  # fmt: skip
-    return amendment
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return value
+                 details={"version": locked.version, "reason": locked.amendment_reason, "changes": diff,
+                          "hash": locked.certification_hash, "amends": locked.amends_hash})  # fmt: skip
+    return locked
 
 
 @dataclass
@@ -285,7 +319,12 @@ class GroupMember:
 
 @transaction.atomic
 def group_session_record(
-    *, actor: Staff, provider: Staff, common: RecordInput, members: list[tuple[GroupMember, Any]], certify: bool = False
+    *,
+    actor: Staff,
+    provider: Staff,
+    common: ServiceRecord,
+    members: list[tuple[GroupMember, Mandate]],
+    certify: bool = False,
 ) -> list[ServiceRecord]:
     """One form, one record per student: the present ones as Service Provided with the
     group size set to the number present, the absent ones as Student Absent. All or
@@ -301,22 +340,19 @@ def group_session_record(
     problems: list[Problem] = []
     for member, mandate in members:
         _require_access(actor, provider, member.student)
-        data = RecordInput(
-            student=member.student, mandate=mandate, date=common.date, start_time=common.start_time,
-            end_time=common.end_time, language=common.language,
-            session_type=SessionType.PROVIDED if member.present else SessionType.STUDENT_ABSENT,
-            grouping=Grouping.GROUP, group_count=present, location=common.location,
-            description=common.description, progress=common.progress, notes=common.notes,
-        )  # fmt: skip
+        shared = entered(common) | {
+            "session_type": SessionType.PROVIDED if member.present else SessionType.STUDENT_ABSENT,
+            "cancel_reason": "", "grouping": Grouping.GROUP, "group_count": present,
+        }  # fmt: skip
+        data = draft(student=member.student, mandate=mandate, date=common.date, **shared)
         found, flag = check_record(provider=provider, data=data, group_session_id=group.pk)
         if found:
             problems += [
                 (f"{member.student.osis}:{name}", f"{member.student.full_name}: {message}") for name, message in found
             ]
             continue
-        record = ServiceRecord(
-            provider=provider, recorded_by=actor, overlap_flag=flag, group_session=group, **_fields(data)
-        )
+        record = data
+        record.provider, record.recorded_by, record.overlap_flag, record.group_session = provider, actor, flag, group
         if certify:
             _certify(record, actor)
         records.append(record)

@@ -8,16 +8,14 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from sesis.mandates.models import Mandate, Period
 from sesis.people.models import Staff
 from sesis.schedules.occurrences import Occurrence, occurrences_between
 from sesis.schoolcalendar.days import non_school_days
-from sesis.services.actions import effective_values
 from sesis.services.choices import SessionType
-from sesis.services.models import Amendment, ServiceRecord
+from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
 
@@ -98,14 +96,9 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
     dates = [d for week in WEEK.monthdatescalendar(first.year, first.month) for d in week]
     start, end = dates[0], dates[-1]
     gray = non_school_days(student.school, start, end)
-    records = list(
-        ServiceRecord.objects.filter(provider=provider, student=student, date__range=(start, end))
-        .prefetch_related(Prefetch("amendments", queryset=Amendment.objects.order_by("amended_at", "id")))
-        .order_by("date", "start_time")
-    )
+    records = ServiceRecord.objects.filter(provider=provider, student=student, date__range=(start, end))
     by_day: dict[dt.date, list[ServiceRecord]] = {}
-    for record in records:
-        record.effective = effective_values(record)  # type: ignore[attr-defined]
+    for record in records.order_by("date", "start_time"):
         by_day.setdefault(record.date, []).append(record)
     mandates = servable_mandates(provider, student, start, end)
     scheduled: dict[dt.date, list[Occurrence]] = {}
@@ -137,14 +130,13 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
 
 
 def _delivered(days: list[Day], mandate: Mandate) -> int:
-    """Service Provided sessions for the mandate (make-ups included), as amended."""
-    delivered = 0
-    for day in days:
-        for record in day.records:
-            values = record.effective  # type: ignore[attr-defined]
-            if record.mandate_id == mandate.pk and values["session_type"] == SessionType.PROVIDED:
-                delivered += 1
-    return delivered
+    """Service Provided sessions for the mandate (make-ups included)."""
+    return sum(
+        1
+        for day in days
+        for record in day.records
+        if record.mandate_id == mandate.pk and record.session_type == SessionType.PROVIDED
+    )
 
 
 def _weekly_tallies(days: list[Day], mandates: list[Mandate], today: dt.date) -> list[Tally]:

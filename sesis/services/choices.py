@@ -61,5 +61,20 @@ LANGUAGES = [
     "Urdu", "French", "Polish", "Yiddish", "Italian", "Hindi", "American Sign Language", "Other",
 ]  # fmt: skip
 
+LANGUAGE_CHOICES = [(name, name) for name in LANGUAGES]
+
 # Services whose providers must write Session Notes (DESIGN.md).
 NOTES_REQUIRED = {"OT", "PT", "SPEECH"}
+
+# The guide's explanations, shown at the fields they explain.
+SESSION_TYPE_HELP = (
+    "Student Absent: the student was absent from school, or was in school but refused the service. "
+    "Provider Absent: you were absent (e.g. sick leave, personal leave). "
+    "Cancelled: any other reason, such as an unscheduled school closing, a school activity, or another DOE task. "
+    "Days shown in gray on the Services Calendar need no record."
+)
+GROUP_HELP = (
+    "For a group, enter the number of students present. If only one student of a group came, choose Group and 1."
+)
+DESCRIPTION_HELP = "A specialty not listed (e.g. ambulatory): choose Health and name your service in Session Notes."
+PROGRESS_HELP = "Progress towards the IEP annual goals. Required of paraprofessionals for Service Provided."

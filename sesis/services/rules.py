@@ -5,9 +5,11 @@ form, the API and the group form can all show them where they belong."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from sesis.caseloads.models import CaseloadEntry
@@ -16,45 +18,74 @@ from sesis.mandates.models import Mandate
 from sesis.mandates.permissions import permission_to_serve
 from sesis.people.models import Staff
 from sesis.schoolcalendar.days import non_school_reason
-from sesis.services.choices import LANGUAGES, MISSED, NOTES_REQUIRED, Grouping, SessionType
-from sesis.services.models import ServiceRecord
+from sesis.services.choices import MISSED, NOTES_REQUIRED, Grouping, SessionType
+from sesis.services.models import ENTERED_FIELDS, ServiceRecord, record_field
 from sesis.students.models import Student
 
 Problem = tuple[str, str]
 
 
-@dataclass
-class RecordInput:
-    """What a user enters for one student's session."""
+def normalise(draft: ServiceRecord) -> None:
+    """Absences and cancellations keep their planned times but need no location,
+    description or progress; an individual session has no count; the service is the
+    mandate's."""
+    if isinstance(draft.notes, str):
+        draft.notes = draft.notes.strip()
+    draft.service = draft.mandate.service
+    if draft.session_type in MISSED:
+        draft.location = draft.description = draft.progress = ""
+        draft.makeup_of = None
+    if draft.session_type != SessionType.CANCELLED:
+        draft.cancel_reason = ""
+    if draft.grouping == Grouping.INDIVIDUAL:
+        draft.group_count = None
 
-    student: Student
-    mandate: Mandate
-    date: dt.date
-    start_time: dt.time
-    end_time: dt.time
-    language: str
-    session_type: str = SessionType.PROVIDED
-    cancel_reason: str = ""
-    grouping: str = Grouping.INDIVIDUAL
-    group_count: int | None = None
-    location: str = ""
-    description: str = ""
-    progress: str = ""
-    notes: str = ""
-    makeup_of: ServiceRecord | None = None
-    problems: list[Problem] = field(default_factory=list)
 
-    def normalise(self) -> None:
-        """Absences and cancellations keep their planned times but need no location,
-        description or progress; an individual session has no count."""
-        self.notes = self.notes.strip()
-        if self.session_type in MISSED:
-            self.location = self.description = self.progress = ""
-            self.makeup_of = None
-        if self.session_type != SessionType.CANCELLED:
-            self.cancel_reason = ""
-        if self.grouping == Grouping.INDIVIDUAL:
-            self.group_count = None
+def check_fields(draft: ServiceRecord, names: tuple[str, ...] = ENTERED_FIELDS) -> list[Problem]:
+    """Each entered field against its declaration (type, list of values, length): the
+    same check whatever the entry point, so that a null, a wrong type or an unknown
+    value is named, never stored or crashed on. (Ranges are the rules' to check, with
+    their own messages.)"""
+    problems: list[Problem] = []
+    for name in names:
+        field = record_field(name)
+        label = field.verbose_name
+        value = getattr(draft, name)
+        if value is None:
+            if not field.null:
+                problems.append((name, f"{label} cannot be empty (null)."))
+            continue
+        if isinstance(field, (models.CharField, models.TextField)):
+            if not isinstance(value, str):
+                problems.append((name, f"{label}: {_expected(field)}"))
+                continue
+        else:
+            try:
+                if isinstance(value, bool):
+                    raise TypeError
+                value = field.to_python(value)
+            except (ValidationError, TypeError, ValueError):
+                problems.append((name, f"{label}: {_expected(field)}"))
+                continue
+        allowed = dict(field.flatchoices)
+        if field.choices and value not in allowed and not (value == "" and field.blank):
+            problems.append((name, f"Choose a {label} from the list."))
+            continue
+        if field.max_length is not None and isinstance(value, str) and len(value) > field.max_length:
+            problems.append((name, f"{label} can be at most {field.max_length:,} characters."))
+            continue
+        setattr(draft, name, value)
+    return problems
+
+
+def _expected(field: models.Field[Any, Any]) -> str:
+    if isinstance(field, models.TimeField):
+        return "enter a time as HH:MM."
+    if isinstance(field, models.DateField):
+        return "enter a date as YYYY-MM-DD."
+    if isinstance(field, models.IntegerField):
+        return "enter a whole number."
+    return "enter text."
 
 
 def entry_window_start(today: dt.date) -> dt.date:
@@ -100,12 +131,15 @@ def check_date(*, provider: Staff, student: Student, mandate: Mandate, day: dt.d
 
 
 def check_record(
-    *, provider: Staff, data: RecordInput, exclude: ServiceRecord | None = None, group_session_id: int | None = None
+    *, provider: Staff, data: ServiceRecord, exclude: ServiceRecord | None = None, group_session_id: int | None = None
 ) -> tuple[list[Problem], str]:
-    """Every rule for one record. Returns the problems (refusals) and an overlap flag
-    (a paraprofessional's overlap with another provider's session is flagged, not refused)."""
-    data.normalise()
-    problems: list[Problem] = []
+    """Every rule for one record, given as a draft (an unsaved record, or an amendment's
+    proposed version). Returns the problems (refusals) and an overlap flag (a
+    paraprofessional's overlap with another provider's session is flagged, not refused)."""
+    problems = check_fields(data)
+    if problems:
+        return problems, ""
+    normalise(data)
     student, mandate = data.student, data.mandate
     if mandate.student_id != student.pk:
         return [("service", "That mandate is not one of this student's.")], ""
@@ -114,8 +148,6 @@ def check_record(
     problems += check_date(provider=provider, student=student, mandate=mandate, day=data.date)
     if data.start_time >= data.end_time:
         problems.append(("end_time", "End Time must be after Start Time."))
-    if data.language not in LANGUAGES:
-        problems.append(("language", "Choose a Language of Service from the list."))
     problems += _check_session_type(data)
     problems += _check_group(data)
     problems += _check_service_fields(data)
@@ -127,19 +159,15 @@ def check_record(
     return problems, flag
 
 
-def _check_session_type(data: RecordInput) -> list[Problem]:
-    if data.session_type not in SessionType.values:
-        return [("session_type", "Choose a Session Type from the list.")]
+def _check_session_type(data: ServiceRecord) -> list[Problem]:
     if data.session_type == SessionType.CANCELLED and not data.cancel_reason:
         return [("cancel_reason", "Choose the reason the session was cancelled.")]
     return []
 
 
-def _check_group(data: RecordInput) -> list[Problem]:
+def _check_group(data: ServiceRecord) -> list[Problem]:
     if data.grouping == Grouping.INDIVIDUAL:
         return []
-    if data.grouping != Grouping.GROUP:
-        return [("grouping", "Choose Individual or Group for Group Size.")]
     if data.group_count is None or data.group_count < 1:
         return [
             ("group_count", "Enter the number of students present for a group session (Group, 1 when only one came).")
@@ -154,7 +182,7 @@ def _check_group(data: RecordInput) -> list[Problem]:
     return []
 
 
-def _check_service_fields(data: RecordInput) -> list[Problem]:
+def _check_service_fields(data: ServiceRecord) -> list[Problem]:
     problems: list[Problem] = []
     service = data.mandate.service
     is_para = service == ServiceType.PARA
@@ -178,7 +206,7 @@ def _check_service_fields(data: RecordInput) -> list[Problem]:
     return problems
 
 
-def _check_makeup(provider: Staff, data: RecordInput, exclude: ServiceRecord | None) -> list[Problem]:
+def _check_makeup(provider: Staff, data: ServiceRecord, exclude: ServiceRecord | None) -> list[Problem]:
     missed = data.makeup_of
     if missed is None:
         return []
@@ -198,7 +226,7 @@ def _check_makeup(provider: Staff, data: RecordInput, exclude: ServiceRecord | N
 
 
 def _check_overlaps(
-    provider: Staff, data: RecordInput, exclude: ServiceRecord | None, group_session_id: int | None
+    provider: Staff, data: ServiceRecord, exclude: ServiceRecord | None, group_session_id: int | None
 ) -> tuple[list[Problem], str]:
     overlapping = ServiceRecord.objects.provided().filter(
         date=data.date, start_time__lt=data.end_time, end_time__gt=data.start_time

@@ -27,8 +27,9 @@ from sesis.services.access import record_for_user
 from sesis.services.calendar import build_month, parse_month, servable_mandates
 from sesis.services.choices import MISSED
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
+from sesis.services.history import history, signature
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import RecordInput, entry_window_start
+from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
 
 
@@ -156,7 +157,7 @@ def _missed_sessions(provider: Staff, student: Student) -> list[ServiceRecord]:
     )
 
 
-def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, object]:  # type: ignore[type-arg]
+def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, object]:
     """Pre-fill from the mandate and from the provider's last session with the student,
     so a session as mandated takes a few clicks."""
     mandate = mandates[0]
@@ -180,7 +181,7 @@ def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, obj
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     _log_view(request, "Service Record", record.student, 1, record=str(record.pk))
-    context = {"record": record, "effective": actions.effective_values(record), "amendments": record.amendments.all(),
+    context = {"record": record, "history": history(record), "signature": signature(record),
                "may_change": actions.may_record_for(request.user, record.provider, record.student)}  # fmt: skip
     return render(request, "services/record_detail.html", context)
 
@@ -195,9 +196,7 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     missed = [r for r in _missed_sessions(record.provider, record.student) if r.pk != record.pk]
     if record.makeup_of is not None:
         missed.insert(0, record.makeup_of)
-    initial = {name: getattr(record, name) for name in actions.AMENDABLE} | {
-        "mandate": str(record.mandate_id), "makeup_of": str(record.makeup_of_id or ""),
-    }  # fmt: skip
+    initial = actions.entered(record) | {"mandate": str(record.mandate_id), "makeup_of": str(record.makeup_of_id or "")}
     form = ServiceRecordForm(form_data(request), mandates=mandates, missed=missed, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,19 +258,20 @@ def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     if not record.is_certified:
         return redirect("record_edit", pk=record.pk)
-    current = actions.effective_values(record)
-    form = AmendForm(form_data(request), initial=current)
+    form = AmendForm(form_data(request), initial=actions.entered(record), record=record)
     if request.method == "POST" and form.is_valid():
         try:
             actions.service_record_amend(
-                actor=request.user, record=record, reason=form.cleaned_data["reason"], changes=form.changes()
-            )
+                actor=request.user, record=record, reason=form.cleaned_data["reason"], changes=form.changes(),
+                certify=form.cleaned_data["certify"], version=_version(request),
+            )  # fmt: skip
         except actions.RecordRefused as refused:
             form.show_refusal(refused)
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, "The amendment was saved. The original record is kept as it was certified.")
+            messages.success(request, "The amendment is saved and certified. The version it corrects is kept as it "
+                                      "was signed.")  # fmt: skip
             return redirect("record_detail", pk=record.pk)
     return render(request, "services/record_amend.html", {"record": record, "form": form})
 
@@ -298,7 +298,7 @@ def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpRe
 
 def _record_group(
     request: AuthedRequest, provider: Staff, form: GroupSessionForm, entries: list, marked: set[str], absent: set[str]
-) -> list[str]:  # type: ignore[type-arg]
+) -> list[str]:
     data = form.cleaned_data
     day, service = data["date"], data["service"]
     members = []
@@ -316,11 +316,7 @@ def _record_group(
         return problems
     if not members:
         return ["Choose the students of the group: check In this group next to each."]
-    common = RecordInput(
-        student=members[0][0].student, mandate=members[0][1], date=day, start_time=data["start_time"],
-        end_time=data["end_time"], language=data["language"], location=data["location"],
-        description=data.get("description") or "", progress=data.get("progress") or "", notes=data.get("notes") or "",
-    )  # fmt: skip
+    common = actions.draft(student=members[0][0].student, mandate=members[0][1], date=day, **form.shared())
     try:
         records = actions.group_session_record(actor=request.user, provider=provider, common=common, members=members,
                                                certify=data["certify"])  # fmt: skip

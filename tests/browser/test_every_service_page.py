@@ -11,9 +11,8 @@ from playwright.sync_api import Page
 from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import PASSWORD, build_district
 from sesis.schoolcalendar.models import CalendarDay
-from sesis.services.actions import service_record_amend, service_record_create
+from sesis.services.actions import draft, service_record_amend, service_record_create
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import RecordInput
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,19 +25,20 @@ def records(transactional_db: None, today) -> dict[str, ServiceRecord]:  # type:
     CalendarDay.objects.create(date=dt.date(2026, 11, 11), kind="holiday", description="Veterans Day")
     mandate = d.para_student.mandates.get()
 
-    def data(day: int, **extra: object) -> RecordInput:
+    def data(day: int, **extra: object) -> ServiceRecord:
         values: dict[str, object] = {"student": d.para_student, "mandate": mandate, "date": dt.date(2026, 11, day),
                   "start_time": dt.time(9), "end_time": dt.time(14), "language": "English", "location": "classroom",
                   "description": "health", "progress": "progressing"}  # fmt: skip
-        return RecordInput(**{**values, **extra})  # type: ignore[arg-type]
+        return draft(**{**values, **extra})  # type: ignore[arg-type]
 
     certified = service_record_create(actor=d.para, provider=d.para, data=data(16), certify=True)
-    service_record_amend(actor=d.para, record=certified, reason="Left early", changes={"end_time": dt.time(13)})
-    draft = service_record_create(actor=d.para, provider=d.para, data=data(17))
+    service_record_amend(actor=d.para, record=certified, reason="Left early", changes={"end_time": dt.time(13)},
+                         certify=True)  # fmt: skip
+    uncertified = service_record_create(actor=d.para, provider=d.para, data=data(17))
     absent = service_record_create(
         actor=d.para, provider=d.para, data=data(18, session_type="student_absent"), certify=True
     )
-    return {"certified": certified, "draft": draft, "absent": absent, "district": d}  # type: ignore[dict-item]
+    return {"certified": certified, "draft": uncertified, "absent": absent, "district": d}  # type: ignore[dict-item]
 
 
 def check(page: Page, name: str, path: str) -> None:

@@ -15,8 +15,8 @@ from sesis.audit.models import Disclosure
 from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import PASSWORD, District, build_district
 from sesis.schoolcalendar.models import CalendarDay
-from sesis.services.actions import service_record_amend, service_record_create
-from sesis.services.rules import RecordInput
+from sesis.services.actions import draft, service_record_amend, service_record_create
+from sesis.services.models import ServiceRecord
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,14 +90,16 @@ def test_a_supervisor_filters_sorts_and_reads_the_compliance_chart(page: Page, d
 def _records(d: District) -> None:
     mandate = d.speech_student.mandates.get()
 
-    def data(day: int, **extra: object) -> RecordInput:
+    def data(day: int, **extra: object) -> ServiceRecord:
         values: dict[str, object] = {"student": d.speech_student, "mandate": mandate, "date": dt.date(2026, 11, day),
                   "start_time": dt.time(10), "end_time": dt.time(10, 30), "language": "English",
                   "location": "separate", "notes": "Articulation"}  # fmt: skip
-        return RecordInput(**{**values, **extra})  # type: ignore[arg-type]
+        return draft(**{**values, **extra})  # type: ignore[arg-type]
 
     first = service_record_create(actor=d.doe_speech, provider=d.doe_speech, data=data(2), certify=True)
-    service_record_amend(actor=d.doe_speech, record=first, reason="Ended early", changes={"end_time": dt.time(10, 25)})
+    service_record_amend(
+        certify=True, actor=d.doe_speech, record=first, reason="Ended early", changes={"end_time": dt.time(10, 25)}
+    )
     service_record_create(
         actor=d.doe_speech,
         provider=d.doe_speech,

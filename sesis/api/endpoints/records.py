@@ -10,14 +10,16 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import RECORD_ID, provider_named
 from sesis.api.errors import ApiError, responses
 from sesis.api.idempotency import IDEMPOTENCY_KEY, IF_MATCH, idempotent
 from sesis.api.paging import PageQuery, page, page_of
+from sesis.api.recordfields import entered_values, with_record_fields
 from sesis.api.schemas import RECORD_PREFETCH, RECORD_RELATED, GroupOut, RecordOut, etag
-from sesis.api.types import IsoDate, IsoTime, JsonBool, JsonInt
+from sesis.api.types import IsoDate, JsonBool, JsonInt
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.core.codes import ServiceType
@@ -25,16 +27,8 @@ from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import record_for_user, visible_records
-from sesis.services.choices import (
-    CancelReason,
-    Grouping,
-    ProgressIndicator,
-    ServiceDescription,
-    ServiceLocation,
-    SessionType,
-)
-from sesis.services.models import ServiceRecord
-from sesis.services.rules import RecordInput
+from sesis.services.choices import SessionType
+from sesis.services.models import AMENDABLE, ENTERED_FIELDS, PER_STUDENT, ServiceRecord
 from sesis.students.access import visible_students
 from sesis.students.models import Student
 
@@ -55,7 +49,7 @@ class RecordSearch(PageQuery):
     student: str | None = Field(None, max_length=9, description="OSIS ID")
     school: str | None = Field(None, max_length=6, description="DBN")
     service: ServiceType | None = None
-    session_type: SessionType | None = Field(None, description="As stored (amendments aside)")
+    session_type: SessionType | None = Field(None, description="In the record's current version (as amended)")
     certified: bool | None = None
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
@@ -119,8 +113,8 @@ def _out(record: ServiceRecord) -> dict[str, Any]:
 
 @router.get("/{int:pk}", response=responses({200: RecordOut}), auth=auth("records:read"), summary="A service record")
 def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID) -> ServiceRecord:
-    """A record with its amendments and its values as amended. The ETag header is
-    what If-Match takes to edit or amend it."""
+    """A record in its current version (as amended), with every signed version. The
+    ETag header is what If-Match takes to edit or amend it."""
     record = _record(request, pk)
     disclosure_record(actor=actor(request), kind=DisclosureKind.VIEW, what="API: service record",
                       student_ids=[record.student_id], record_count=1, filters={"record": str(record.pk)})  # fmt: skip
@@ -128,25 +122,18 @@ def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID
     return record
 
 
+GROUP_SHARED = tuple(name for name in ENTERED_FIELDS if name not in PER_STUDENT)
+
+
+@with_record_fields(GROUP_SHARED, "create")
 class CommonIn(Schema):
-    """The fields a single record and a group session share."""
-
-    start_time: IsoTime
-    end_time: IsoTime
-    language: str = Field(..., max_length=50, description="Language of Service")
-    location: ServiceLocation | None = Field(None, description="Service Location")
-    description: ServiceDescription | None = Field(None, description="Paraprofessionals only")
-    progress: ProgressIndicator | None = None
-    notes: str = Field("", max_length=4000)
+    """The fields a single record and a group session share (the record's declared
+    fields: Start Time, End Time, Language of Service, ...)."""
 
 
-class SessionIn(CommonIn):
+@with_record_fields(ENTERED_FIELDS, "create")
+class SessionIn(Schema):
     """The Service Record form's fields."""
-
-    session_type: SessionType = SessionType.PROVIDED
-    cancel_reason: CancelReason | None = Field(None, description="Cancelled only")
-    grouping: Grouping = Grouping.INDIVIDUAL
-    group_count: JsonInt | None = Field(None, ge=1, le=12, description="Students present (Group only)")
 
 
 class RecordIn(SessionIn):
@@ -163,10 +150,6 @@ class RecordUpdateIn(SessionIn):
     makeup_of: JsonInt | None = None
     certify: JsonBool = False
     version: JsonInt | None = Field(None, description="The version you read; or send If-Match with the ETag")
-
-
-def _text(value: Any) -> str:
-    return str(value.value) if value is not None else ""
 
 
 def _student(user: Staff, osis: str) -> Student:
@@ -196,15 +179,14 @@ def _makeup(user: Staff, pk: int | None) -> ServiceRecord | None:
     return missed
 
 
-def _input(user: Staff, student: Student, day: dt.date, payload: Any) -> RecordInput:
-    return RecordInput(
-        student=student, mandate=_mandate(student, payload.service, day), date=day,
-        start_time=payload.start_time, end_time=payload.end_time, language=payload.language,
-        session_type=payload.session_type.value, cancel_reason=_text(payload.cancel_reason),
-        grouping=payload.grouping.value, group_count=payload.group_count, location=_text(payload.location),
-        description=_text(payload.description), progress=_text(payload.progress), notes=payload.notes,
+def _input(user: Staff, student: Student, day: dt.date, payload: Any) -> ServiceRecord:
+    return actions.draft(
+        student=student,
+        mandate=_mandate(student, payload.service, day),
+        date=day,
         makeup_of=_makeup(user, payload.makeup_of),
-    )  # fmt: skip
+        **entered_values(payload, ENTERED_FIELDS),
+    )
 
 
 @router.post("", response=responses({201: RecordOut}), auth=auth("records:write"), summary="Record a session")
@@ -223,16 +205,18 @@ def create_record(request: HttpRequest, payload: RecordIn, key: str | None = IDE
     return idempotent(request, user, work)
 
 
-_IF_MATCH = re.compile(r'^(?:W/)?"?(\d+)(?:\.(\d+))?"?$')
+# "3" is an ETag; "3.0" the form ETags took before amendments were versions.
+_IF_MATCH = re.compile(r'^(?:W/)?"?(\d+)(?:\.\d+)?"?$')
 
 
-def _if_match(value: str | None) -> tuple[int, int | None] | None:
+def _if_match(value: str | None) -> int | None:
+    """The record version an If-Match header names."""
     if value is None:
         return None
     found = _IF_MATCH.match(value.strip())
     if found is None:
-        raise ApiError(422, "invalid", 'If-Match takes the record\'s ETag, such as "3.0".', field="If-Match")
-    return int(found[1]), int(found[2]) if found[2] is not None else None
+        raise ApiError(422, "invalid", 'If-Match takes the record\'s ETag, such as "3".', field="If-Match")
+    return int(found[1])
 
 
 @router.put(
@@ -247,8 +231,8 @@ def update_record(
     the edit is refused with 409 and nothing changes."""
     user = actor(request)
     record = _record(request, pk)
-    matched = _if_match(if_match)
-    version = matched[0] if matched else payload.version
+    version = _if_match(if_match)
+    version = payload.version if version is None else version
     if version is None:
         raise ApiError(428, "version_required", "Send the record's version (If-Match or version) to edit it.",
                        field="version")  # fmt: skip
@@ -278,25 +262,21 @@ def certify_record(request: HttpRequest, payload: CertifyIn, pk: int = RECORD_ID
     return _fresh(record)
 
 
+@with_record_fields(AMENDABLE, "changes")
 class ChangesIn(Schema):
-    """Only the fields you send are changed."""
+    """Only the fields you send are changed; null, a wrong type or a field that is not
+    the record's is refused, naming the field."""
 
-    start_time: IsoTime | None = None
-    end_time: IsoTime | None = None
-    language: str | None = Field(None, max_length=50)
-    session_type: SessionType | None = None
-    cancel_reason: CancelReason | Literal[""] | None = None
-    grouping: Grouping | None = None
-    group_count: JsonInt | None = Field(None, ge=1, le=12)
-    location: ServiceLocation | Literal[""] | None = None
-    description: ServiceDescription | Literal[""] | None = None
-    progress: ProgressIndicator | Literal[""] | None = None
-    notes: str | None = Field(None, max_length=4000)
+    model_config = ConfigDict(extra="forbid")
 
 
 class AmendIn(Schema):
     reason: str = Field(..., max_length=500, description="Why the certified record is corrected")
     changes: ChangesIn
+    certify: JsonBool = Field(
+        ..., description="true: your electronic signature that the corrected record is accurate and truthful"
+    )
+    version: JsonInt | None = Field(None, description="The version you read; or send If-Match with the ETag")
 
 
 @router.post(
@@ -310,24 +290,20 @@ def amend_record(
     if_match: str | None = IF_MATCH,
     key: str | None = IDEMPOTENCY_KEY,
 ) -> HttpResponse:
-    """Correct a certified record: the original stays as signed, the amendment keeps
-    who, when, why and each change. With If-Match, an amendment made meanwhile by
-    someone else refuses this one with 409. Accepts an Idempotency-Key."""
+    """Correct a certified record: a new version, which you certify (send certify:
+    true). The version it corrects stays as it was signed, and the record's versions
+    list who changed what, when and why. With If-Match (or version), a change made
+    meanwhile by someone else refuses this one with 409. Accepts an Idempotency-Key."""
     user = actor(request)
     record = _record(request, pk)
-    matched = _if_match(if_match)
+    version = _if_match(if_match)
+    version = payload.version if version is None else version
 
     def work() -> tuple[int, dict[str, Any]]:
-        changes = {
-            name: (value.value if hasattr(value, "value") else value)
-            for name, value in payload.changes.dict(exclude_unset=True).items()
-        }
-        if matched is not None and matched[0] != record.version:
-            raise actions.StaleVersion
-        seen = matched[1] if matched is not None else None
         actions.service_record_amend(
-            actor=user, record=record, reason=payload.reason, changes=changes, amendments_seen=seen
-        )
+            actor=user, record=record, reason=payload.reason, changes=payload.changes.model_dump(exclude_unset=True),
+            certify=payload.certify, version=version,
+        )  # fmt: skip
         return 201, _out(record)
 
     return idempotent(request, user, work)
@@ -365,12 +341,8 @@ def create_group(request: HttpRequest, payload: GroupIn, key: str | None = IDEMP
                 (actions.GroupMember(student=student, present=member.present),
                  _mandate(student, payload.service, payload.date))
             )  # fmt: skip
-        common = RecordInput(
-            student=members[0][0].student, mandate=members[0][1], date=payload.date,
-            start_time=payload.start_time, end_time=payload.end_time, language=payload.language,
-            location=_text(payload.location), description=_text(payload.description),
-            progress=_text(payload.progress), notes=payload.notes,
-        )  # fmt: skip
+        common = actions.draft(student=members[0][0].student, mandate=members[0][1], date=payload.date,
+                               **entered_values(payload, GROUP_SHARED))  # fmt: skip
         records = actions.group_session_record(
             actor=user, provider=provider, common=common, members=members, certify=payload.certify
         )

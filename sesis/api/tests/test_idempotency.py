@@ -18,9 +18,8 @@ from sesis.api.idempotency import idempotent
 from sesis.api.models import IdempotencyKey
 from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import build_district
-from sesis.services.actions import service_record_create
+from sesis.services.actions import draft, service_record_create
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import RecordInput
 
 THREADS = 6
 
@@ -36,7 +35,7 @@ def test_racing_retries_with_one_key_record_once_and_answer_alike(today: dt.date
     errors: list[BaseException] = []
 
     def work() -> tuple[int, dict[str, Any]]:
-        data = RecordInput(student=d.para_student, mandate=mandate, date=dt.date(2026, 11, 16),
+        data = draft(student=d.para_student, mandate=mandate, date=dt.date(2026, 11, 16),
                            start_time=dt.time(9), end_time=dt.time(10), language="English", location="classroom",
                            description="health", progress="progressing")  # fmt: skip
         record = service_record_create(actor=d.para, provider=d.para, data=data)

@@ -90,3 +90,10 @@ def test_the_school_calendar_lists_days_and_a_schools_non_school_days(district: 
         backwards.status_code == 422 and backwards.json()["message"] == "The To date must be on or after the From date."
     )
     assert api.get("/school-calendar/schools/99X999/non-school-days").status_code == 404
+
+
+def test_a_repeated_query_parameter_is_refused_naming_it(district: District) -> None:
+    api = Api(token_for(district.supervisor))
+    response = api.client.get("/api/v1/students?first_name=Ana&first_name=Ben")
+    assert response.status_code == 422
+    assert response.json()["field"] == "first_name" and "once" in response.json()["message"]

@@ -16,7 +16,7 @@ from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import MandateFactory, StudentFactory
 from sesis.services.actions import service_record_create
-from sesis.services.models import Amendment, ServiceRecord
+from sesis.services.models import ServiceRecord, ServiceRecordVersion
 from sesis.services.tests.conftest import Sessions
 
 PARA = {
@@ -45,7 +45,7 @@ def test_it_records_a_session_as_the_form_does(para: Api, sessions: Sessions) ->
         dt.date(2026, 11, 16),
     )
     assert data["certified"] is True and record.hash_is_valid()
-    assert data["start_time"] == "09:00:00" and data["minutes"] == 60 and data["etag"] == '"1.0"'
+    assert data["start_time"] == "09:00:00" and data["minutes"] == 60 and data["etag"] == '"1"'
     assert AuditEvent.objects.get(action="service_record.create").details["via"].startswith("api personal token")
 
 
@@ -129,7 +129,7 @@ def edit(**overrides: Any) -> dict[str, Any]:
 def test_an_edit_at_the_current_version_is_saved(para: Api, sessions: Sessions) -> None:
     record = _uncertified(sessions)
     read = para.get(f"/service-records/{record.pk}")
-    assert read["ETag"] == '"1.0"'
+    assert read["ETag"] == '"1"'
     saved = para.put(f"/service-records/{record.pk}", edit(end_time="09:45"), **{"If-Match": read["ETag"]})
     assert saved.status_code == 200 and saved.json()["version"] == 2 and saved.json()["end_time"] == "09:45:00"
     by_field = para.put(f"/service-records/{record.pk}", edit(end_time="09:40", version=2))
@@ -138,8 +138,8 @@ def test_an_edit_at_the_current_version_is_saved(para: Api, sessions: Sessions) 
 
 def test_a_stale_edit_is_refused_with_409_and_changes_nothing(para: Api, sessions: Sessions) -> None:
     record = _uncertified(sessions)
-    para.put(f"/service-records/{record.pk}", edit(end_time="09:45"), **{"If-Match": '"1.0"'})
-    stale = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **{"If-Match": '"1.0"'})
+    para.put(f"/service-records/{record.pk}", edit(end_time="09:45"), **{"If-Match": '"1"'})
+    stale = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **{"If-Match": '"1"'})
     assert stale.status_code == 409
     assert stale.json()["code"] == "stale_version"
     assert stale.json()["message"].startswith("This record was changed by someone else since you opened it.")
@@ -159,29 +159,61 @@ def test_certifying_needs_the_attestation_and_then_locks_the_record(para: Api, s
     assert refused.status_code == 422 and refused.json()["field"] == "certify"
     certified = para.post(f"/service-records/{record.pk}/certify", {"certify": True})
     assert certified.status_code == 200 and certified.json()["certified_by"] == sessions.d.para.staff_id
-    locked = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **{"If-Match": '"1.0"'})
+    locked = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **{"If-Match": '"1"'})
     assert locked.status_code == 422
     assert (
         locked.json()["message"] == "A certified service record cannot be changed or deleted; add an amendment instead."
     )
 
 
-def test_an_amendment_keeps_the_signed_record_and_refuses_a_stale_one(para: Api, sessions: Sessions) -> None:
+def test_an_amendment_is_a_signed_version_and_a_stale_one_is_refused(para: Api, sessions: Sessions) -> None:
     record = service_record_create(
         actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input(), certify=True
     )
-    amended = para.post(f"/service-records/{record.pk}/amendments",
-                        {"reason": "Ended early", "changes": {"end_time": "09:50"}}, **{"If-Match": '"1.0"'})  # fmt: skip
+    url = f"/service-records/{record.pk}/amendments"
+    unsigned = para.post(url, {"reason": "Ended early", "changes": {"end_time": "09:50"}, "certify": False})
+    assert unsigned.status_code == 422 and unsigned.json()["field"] == "certify"
+    amended = para.post(url, {"reason": "Ended early", "changes": {"end_time": "09:50"}, "certify": True},
+                        **{"If-Match": '"1"'})  # fmt: skip
     assert amended.status_code == 201
     data = amended.json()
-    assert data["end_time"] == "10:00:00" and data["effective"]["end_time"] == "09:50:00" and data["amended"]
-    assert data["amendments"][0]["changes"] == {"end_time": ["10:00", "09:50"]} and data["etag"] == '"1.1"'
-    stale = para.post(f"/service-records/{record.pk}/amendments",
-                      {"reason": "Typo", "changes": {"notes": "x"}}, **{"If-Match": '"1.0"'})  # fmt: skip
+    assert data["end_time"] == "09:50:00" and data["minutes"] == 50 and data["amended"] and data["etag"] == '"2"'
+    assert data["amendment_reason"] == "Ended early" and data["certified_by"] == sessions.d.para.staff_id
+    original, current = data["versions"]
+    assert (original["version"], original["end_time"], original["changes"]) == (1, "10:00:00", {})
+    assert current["changes"] == {"End Time": ["10:00", "09:50"]}
+    assert current["amends_hash"] == original["certification_hash"] == record.certification_hash
+    stale = para.post(url, {"reason": "Typo", "changes": {"notes": "x"}, "certify": True}, **{"If-Match": '"1"'})
     assert stale.status_code == 409
-    assert Amendment.objects.count() == 1
-    no_reason = para.post(f"/service-records/{record.pk}/amendments", {"reason": " ", "changes": {"notes": "x"}})
+    assert ServiceRecordVersion.objects.count() == 1
+    no_reason = para.post(url, {"reason": " ", "changes": {"notes": "x"}, "certify": True})
     assert no_reason.json()["message"] == "Give the reason for the amendment."
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"notes": None}, "changes.notes"),
+        ({"start_time": None}, "changes.start_time"),
+        ({"start_time": 930}, "changes.start_time"),
+        ({"group_count": "2"}, "changes.group_count"),
+        ({"session_type": "skipped"}, "changes.session_type"),
+        ({"notes": 5}, "changes.notes"),
+        ({"certified_by": "300"}, "changes.certified_by"),
+        ({"date": "2026-11-17"}, "changes.date"),
+    ],
+)
+def test_bad_amendment_input_is_a_422_naming_the_field(
+    para: Api, sessions: Sessions, changes: dict[str, Any], field: str
+) -> None:
+    record = service_record_create(
+        actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input(), certify=True
+    )
+    response = para.post(f"/service-records/{record.pk}/amendments",
+                         {"reason": "Clear the notes", "changes": changes, "certify": True})  # fmt: skip
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] == field
+    assert not ServiceRecordVersion.objects.exists()
 
 
 def test_records_outside_scope_are_404(sessions: Sessions) -> None:

@@ -42,8 +42,8 @@ from sesis.people.models import Staff
 from sesis.schedules.models import ScheduleSlot, SlotStudent
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services import actions
+from sesis.services.actions import draft
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import RecordInput
 from sesis.students.models import Student
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -68,7 +68,7 @@ class Outside:
     def snapshot(self) -> dict[str, Any]:
         record = ServiceRecord.objects.get(pk=self.record.pk)
         return {
-            "record": (record.certification_hash, record.version, record.amendments.count()),
+            "record": (record.certification_hash, record.version, record.versions.count()),
             "entry_active": CaseloadEntry.objects.filter(pk=self.entry.pk, ended_at__isnull=True).exists(),
             "slot": ScheduleSlot.objects.filter(pk=self.slot.pk).values().first(),
             "records": ServiceRecord.objects.filter(student=self.student).count(),
@@ -93,7 +93,7 @@ def outside(district: District, today: dt.date) -> Outside:
     mandate = Mandate.objects.get(student=student)
     record = actions.service_record_create(
         actor=provider, provider=provider, certify=True,
-        data=RecordInput(student=student, mandate=mandate, date=dt.date(2026, 11, 16), start_time=dt.time(9),
+        data=draft(student=student, mandate=mandate, date=dt.date(2026, 11, 16), start_time=dt.time(9),
                          end_time=dt.time(9, 30), language="English", location="separate", grouping="individual",
                          group_count=None, notes="Outside everyone's scope."),
     )  # fmt: skip
@@ -247,7 +247,11 @@ def api_bodies(o: Outside) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/caseloads/{staff_id}/entries/{entry_id}/remove"): {"reason": "probe"},
         ("put", "/service-records/{pk}"): {**record, "service": "SPEECH", "version": 1},
         ("post", "/service-records/{pk}/certify"): {"certify": True},
-        ("post", "/service-records/{pk}/amendments"): {"reason": "probe", "changes": {"end_time": "09:45"}},
+        ("post", "/service-records/{pk}/amendments"): {
+            "reason": "probe",
+            "changes": {"end_time": "09:45"},
+            "certify": True,
+        },
     }
 
 

@@ -98,7 +98,7 @@ def test_the_check_catches_an_altered_restore(scratch_database: str, tmp_path: P
 
 TAMPER = """
 from django.db import connection
-from sesis.services.models import CERTIFIED_RECORDS_LOCKED as lock, ServiceRecord
+from sesis.services.models import CERTIFIED_RECORDS_VERSIONED as lock, ServiceRecord
 record = ServiceRecord.objects.filter(certified_at__isnull=False).order_by("pk").first()
 with connection.cursor() as cursor:
     for sql in lock.drop_sql(connection.vendor):

@@ -15,8 +15,7 @@ from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import District, MandateFactory, StudentFactory
 from sesis.people.models import Staff
 from sesis.schedules.actions import SlotInput, schedule_slot_create
-from sesis.services.actions import service_record_create
-from sesis.services.rules import RecordInput
+from sesis.services.actions import draft, service_record_create
 
 pytestmark = pytest.mark.django_db
 MONTH = "date_from=2026-11-01&date_to=2026-11-30"
@@ -55,7 +54,7 @@ def grow(d: District, first: int, count: int) -> None:
         n = int(student.last_name[-3:])
         start = dt.time(7 + n // 6, (n % 6) * 10)
         end = dt.time(7 + n // 6, (n % 6) * 10 + 9)
-        service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True, data=RecordInput(
+        service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True, data=draft(
             student=student, mandate=student.mandates.get(), date=dt.date(2026, 11, 16), start_time=start,
             end_time=end, language="English", location="separate", notes="Goals."))  # fmt: skip
         schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=SlotInput(

@@ -156,6 +156,7 @@ def test_an_amended_session_type_counts_as_amended(sessions: Sessions) -> None:
     record = _record(s, 2)
     _record(s, 3)
     service_record_amend(
+        certify=True,
         actor=s.d.doe_speech, record=record, reason="Student was absent, entered by mistake",  # type: ignore[arg-type]
         changes={"session_type": SessionType.STUDENT_ABSENT},
     )  # fmt: skip

@@ -92,7 +92,7 @@ def test_totals_by_session_type_count_records_and_minutes(
 
 def test_rows_show_every_column_as_amended(sessions: Sessions, recorded: dict[str, ServiceRecord]) -> None:
     d, r = sessions.d, recorded
-    service_record_amend(actor=d.doe_speech, record=r["speech"], reason="Ended early",
+    service_record_amend(certify=True, actor=d.doe_speech, record=r["speech"], reason="Ended early",
                          changes={"end_time": dt.time(10, 20), "session_type": SessionType.PROVIDED})  # fmt: skip
     rows = {row.record_id: row for row in ea.rows(ea.records(d.admin, NOV), chunk_size=2)}
     speech = rows[r["speech"].pk]
@@ -115,7 +115,7 @@ def test_the_session_type_filter_and_totals_follow_an_amendment(
     sessions: Sessions, recorded: dict[str, ServiceRecord]
 ) -> None:
     d, r = sessions.d, recorded
-    service_record_amend(actor=d.doe_speech, record=r["speech"], reason="Was absent",
+    service_record_amend(certify=True, actor=d.doe_speech, record=r["speech"], reason="Was absent",
                          changes={"session_type": SessionType.STUDENT_ABSENT})  # fmt: skip
     absent = Filters(*_nov(), session_type=SessionType.STUDENT_ABSENT)
     assert _ids(d.admin, absent) == [r["speech"].pk, r["absent"].pk]

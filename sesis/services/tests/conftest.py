@@ -9,7 +9,8 @@ from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import District
 from sesis.mandates.models import Mandate
 from sesis.schoolcalendar.models import CalendarDay
-from sesis.services.rules import RecordInput
+from sesis.services.actions import draft
+from sesis.services.models import ServiceRecord
 
 
 @dataclass
@@ -19,7 +20,7 @@ class Sessions:
     d: District
     today: dt.date
 
-    def para_input(self, **overrides: object) -> RecordInput:
+    def para_input(self, **overrides: object) -> ServiceRecord:
         d = self.d
         values: dict[str, object] = {
             "student": d.para_student, "mandate": Mandate.objects.get(student=d.para_student, service="PARA"), "date": dt.date(2026, 11, 16),
@@ -27,9 +28,9 @@ class Sessions:
             "description": "health", "progress": "progressing",
         }  # fmt: skip
         values.update(overrides)
-        return RecordInput(**values)  # type: ignore[arg-type]
+        return draft(**values)  # type: ignore[arg-type]
 
-    def speech_input(self, **overrides: object) -> RecordInput:
+    def speech_input(self, **overrides: object) -> ServiceRecord:
         d = self.d
         values: dict[str, object] = {
             "student": d.speech_student, "mandate": Mandate.objects.get(student=d.speech_student, service="SPEECH"), "date": dt.date(2026, 11, 16),
@@ -37,7 +38,7 @@ class Sessions:
             "grouping": "group", "group_count": 2, "notes": "Worked on /s/ blends.",
         }  # fmt: skip
         values.update(overrides)
-        return RecordInput(**values)  # type: ignore[arg-type]
+        return draft(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

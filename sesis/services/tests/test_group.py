@@ -6,9 +6,8 @@ import pytest
 
 from sesis.caseloads.actions import caseload_add
 from sesis.core.testing import MandateFactory, StudentFactory
-from sesis.services.actions import GroupMember, RecordRefused, group_session_record, service_record_create
+from sesis.services.actions import GroupMember, RecordRefused, draft, group_session_record, service_record_create
 from sesis.services.models import ServiceRecord
-from sesis.services.rules import RecordInput
 from sesis.services.tests.conftest import Sessions
 
 
@@ -24,12 +23,12 @@ def group(sessions: Sessions) -> list:  # type: ignore[type-arg]
     return members
 
 
-def common(members: list, **overrides: object) -> RecordInput:  # type: ignore[type-arg]
+def common(members: list, **overrides: object) -> ServiceRecord:  # type: ignore[type-arg]
     student, mandate = members[0]
     values: dict[str, object] = {"student": student, "mandate": mandate, "date": dt.date(2026, 11, 16), "start_time": dt.time(11, 0),
               "end_time": dt.time(11, 30), "language": "English", "location": "separate", "notes": "Articulation game."}  # fmt: skip
     values.update(overrides)
-    return RecordInput(**values)  # type: ignore[arg-type]
+    return draft(**values)  # type: ignore[arg-type]
 
 
 def test_one_form_records_one_certified_record_per_student(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]

@@ -62,7 +62,50 @@ def test_postgresql_itself_refuses_an_overlap_that_skipped_the_check(sessions: S
     student, mandate = second
     with pytest.raises(IntegrityError, match="record_provider_not_in_two_places"), transaction.atomic():
         ServiceRecord.objects.create(
-            student=student, provider=para, mandate=mandate, date=first.date, start_time=dt.time(9, 30),
-            end_time=dt.time(10, 30), service="PARA", language="English", recorded_by=para, location="classroom",
+            student=student,
+            provider=para,
+            mandate=mandate,
+            date=first.date,
+            start_time=dt.time(9, 30),
+            end_time=dt.time(10, 30),
+            service="PARA",
+            language="English",
+            recorded_by=para,
+            location="classroom",
             created_at=timezone.now(),
-        )  # fmt: skip
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraints exist only on PostgreSQL")
+def test_postgresql_holds_an_amended_session_to_its_new_time(sessions: Sessions, second) -> None:  # type: ignore[no-untyped-def]
+    from sesis.services.actions import service_record_amend
+
+    para = sessions.d.para
+    first = service_record_create(actor=para, provider=para, data=sessions.para_input(), certify=True)
+    service_record_amend(
+        actor=para,
+        record=first,
+        reason="wrong time",
+        certify=True,
+        changes={"start_time": dt.time(11), "end_time": dt.time(12)},
+    )
+    student, mandate = second
+
+    def insert(start: dt.time, end: dt.time) -> None:
+        ServiceRecord.objects.create(
+            student=student,
+            provider=para,
+            mandate=mandate,
+            date=first.date,
+            start_time=start,
+            end_time=end,
+            service="PARA",
+            language="English",
+            recorded_by=para,
+            location="classroom",
+            created_at=timezone.now(),
+        )
+
+    with pytest.raises(IntegrityError, match="record_provider_not_in_two_places"), transaction.atomic():
+        insert(dt.time(11, 30), dt.time(12, 30))  # the amended time is taken
+    insert(dt.time(9, 30), dt.time(10, 30))  # the time it was amended from is free

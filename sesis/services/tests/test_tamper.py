@@ -12,8 +12,15 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from sesis.core.dbtriggers import Triggers
 from sesis.services import actions
-from sesis.services.models import CERTIFIED_RECORDS_LOCKED, ServiceRecord, Signature
+from sesis.services.models import (
+    CERTIFIED_RECORDS_VERSIONED,
+    VERSIONS_APPEND_ONLY,
+    ServiceRecord,
+    ServiceRecordVersion,
+    Signature,
+)
 from sesis.services.tests.conftest import Sessions
 
 
@@ -25,13 +32,13 @@ def certified(sessions: Sessions) -> ServiceRecord:
     )
 
 
-def tamper(record: ServiceRecord, sql: str) -> None:
+def tamper(record: ServiceRecord, sql: str, lock: Triggers = CERTIFIED_RECORDS_VERSIONED) -> None:
     vendor = connection.vendor
     with connection.cursor() as cursor:
-        for statement in CERTIFIED_RECORDS_LOCKED.drop_sql(vendor):
+        for statement in lock.drop_sql(vendor):
             cursor.execute(statement)
         cursor.execute(sql, [record.pk])
-        for statement in CERTIFIED_RECORDS_LOCKED.create_sql(vendor):
+        for statement in lock.create_sql(vendor):
             cursor.execute(statement)
 
 
@@ -82,3 +89,38 @@ def test_an_uncertified_record_has_no_signature_to_check(client: Client, session
     client.force_login(d.supervisor)
     (row,) = [r for r in export_rows(client) if r["OSIS ID"] == "111111111"]
     assert row["Signature"] == ""
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # an earlier signed version rewritten
+        ("UPDATE services_servicerecordversion SET end_time = '11:30' WHERE record_id = %s", VERSIONS_APPEND_ONLY),
+        # an earlier version removed: the amendment then names a version that is not there
+        ("DELETE FROM services_servicerecordversion WHERE record_id = %s", VERSIONS_APPEND_ONLY),
+    ],
+)
+def test_a_tampered_earlier_version_is_caught_on_the_page_in_the_export_and_by_verify_records(
+    client: Client, sessions: Sessions, certified: ServiceRecord, sql: tuple[str, Triggers]
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    d = sessions.d
+    actions.service_record_amend(
+        actor=d.doe_speech,
+        record=certified,
+        reason="Notes were short",
+        certify=True,
+        changes={"notes": "Worked on /s/ blends in words."},
+    )
+    client.force_login(d.supervisor)
+    (row,) = [r for r in export_rows(client) if r["OSIS ID"] == "111111111"]
+    assert (row["Signature"], row["Amended"]) == (Signature.VERIFIED, "Yes")
+    tamper(certified, *sql)
+    page = client.get(reverse("record_detail", args=[certified.pk])).content.decode()
+    assert "The record does not match its certification." in page
+    (row,) = [r for r in export_rows(client) if r["OSIS ID"] == "111111111"]
+    assert row["Signature"] == Signature.MISMATCH
+    with pytest.raises(CommandError, match="do not match their signature"):
+        call_command("verify_records")
+    assert ServiceRecordVersion.objects.filter(record=certified).count() <= 1

@@ -197,16 +197,34 @@ def test_editing_with_a_stale_version_is_refused(para: Client, sessions: Session
     assert record.notes == "first"
 
 
-def test_the_amend_page_keeps_the_original_visible(para: Client, sessions: Sessions) -> None:
+def test_the_amend_page_signs_a_new_version_and_the_record_page_lists_its_history(
+    para: Client, sessions: Sessions
+) -> None:
     record = service_record_create(
         actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input(), certify=True
     )
     values = {k: v for k, v in form_for(sessions).items() if k not in {"mandate", "certify"}}
-    para.post(reverse("record_amend", args=[record.pk]), {**values, "end_time": "09:45", "reason": "Left early"})
+    url = reverse("record_amend", args=[record.pk])
+    unsigned = para.post(url, {**values, "end_time": "09:45", "reason": "Left early", "version": "1"})
+    assert "amending a record is signing its corrected version" in unsigned.content.decode()
+    record.refresh_from_db()
+    assert record.version == 1 and record.end_time == dt.time(10, 0)
+    page = para.get(url).content.decode()
+    assert 'name="description"' in page and 'name="version" value="1"' in page
+    para.post(url, {**values, "end_time": "09:45", "reason": "Left early", "version": "1", "certify": "on"})
     detail = para.get(reverse("record_detail", args=[record.pk])).content.decode()
-    assert "As originally certified" in detail
-    assert "end_time: 10:00 → 09:45" in detail
-    assert "The record matches what was certified." in detail
+    assert "Session, as amended (version 2)" in detail
+    assert "End Time: 10:00 → 09:45" in detail and "Left early" in detail
+    assert "The record matches what was certified, in every version." in detail
+
+
+def test_the_amend_form_shows_only_the_fields_of_the_providers_service(client: Client, sessions: Sessions) -> None:
+    d = sessions.d
+    record = service_record_create(actor=d.doe_speech, provider=d.doe_speech, data=sessions.speech_input(),
+                                   certify=True)  # fmt: skip
+    client.force_login(d.doe_speech)
+    page = client.get(reverse("record_amend", args=[record.pk])).content.decode()
+    assert 'name="notes"' in page and 'name="description"' not in page  # Service Description: paraprofessionals only
 
 
 def test_a_group_session_from_one_form(client: Client, sessions: Sessions) -> None:
@@ -247,3 +265,18 @@ def test_an_unreadable_version_is_refused_as_stale_not_an_error(para: Client, se
     assert "changed by someone else" in response.context["form"].non_field_errors()[0]
     record.refresh_from_db()
     assert record.notes == ""
+
+
+def test_bad_amendment_input_on_the_form_is_named_at_its_field_and_changes_nothing(
+    para: Client, sessions: Sessions
+) -> None:
+    record = service_record_create(
+        actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input(), certify=True
+    )
+    values = {k: v for k, v in form_for(sessions).items() if k not in {"mandate", "certify"}}
+    bad = {**values, "start_time": "late", "session_type": "skipped", "reason": "x", "certify": "on", "version": "1"}
+    response = para.post(reverse("record_amend", args=[record.pk]), bad)
+    errors = response.context["form"].errors
+    assert set(errors) == {"start_time", "session_type"}
+    record.refresh_from_db()
+    assert record.version == 1 and not record.versions.exists()

@@ -8,14 +8,16 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from sesis.services.models import HASHED_FIELDS, ServiceRecord, Signature, signature_status
+from sesis.reports.encounter_attendance import earlier_versions_checked
+from sesis.services.models import HASHED_FIELDS, ServiceRecord, ServiceRecordVersion, Signature, signature_status
 
 
 class Command(BaseCommand):
     help = (
         "Check the records after a restore (or at any time): the rows in every table, and "
-        "every certified service record's certification hash. Prints a summary (--json for "
-        "a machine) and fails if any certified record does not match its signature."
+        "every certified service record's certification hash, in every signed version (an "
+        "amended record's earlier versions too, each naming the one before). Prints a summary "
+        "(--json for a machine) and fails if any certified record does not match its signature."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -29,8 +31,9 @@ class Command(BaseCommand):
             for table, count in summary["rows"].items():
                 self.stdout.write(f"{table}: {count:,} rows")
             self.stdout.write(
-                f"certified records: {summary['certified']:,}, verified {summary['verified']:,}, "
-                f"not matching {len(summary['mismatched']):,}; signatures digest {summary['digest']}"
+                f"certified records: {summary['certified']:,} ({summary['earlier_versions']:,} earlier signed "
+                f"versions), verified {summary['verified']:,}, not matching {len(summary['mismatched']):,}; "
+                f"signatures digest {summary['digest']}"
             )
         if summary["mismatched"]:
             raise CommandError(f"{len(summary['mismatched'])} certified record(s) do not match their signature: "
@@ -47,15 +50,20 @@ def verify() -> dict[str, Any]:
     certified = verified = 0
     mismatched: list[int] = []
     records = ServiceRecord.objects.filter(certified_at__isnull=False).order_by("pk")
+    earlier = earlier_versions_checked(records)
+    versions = ServiceRecordVersion.objects.order_by("record_id", "version")
+    for record_id, version, signed in versions.values_list("record_id", "version", "certification_hash").iterator():
+        digest.update(f"{record_id}.{version}:{signed};".encode())
     for values in records.values("pk", *HASHED_FIELDS, "certification_hash").iterator(chunk_size=5000):
         certified += 1
         digest.update(f"{values['pk']}:{values['certification_hash']};".encode())
-        if signature_status(values) == Signature.VERIFIED:
+        intact = not values["amends_hash"] or earlier.get(values["pk"]) == values["amends_hash"]
+        if intact and signature_status(values) == Signature.VERIFIED:
             verified += 1
         else:
             mismatched.append(values["pk"])
-    return {"rows": rows, "certified": certified, "verified": verified, "mismatched": mismatched,
-            "digest": digest.hexdigest()}  # fmt: skip
+    return {"rows": rows, "certified": certified, "earlier_versions": rows.get(ServiceRecordVersion._meta.db_table, 0),
+            "verified": verified, "mismatched": mismatched, "digest": digest.hexdigest()}  # fmt: skip
 
 
 def _json(summary: dict[str, Any]) -> str:
