@@ -84,14 +84,18 @@ def _amend(connection) -> None:  # type: ignore[no-untyped-def]
     """2% of the certified records amended once, as a district's would be: half a
     corrected note, half a session type (Service Provided to Student Absent). Through
     SQL, as the versioning trigger allows: it keeps each replaced version."""
-    amendment = ("version = version + 1, amends_hash = certification_hash, amendment_reason = 'bench', "
-                 "certification_hash = 'bench-amended', certified_at = now()")  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE services_servicerecord SET notes = 'Corrected note', {amendment} "  # noqa: S608
-                       "WHERE certified_at IS NOT NULL AND id % 100 = 0")  # fmt: skip
-        cursor.execute(f"UPDATE services_servicerecord SET session_type = 'student_absent', location = '', "  # noqa: S608
-                       f"{amendment} WHERE certified_at IS NOT NULL AND id % 100 = 1 AND session_type = 'provided'")  # fmt: skip
-        cursor.execute("ANALYZE")
+        cursor.execute(
+            "UPDATE services_servicerecord SET notes = 'Corrected note', version = version + 1, "
+            "amends_hash = certification_hash, amendment_reason = 'bench', certification_hash = 'bench-amended', "
+            "certified_at = now() WHERE certified_at IS NOT NULL AND id % 100 = 0"
+        )
+        cursor.execute(
+            "UPDATE services_servicerecord SET session_type = 'student_absent', location = '', version = version + 1, "
+            "amends_hash = certification_hash, amendment_reason = 'bench', certification_hash = 'bench-amended', "
+            "certified_at = now() WHERE certified_at IS NOT NULL AND id % 100 = 1 AND session_type = 'provided'"
+        )
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would leave the table after the updates
 
 
 def _copy_records(student_ids: dict[int, str], mandate_of: dict[int, int], staff: dict[str, int]) -> int:
