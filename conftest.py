@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from sesis.core import dbtriggers
-from sesis.core.testing import District, build_district
+from sesis.lib import dbtriggers
+from tests.factories import District, build_district
 
 _lifted = False
 

@@ -61,7 +61,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from sesis.core.imports import importers
+    from sesis.imports.framework import importers
     from sesis.ivr.actions import first_attend_receive, process_pending
     from sesis.ivr.models import Source
 

@@ -76,7 +76,7 @@ def fixture(url: str, users: int) -> dict[str, object]:
     add, supervisors with the providers and schools in their scope."""
     import psycopg
 
-    password = manage(url, "shell", "-c", "from sesis.core.scale import SCALE_PASSWORD; print(SCALE_PASSWORD)").strip()
+    password = manage(url, "shell", "-c", "from sesis.site.scale import SCALE_PASSWORD; print(SCALE_PASSWORD)").strip()
     today = dt.date.today()
     with psycopg.connect(url) as db:
         providers = db.execute(

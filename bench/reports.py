@@ -40,7 +40,7 @@ LAST_DAY = dt.date(2026, 11, 20)
 def load(students: int) -> dict[str, int]:
     from django.db import connection
 
-    from sesis.core.imports import importers
+    from sesis.imports.framework import importers
 
     schools = [(f"02M{n:03d}", f"School {n}", 2, "M") for n in range(max(1, students // STUDENTS_PER_SCHOOL))]
     per_school = students // len(schools)
@@ -173,8 +173,8 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
     print(f"Loaded {args.students:,} students and {loaded['records']:,} service records in {load_seconds:.0f} s")
 
-    from sesis.core.testing import PASSWORD
     from sesis.people.models import Staff
+    from tests.factories import PASSWORD
 
     for staff_id in ("900001", "900002"):
         user = Staff.objects.get(staff_id=staff_id)

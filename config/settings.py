@@ -25,12 +25,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
-    "sesis.core",
     "sesis.audit",
+    "sesis.imports",
     "sesis.schools",
     "sesis.people",
     "sesis.students",
     "sesis.mandates",
+    "sesis.access",
     "sesis.caseloads",
     "sesis.schoolcalendar",
     "sesis.services",
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "sesis.ivr",
     "sesis.reports",
     "sesis.api",
+    "sesis.administration",
+    "sesis.site",
 ]
 
 MIDDLEWARE = [
@@ -49,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "sesis.access.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sesis.people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

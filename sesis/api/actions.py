@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sesis.api.models import SCOPES, ApiToken, TokenKind, token_digest
 from sesis.audit.actions import audit_record
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.people.models import Staff
 
 PERSONAL_DAYS = (30, 90, 365)

@@ -4,7 +4,7 @@ from django import forms
 
 from sesis.api.actions import PERSONAL_DAYS, SERVICE_DAYS
 from sesis.api.models import SCOPES
-from sesis.core.forms import UswdsForm
+from sesis.lib.forms import UswdsForm
 
 
 class PersonalTokenForm(UswdsForm, forms.Form):

@@ -1,6 +1,6 @@
 """The API: one NinjaAPI under /api/v1/ with its OpenAPI schema and reference page.
-Every error becomes the Error shape; every operation is exempt from the login
-redirect (the API answers 401 instead) and checks its own authentication."""
+Every error becomes the Error shape; every operation checks its own authentication
+and answers 401 (sesis.access.middleware keeps the sign-in redirect off the API)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -19,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sesis.api.docs import Reference
 from sesis.api.endpoints import caseloads, first_attends, records, reports, schoolcalendar, staff, students
 from sesis.api.errors import ApiError, Error, Problem
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.services.actions import RecordRefused, StaleVersion
 
 DESCRIPTION = """The SESIS API for other district systems: the student information system,
@@ -44,23 +43,15 @@ uncertified record needs its current version, as `If-Match` (the record's `ETag`
 for descending."""
 
 
-class SesisAPI(NinjaAPI):
-    def _get_urls(self) -> list[URLPattern | URLResolver]:
-        urls = [*super()._get_urls(), re_path(r"^", _no_such_path)]
-        for pattern in urls:
-            if isinstance(pattern, URLPattern):
-                pattern.callback = login_not_required(pattern.callback)
-        return urls
-
-
+@login_not_required
 @csrf_exempt
-def _no_such_path(request: HttpRequest) -> HttpResponse:
+def no_such_path(request: HttpRequest) -> HttpResponse:
     """Any other address under /api/v1/ is a JSON 404, not the web pages' HTML one."""
     body = Error(code="not_found", message=f"No API operation at {request.path}.")
     return JsonResponse(body.model_dump(), status=404)
 
 
-api = SesisAPI(
+api = NinjaAPI(
     title="SESIS API",
     version="1.0.0",
     description=DESCRIPTION,

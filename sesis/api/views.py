@@ -9,11 +9,12 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sesis.access.http import AuthedRequest
 from sesis.api.actions import api_token_create, api_token_revoke
 from sesis.api.forms import PersonalTokenForm, ServiceTokenForm
 from sesis.api.models import ApiToken, TokenKind
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, form_data, paginate
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import form_data, paginate
 
 
 @require_http_methods(["GET", "POST"])

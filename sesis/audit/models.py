@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Now
 
-from sesis.core.dbtriggers import ALL as ALL_IMMUTABLE
-from sesis.core.dbtriggers import ImmutableRows
+from sesis.lib.dbtriggers import ALL as ALL_IMMUTABLE
+from sesis.lib.dbtriggers import ImmutableRows
 
 
 class AuditEvent(models.Model):

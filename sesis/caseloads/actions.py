@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sesis.audit.actions import audit_event, audit_record, audit_record_many
 from sesis.caseloads.models import CaseloadEntry, Source
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Assignment, Mandate
 from sesis.mandates.permissions import decide_permission, permission_to_serve
 from sesis.people.access import can_see_staff

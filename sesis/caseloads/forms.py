@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sesis.core.forms import UswdsForm
+from sesis.lib.forms import UswdsForm
 
 REMOVAL_REASONS = [
     ("", "Choose a reason"),

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sesis.access.http import AuthedRequest
 from sesis.caseloads.actions import Outcome, caseload_add, caseload_remove
 from sesis.caseloads.forms import RemoveFromCaseloadForm
 from sesis.caseloads.models import CaseloadEntry
 from sesis.caseloads.queries import active_caseload, caseload_history
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, form_data, paginate, query_without_page
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import form_data, paginate, query_without_page
 from sesis.people.access import provider_for
 from sesis.people.models import Staff
 from sesis.students.access import visible_students

@@ -18,10 +18,10 @@ from django.utils import timezone
 from sesis.audit.actions import audit_event, audit_record, audit_record_many
 from sesis.caseloads.actions import FirstAttendRequest, Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import Source as CaseloadSource
-from sesis.core.codes import ServiceType
-from sesis.core.db import RECONNECT_WAITS, reconnecting
-from sesis.core.imports import chunked
+from sesis.imports.framework import chunked
 from sesis.ivr.models import FirstAttend, Source, Status
+from sesis.lib.codes import ServiceType
+from sesis.lib.db import RECONNECT_WAITS, reconnecting
 from sesis.people.models import Staff
 from sesis.students.models import Student
 

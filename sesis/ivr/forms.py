@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from sesis.core.forms import UswdsForm, digits
 from sesis.ivr.models import FirstAttend, Status
+from sesis.lib.forms import UswdsForm, digits
 
 
 class FirstAttendFilterForm(UswdsForm, forms.Form):
@@ -21,13 +21,3 @@ class FirstAttendFilterForm(UswdsForm, forms.Form):
         if data.get("osis"):
             first_attends = first_attends.filter(osis=data["osis"].strip())
         return first_attends
-
-
-class PinForm(UswdsForm, forms.Form):
-    pin = forms.CharField(
-        label="New telephone PIN",
-        max_length=8,
-        help_text="4 to 8 digits. You key it in after your staff ID when you report a first attend by telephone.",
-        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
-        error_messages={"required": "Enter a PIN of 4 to 8 digits."},
-    )

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.core.codes import ServiceType
-from sesis.core.imports import Importer, ImportResult, Progress, Row, chunked
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked
 from sesis.ivr.actions import process_pending
 from sesis.ivr.models import FirstAttend, Source
+from sesis.lib.codes import ServiceType
 from sesis.people.models import Staff
 from sesis.students.models import Student
 

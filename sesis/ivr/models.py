@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 
 
 class Source(models.TextChoices):

@@ -2,23 +2,21 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, administration_required, form_data, paginate, query_without_page
+from sesis.access.http import AuthedRequest, administration_required
 from sesis.ivr.access import visible_first_attends
-from sesis.ivr.forms import FirstAttendFilterForm, PinForm
+from sesis.ivr.forms import FirstAttendFilterForm
 from sesis.ivr.models import FirstAttend
 from sesis.ivr.signature import request_is_signed
 from sesis.ivr.voice import handle_call
-from sesis.people.actions import staff_set_pin
+from sesis.lib.http import paginate, query_without_page
 
 log = logging.getLogger(__name__)
 
@@ -75,18 +73,3 @@ def first_attends_admin(request: AuthedRequest) -> HttpResponse:
         "current": "first_attends",
     }
     return render(request, "ivr/first_attends.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def profile(request: AuthedRequest) -> HttpResponse:
-    """My profile, with the telephone PIN for reporting first attends."""
-    form = PinForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff_set_pin(actor=request.user, staff=request.user, pin=form.cleaned_data["pin"])
-        except ActionRefused as refused:
-            form.add_error("pin", refused.message)
-        else:
-            messages.success(request, "Your telephone PIN is set.")
-            return redirect("profile")
-    return render(request, "ivr/profile.html", {"form": form})

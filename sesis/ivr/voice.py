@@ -9,10 +9,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from sesis.core.codes import ServiceType
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import CallSession, Source, Status
 from sesis.ivr.twiml import TwiML
+from sesis.lib.codes import ServiceType
 from sesis.people import throttle
 from sesis.people.models import Staff
 from sesis.students.access import visible_students

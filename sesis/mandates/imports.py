@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.core.codes import ServiceType
-from sesis.core.imports import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Assignment, AssignmentKind, Mandate, Period
 from sesis.people.models import ProviderType, Staff
 from sesis.schools.models import School

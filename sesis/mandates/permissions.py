@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Assignment, AssignmentKind, Mandate
 from sesis.people.models import ProviderType, Staff
 from sesis.students.models import Student

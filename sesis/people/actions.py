@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sesis.audit.actions import audit_record
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.people.models import SignInFailure, Staff
 
 WEAK_PINS = {"0000", "1111", "1234", "12345", "123456", "4321", "2580", "9999", "1212", "6969", "0123"}

@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from sesis.core.codes import ServiceType
-from sesis.core.forms import UswdsForm, digits
-from sesis.core.search import prefix_q
+from sesis.lib.codes import ServiceType
+from sesis.lib.forms import UswdsForm, digits
+from sesis.lib.search import prefix_q
+from sesis.people import throttle
 from sesis.people.models import ProviderType, Staff
 
 
@@ -109,3 +111,40 @@ class ChangePasswordForm(PasswordForm):
             throttle.record_failure(channel=throttle.Channel.WEB, account=account, address=None)
             raise forms.ValidationError("That is not your current password.")
         return current
+
+
+class SignInForm(UswdsForm, AuthenticationForm):
+    """Sign-in by staff ID and password, throttled per account and per address
+    (sesis.people.throttle)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff IDs are digits (they are keyed on a telephone keypad too).
+        self.fields["username"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "username"})
+
+    def clean(self) -> dict[str, Any]:
+        account = (self.cleaned_data.get("username") or "").strip()
+        address = throttle.client_address(self.request) if self.request is not None else None
+        if account and self.cleaned_data.get("password"):
+            refused = throttle.refusal(channel=throttle.Channel.WEB, account=account, address=address)
+            if refused:
+                raise forms.ValidationError(refused, code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                throttle.record_failure(channel=throttle.Channel.WEB, account=account, address=address)
+            raise
+        if account:
+            throttle.clear(channel=throttle.Channel.WEB, account=account)
+        return cleaned
+
+
+class PinForm(UswdsForm, forms.Form):
+    pin = forms.CharField(
+        label="New telephone PIN",
+        max_length=8,
+        help_text="4 to 8 digits. You key it in after your staff ID when you report a first attend by telephone.",
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        error_messages={"required": "Enter a PIN of 4 to 8 digits."},
+    )

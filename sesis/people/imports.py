@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.core.codes import ServiceType
-from sesis.core.imports import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
-from sesis.core.search import search_key
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
+from sesis.lib.codes import ServiceType
+from sesis.lib.search import search_key
 from sesis.people.models import AccessScope, Agency, ProviderType, Role, ScopeKind, Staff, StaffDiscipline
 from sesis.schools.models import School
 

@@ -6,8 +6,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Now
 
-from sesis.core.codes import ServiceType
-from sesis.core.search import search_key
+from sesis.lib.codes import ServiceType
+from sesis.lib.search import search_key
 
 
 class Role(models.TextChoices):

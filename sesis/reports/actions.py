@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.exports import FORMATS, TooManyRows, check_size, display

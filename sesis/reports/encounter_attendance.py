@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
 
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.people.models import Staff
 from sesis.reports.filters import Filters
 from sesis.services.access import visible_records_in_bulk

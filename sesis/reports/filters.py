@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from sesis.core.codes import ServiceType
-from sesis.core.forms import UswdsForm
+from sesis.lib.codes import ServiceType
+from sesis.lib.forms import UswdsForm
 from sesis.people.access import visible_staff
 from sesis.people.models import Role, Staff
 from sesis.schools.models import School

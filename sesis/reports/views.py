@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from sesis.access.http import AuthedRequest
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, paginate, query_without_page
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import paginate, query_without_page
 from sesis.people.access import scope_schools
 from sesis.people.models import Role
 from sesis.reports import compliance, encounter_attendance

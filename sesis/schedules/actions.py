@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from sesis.audit.actions import audit_record
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.codes import ServiceType
-from sesis.core.errors import ActionRefused
+from sesis.lib.codes import ServiceType
+from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Mandate
 from sesis.mandates.permissions import permission_to_serve
 from sesis.people.models import Staff

@@ -8,8 +8,8 @@ from django import forms
 from django.forms.utils import ErrorDict
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.codes import ServiceType
-from sesis.core.forms import UswdsForm
+from sesis.lib.codes import ServiceType
+from sesis.lib.forms import UswdsForm
 from sesis.schedules.actions import Outcome, SlotInput
 from sesis.schedules.models import Weekday
 from sesis.schedules.occurrences import Occurrence

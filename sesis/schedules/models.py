@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import models
 
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.services.choices import ServiceDescription, ServiceLocation
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
 from sesis.schedules.models import ScheduleSlot, SlotStudent

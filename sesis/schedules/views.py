@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from sesis.access.http import AuthedRequest
 from sesis.caseloads.queries import active_caseload
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, form_data
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import form_data
 from sesis.people.access import provider_for
 from sesis.schedules import actions
 from sesis.schedules.access import slot_for_user

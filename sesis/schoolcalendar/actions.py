@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from sesis.audit.actions import audit_record
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.people.models import Role, Staff
 from sesis.schoolcalendar.models import CalendarDay, DayKind
 from sesis.schools.models import School

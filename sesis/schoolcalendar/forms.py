@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from sesis.core.forms import UswdsForm
+from sesis.lib.forms import UswdsForm
 from sesis.schoolcalendar.models import DayKind
 from sesis.schools.models import School
 

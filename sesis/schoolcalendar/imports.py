@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.core.imports import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
 from sesis.schoolcalendar.models import CalendarDay, DayKind
 from sesis.schools.models import School
 

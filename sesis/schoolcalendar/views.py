@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, form_data, paginate
+from sesis.access.http import AuthedRequest
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import form_data, paginate
 from sesis.schoolcalendar.actions import calendar_day_add, calendar_day_remove
 from sesis.schoolcalendar.forms import CalendarDayForm
 from sesis.schoolcalendar.models import CalendarDay

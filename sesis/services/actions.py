@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sesis.audit.actions import audit_record
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Mandate
 from sesis.people.access import can_see_staff
 from sesis.people.models import Role, Staff

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.db import models
 
-from sesis.core.codes import ServiceType
-from sesis.core.forms import UswdsForm
+from sesis.lib.codes import ServiceType
+from sesis.lib.forms import UswdsForm
 from sesis.mandates.models import Mandate
 from sesis.services.actions import RecordRefused, draft
 from sesis.services.choices import DESCRIPTION_HELP, NOTES_REQUIRED, ServiceLocation

@@ -18,9 +18,9 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from sesis.core.codes import ServiceType
-from sesis.core.dbtriggers import ALL as ALL_IMMUTABLE
-from sesis.core.dbtriggers import ImmutableRows, VersionedRows
+from sesis.lib.codes import ServiceType
+from sesis.lib.dbtriggers import ALL as ALL_IMMUTABLE
+from sesis.lib.dbtriggers import ImmutableRows, VersionedRows
 from sesis.services.choices import (
     DESCRIPTION_HELP,
     GROUP_HELP,

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
 from sesis.mandates.permissions import permission_to_serve
 from sesis.people.models import Staff

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sesis.access.http import AuthedRequest
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.caseloads.queries import active_caseload
-from sesis.core.codes import ServiceType
-from sesis.core.errors import ActionRefused
-from sesis.core.http import AuthedRequest, form_data
+from sesis.lib.codes import ServiceType
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import form_data
 from sesis.people.access import provider_for
 from sesis.people.models import Staff
 from sesis.services import actions
@@ -32,19 +33,25 @@ from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
 
+# The provider's own pages, and a supervisor's on-behalf pages (the staff_ names).
+OWN_URLS = {"home_url": "services_home", "group_url": "group_session"}
+OWN_STUDENT_URLS = {"calendar_url": "services_calendar", "pick_url": "record_pick_date", "new_url": "record_new"}
+ON_BEHALF_URLS = {"home_url": "staff_services_home", "group_url": "staff_group_session"}
+ON_BEHALF_STUDENT_URLS = {
+    "calendar_url": "staff_services_calendar",
+    "pick_url": "staff_record_pick_date",
+    "new_url": "staff_record_new",
+}
+
 
 def _urls(provider: Staff, staff_id: str | None, student: Student | None = None) -> dict[str, str]:
     """Links for the provider's own pages or for a supervisor's on-behalf pages."""
     prefix = [] if staff_id is None else [staff_id]
-    name = "" if staff_id is None else "staff_"
-    urls = {
-        "home_url": reverse(f"{name}services_home", args=prefix),
-        "group_url": reverse(f"{name}group_session", args=prefix),
-    }
+    names = OWN_URLS if staff_id is None else ON_BEHALF_URLS
+    urls = {key: reverse(name, args=prefix) for key, name in names.items()}
     if student is not None:
-        urls["calendar_url"] = reverse(f"{name}services_calendar", args=[*prefix, student.osis])
-        urls["pick_url"] = reverse(f"{name}record_pick_date", args=[*prefix, student.osis])
-        urls["new_url"] = reverse(f"{name}record_new", args=[*prefix, student.osis])
+        names = OWN_STUDENT_URLS if staff_id is None else ON_BEHALF_STUDENT_URLS
+        urls |= {key: reverse(name, args=[*prefix, student.osis]) for key, name in names.items()}
     return urls
 
 

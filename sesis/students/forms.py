@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from sesis.core.forms import UswdsForm, digits
-from sesis.core.search import prefix_q, search_key
+from sesis.lib.forms import UswdsForm, digits
+from sesis.lib.search import prefix_q, search_key
 
 
 class StudentQuickSearchForm(UswdsForm, forms.Form):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sesis.core.imports import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
 from sesis.schools.models import School
 from sesis.students.models import Enrolment, Student
 

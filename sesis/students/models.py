@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
-from sesis.core.search import search_key
+from sesis.lib.search import search_key
 
 
 class Student(models.Model):

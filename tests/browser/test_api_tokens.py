@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sesis.api.models import ApiToken, TokenKind
-from sesis.core.testing import PASSWORD, District, build_district
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+from tests.factories import PASSWORD, District, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

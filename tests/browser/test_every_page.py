@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page
 
 from sesis.caseloads.actions import caseload_add, caseload_remove
-from sesis.core.testing import PASSWORD, District, build_district
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import Source
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+from tests.factories import PASSWORD, District, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

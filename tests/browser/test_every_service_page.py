@@ -9,11 +9,11 @@ import pytest
 from playwright.sync_api import Page
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import PASSWORD, build_district
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import draft, service_record_amend, service_record_create
 from sesis.services.models import ServiceRecord
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+from tests.factories import PASSWORD, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import PASSWORD, District, build_district
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
+from tests.factories import PASSWORD, District, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 
 from sesis.caseloads.actions import caseload_add
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import PASSWORD, District, build_district
 from sesis.services.forms import CERTIFY_LABEL
 from sesis.services.models import ServiceRecord
+from tests.factories import PASSWORD, District, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

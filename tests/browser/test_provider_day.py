@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import PASSWORD, District, MandateFactory, StudentFactory, build_district
 from sesis.schedules.actions import SlotInput, schedule_slot_create
 from sesis.schedules.models import ScheduleSlot
 from sesis.services.models import ServiceRecord
@@ -27,6 +26,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.browser.test_keyboard import activate, sign_in_by_keyboard, tab_to
+from tests.factories import PASSWORD, District, MandateFactory, StudentFactory, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

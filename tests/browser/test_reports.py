@@ -13,11 +13,11 @@ from playwright.sync_api import Page, expect
 
 from sesis.audit.models import Disclosure
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import PASSWORD, District, build_district
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import draft, service_record_amend, service_record_create
 from sesis.services.models import ServiceRecord
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+from tests.factories import PASSWORD, District, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUERY = "?date_from=2026-11-01&date_to=2026-11-30"

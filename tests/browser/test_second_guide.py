@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import PASSWORD, District, MandateFactory, StudentFactory, build_district
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.models import ServiceRecord
 from tests.browser.conftest import Interactions, assert_accessible, record_figure, sign_in
+from tests.factories import PASSWORD, District, MandateFactory, StudentFactory, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,10 +14,10 @@ from sesis.api.errors import ApiError, responses
 from sesis.api.paging import PageQuery, page, page_of
 from sesis.api.schemas import FirstAttendOut
 from sesis.api.types import IsoDate
-from sesis.core.codes import ServiceType
 from sesis.ivr.access import visible_first_attends
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import Source, Status
+from sesis.lib.codes import ServiceType
 from sesis.people.access import visible_staff
 
 router = Router()

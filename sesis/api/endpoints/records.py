@@ -22,7 +22,7 @@ from sesis.api.schemas import RECORD_PREFETCH, RECORD_RELATED, GroupOut, RecordO
 from sesis.api.types import IsoDate, JsonBool, JsonInt
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
 from sesis.services import actions

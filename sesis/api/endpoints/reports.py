@@ -18,7 +18,7 @@ from sesis.api.paging import PageQuery, page
 from sesis.api.types import IsoDate
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import report_export

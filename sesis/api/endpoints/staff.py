@@ -13,7 +13,7 @@ from sesis.api.errors import responses
 from sesis.api.models import SCOPES, ApiToken, TokenKind
 from sesis.api.paging import PageQuery, page, page_of
 from sesis.api.schemas import MeOut, StaffDetailOut, StaffOut
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.people.access import staff_for_user, visible_staff
 from sesis.people.forms import StaffQuickSearchForm
 from sesis.people.models import ProviderType, Staff

@@ -13,7 +13,7 @@ from sesis.api.errors import responses
 from sesis.api.paging import PageQuery, page, page_of
 from sesis.api.schemas import MandateOut, StudentDetailOut, StudentOut
 from sesis.api.types import IsoDate
-from sesis.core.codes import ServiceType
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
 from sesis.students.access import student_for_user, visible_students
 from sesis.students.forms import StudentQuickSearchForm

@@ -8,7 +8,7 @@ from django.test import Client
 
 from sesis.api.tests.conftest import Api, token_for
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import District
+from tests.factories import District
 
 
 @pytest.fixture

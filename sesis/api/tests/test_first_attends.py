@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sesis.api.tests.conftest import Api, token_for
 from sesis.caseloads.models import CaseloadEntry, Source
-from sesis.core.testing import District
 from sesis.ivr.models import FirstAttend
+from tests.factories import District
 
 
 def report(d: District, **overrides: str) -> dict[str, str]:

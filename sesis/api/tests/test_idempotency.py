@@ -17,9 +17,9 @@ from django.utils import timezone
 from sesis.api.idempotency import idempotent
 from sesis.api.models import IdempotencyKey
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import build_district
 from sesis.services.actions import draft, service_record_create
 from sesis.services.models import ServiceRecord
+from tests.factories import build_district
 
 THREADS = 6
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sesis.api.tests.conftest import Api, token_for
-from sesis.core.testing import District
 from sesis.schoolcalendar.models import CalendarDay
+from tests.factories import District
 
 
 def osis_of(page: dict) -> list[str]:  # type: ignore[type-arg]

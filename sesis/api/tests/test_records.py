@@ -14,10 +14,10 @@ from sesis.api.models import IdempotencyKey
 from sesis.api.tests.conftest import Api, token_for
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import MandateFactory, StudentFactory
 from sesis.services.actions import service_record_create
 from sesis.services.models import ServiceRecord, ServiceRecordVersion
 from sesis.services.tests.conftest import Sessions
+from tests.factories import MandateFactory, StudentFactory
 
 PARA = {
     "student": "333333333", "service": "PARA", "date": "2026-11-16", "start_time": "09:00", "end_time": "10:00",

@@ -13,8 +13,8 @@ from sesis.api.actions import MAX_ACTIVE_PERSONAL, api_token_create, api_token_r
 from sesis.api.models import ApiToken, TokenKind, token_digest
 from sesis.api.tests.conftest import Api, token_for
 from sesis.audit.models import AuditEvent
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import District
+from sesis.lib.errors import ActionRefused
+from tests.factories import District
 
 
 def test_a_new_token_is_kept_only_as_a_digest(district: District) -> None:

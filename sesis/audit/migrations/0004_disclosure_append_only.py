@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from sesis.core.dbtriggers import CreateImmutableRows, ImmutableRows
+from sesis.lib.dbtriggers import CreateImmutableRows, ImmutableRows
 
 
 class Migration(migrations.Migration):

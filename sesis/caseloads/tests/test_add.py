@@ -9,9 +9,9 @@ from django.utils import timezone
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import ALREADY_ON_CASELOAD, OUTSIDE_ACCESS, Outcome, caseload_add
 from sesis.caseloads.models import CaseloadEntry, Source
-from sesis.core.testing import AssignmentFactory, District, MandateFactory, StudentFactory
 from sesis.mandates.models import AssignmentKind
 from sesis.mandates.permissions import NO_ASSIGNMENT, NO_MANDATE, NOT_A_PROVIDER
+from tests.factories import AssignmentFactory, District, MandateFactory, StudentFactory
 
 
 def add_one(district: District, actor, provider, student, **kwargs):

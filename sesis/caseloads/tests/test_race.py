@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from sesis.caseloads.actions import Outcome, caseload_add
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import build_district
+from tests.factories import build_district
 
 THREADS = 20
 

@@ -5,8 +5,8 @@ import pytest
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_add, caseload_remove
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import District
+from sesis.lib.errors import ActionRefused
+from tests.factories import District
 
 
 @pytest.fixture

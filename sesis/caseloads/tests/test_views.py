@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from sesis.caseloads.actions import caseload_add
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import District
+from tests.factories import District
 
 
 def messages_of(response) -> list[str]:
@@ -133,7 +133,7 @@ def test_signing_in_is_required(client: Client, district: District) -> None:
 
 
 def test_staff_sign_in_with_their_staff_id(client: Client, district: District) -> None:
-    from sesis.core.testing import PASSWORD
+    from tests.factories import PASSWORD
 
     response = client.post(reverse("login"), {"username": "300", "password": PASSWORD})
     assert response.status_code == 302

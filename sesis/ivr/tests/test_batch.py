@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from sesis.caseloads.actions import caseload_add
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import District
 from sesis.ivr.actions import first_attend_process, first_attend_receive, process_pending
 from sesis.ivr.models import FirstAttend, Source
+from tests.factories import District
 
 TODAY = dt.date(2026, 11, 18)
 # staff_id, osis, service, days before today (negative: in the future)

@@ -21,8 +21,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from sesis.core.demo import demo_files
 from sesis.ivr.tests.test_kill import ROOT, environment, manage, report
+from sesis.site.demo import demo_files
 
 ROWS = 100_000
 SERVICES = ("SPEECH", "OT", "SPEECH", "PARA")

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.imports import ImportRefused, importers
-from sesis.core.testing import District
+from sesis.imports.framework import ImportRefused, importers
 from sesis.ivr.models import FirstAttend, Status
+from tests.factories import District
 
 HEADER = "staff_id,osis,service,first_attend_date,call_id\n"
 ROWS = [

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sesis.core.demo import demo_files
+from sesis.site.demo import demo_files
 
 ROOT = Path(__file__).resolve().parents[3]
 REPORT = """

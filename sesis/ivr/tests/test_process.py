@@ -7,9 +7,9 @@ import pytest
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_add
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import District
 from sesis.ivr.actions import first_attend_receive, process_pending
 from sesis.ivr.models import FirstAttend, Source, Status
+from tests.factories import District
 
 
 def receive(staff_id: str = "300", osis: str = "111111111", service: str = "SPEECH", call_id: str = "CA1", **kw):  # type: ignore[no-untyped-def]

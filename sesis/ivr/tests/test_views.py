@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from sesis.audit.models import AuditEvent
-from sesis.core.testing import District
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import Source
+from tests.factories import District
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.testing import District
 from sesis.ivr.models import FirstAttend, Status
 from sesis.ivr.signature import expected_signature
+from tests.factories import District
 
 URL = "http://testserver/ivr/voice/"
 TOKEN = "test-account-token"

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from sesis.core.testing import District
 from sesis.people.access import staff_for_user, visible_staff
+from tests.factories import District
 
 
 def ids(qs) -> set[str]:

@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from sesis.audit.models import AuditEvent
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import PASSWORD, District
 from sesis.ivr.tests.test_voice import Phone, said
+from sesis.lib.errors import ActionRefused
 from sesis.people.actions import staff_set_password
 from sesis.people.models import SignInFailure, Staff
 from sesis.people.sessions import LAST_SEEN, SIGNED_IN_AT
+from tests.factories import PASSWORD, District
 
 GOOD = "amble quartz lantern"
 

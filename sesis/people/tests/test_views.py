@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sesis.core.testing import District
+from tests.factories import District
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from fractions import Fraction
 
 import pytest
 
-from sesis.core.testing import MandateFactory
 from sesis.mandates.models import Mandate
 from sesis.reports.compliance import (
     compliance,
@@ -27,6 +26,7 @@ from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import service_record_amend, service_record_create
 from sesis.services.choices import SessionType
 from sesis.services.tests.conftest import Sessions
+from tests.factories import MandateFactory
 
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 FIRST_TWO_WEEKS = (dt.date(2026, 11, 1), dt.date(2026, 11, 14))

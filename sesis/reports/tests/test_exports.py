@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sesis.audit.models import AuditEvent, DisclosedStudent, Disclosure
-from sesis.core.testing import PASSWORD
 from sesis.people.models import Staff
 from sesis.reports import exports
 from sesis.reports.exports import csv_lines, neutralise
 from sesis.services.actions import service_record_create
 from sesis.services.tests.conftest import Sessions
 from sesis.students.models import Student
+from tests.factories import PASSWORD
 
 QUERY = "?date_from=2026-11-01&date_to=2026-11-30"
 

@@ -8,10 +8,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sesis.audit.models import DisclosedStudent, Disclosure
-from sesis.core.testing import PASSWORD
 from sesis.people.models import Staff
 from sesis.services.actions import service_record_create
 from sesis.services.tests.conftest import Sessions
+from tests.factories import PASSWORD
 
 QUERY = "?date_from=2026-11-01&date_to=2026-11-30"
 

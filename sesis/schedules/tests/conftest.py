@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import District, MandateFactory, StudentFactory
 from sesis.schedules.actions import SlotInput
 from sesis.students.models import Student
+from tests.factories import District, MandateFactory, StudentFactory
 
 
 def slot_input(students: list[Student], **fields: object) -> SlotInput:

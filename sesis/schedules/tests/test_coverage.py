@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from sesis.core.testing import District, MandateFactory
 from sesis.schedules.actions import schedule_slot_create
 from sesis.schedules.coverage import schedule_coverage
 from sesis.schedules.tests.conftest import slot_input
 from sesis.schoolcalendar.models import CalendarDay
+from tests.factories import District, MandateFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 
 from sesis.caseloads.actions import caseload_remove
 from sesis.caseloads.models import CaseloadEntry
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import District, MandateFactory, StudentFactory
+from sesis.lib.errors import ActionRefused
 from sesis.schedules.actions import DayRefused, Outcome, day_record, schedule_slot_create
 from sesis.schedules.models import ScheduleSlot
 from sesis.schedules.occurrences import occurrences_between, occurrences_on
 from sesis.schedules.tests.conftest import slot_input
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.models import ServiceRecord
+from tests.factories import District, MandateFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY = dt.date(2026, 11, 18)

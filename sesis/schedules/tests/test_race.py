@@ -11,11 +11,11 @@ import pytest
 from django.db import connection, connections
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import build_district
 from sesis.schedules.actions import Outcome, SlotRefused, day_record, schedule_slot_create
 from sesis.schedules.models import ScheduleSlot
 from sesis.schedules.tests.conftest import slot_input
 from sesis.services.models import ServiceRecord
+from tests.factories import build_district
 
 THREADS = 8
 pytestmark = [

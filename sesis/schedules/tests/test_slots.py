@@ -9,11 +9,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from sesis.audit.models import AuditEvent
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import District
+from sesis.lib.errors import ActionRefused
 from sesis.schedules.actions import SlotRefused, schedule_slot_create, schedule_slot_delete, schedule_slot_update
 from sesis.schedules.models import ScheduleSlot, SlotStudent
 from sesis.schedules.tests.conftest import slot_input
+from tests.factories import District
 
 pytestmark = pytest.mark.django_db
 

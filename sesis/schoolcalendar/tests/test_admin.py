@@ -6,9 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from sesis.audit.models import AuditEvent
-from sesis.core.testing import District
 from sesis.schoolcalendar.days import non_school_days
 from sesis.schoolcalendar.models import CalendarDay
+from tests.factories import District
 
 
 def test_non_school_days_prefer_the_most_specific_entry(district: District) -> None:

@@ -19,7 +19,7 @@ import json
 
 from django.db import IntegrityError, migrations, transaction
 
-from sesis.core.dbtriggers import CreateImmutableRows, DropImmutableRows, ImmutableRows, VersionedRows
+from sesis.lib.dbtriggers import CreateImmutableRows, DropImmutableRows, ImmutableRows, VersionedRows
 
 COLUMNS = (
     "date",

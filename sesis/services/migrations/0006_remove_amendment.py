@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from sesis.core.dbtriggers import DropImmutableRows, ImmutableRows
+from sesis.lib.dbtriggers import DropImmutableRows, ImmutableRows
 
 
 class Migration(migrations.Migration):

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 import pytest
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import District
 from sesis.mandates.models import Mandate
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import draft
 from sesis.services.models import ServiceRecord
+from tests.factories import District
 
 
 @dataclass

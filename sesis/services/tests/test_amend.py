@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from sesis.audit.models import AuditEvent
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.services.actions import CERTIFY_AMENDMENT, RecordRefused, service_record_amend, service_record_create
 from sesis.services.history import history, signature
 from sesis.services.models import VERSIONED_COLUMNS, ServiceRecord, ServiceRecordVersion, Signature
@@ -216,7 +216,7 @@ def test_the_history_trigger_copies_every_column_of_a_version(sessions: Sessions
 @pytest.fixture
 def two_speech_students(sessions: Sessions):  # type: ignore[no-untyped-def]
     from sesis.caseloads.actions import caseload_add
-    from sesis.core.testing import MandateFactory, StudentFactory
+    from tests.factories import MandateFactory, StudentFactory
 
     d = sessions.d
     second = StudentFactory.create(school=d.school_a, first_name="Ola", last_name="Berg")

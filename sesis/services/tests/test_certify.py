@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from sesis.caseloads.actions import caseload_remove
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.services.actions import (
     LOCKED,
     RecordRefused,

@@ -8,12 +8,12 @@ import pytest
 
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_add, caseload_remove
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import MandateFactory, StudentFactory
+from sesis.lib.errors import ActionRefused
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import RecordRefused, service_record_create
 from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
+from tests.factories import MandateFactory, StudentFactory
 
 
 def refused(s: Sessions, provider, data) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

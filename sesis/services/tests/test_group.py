@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import MandateFactory, StudentFactory
 from sesis.services.actions import GroupMember, RecordRefused, draft, group_session_record, service_record_create
 from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
+from tests.factories import MandateFactory, StudentFactory
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import District, build_district
 from sesis.mandates.models import Mandate
 from sesis.services.history import signature
 from sesis.services.models import ServiceRecord, ServiceRecordVersion, Signature, content_hash, signed_content
+from tests.factories import District, build_district
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,7 +167,7 @@ def test_an_amendment_that_would_break_a_constraint_stops_the_migration_and_name
     # Nothing was applied: the record keeps its original version. Clear the conflict so
     # the fixture can migrate forward again.
     assert apps.get_model("services", "ServiceRecord").objects.get(pk=first.pk).start_time == dt.time(9)
-    from sesis.core.dbtriggers import ImmutableRows
+    from sesis.lib.dbtriggers import ImmutableRows
 
     lock = ImmutableRows(table="services_amendment", message="Amendments are append-only.")
     with connection.cursor() as cursor:

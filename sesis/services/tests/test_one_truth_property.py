@@ -20,8 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from sesis.api.tests.conftest import Api, token_for
 from sesis.caseloads.actions import caseload_add
-from sesis.core.errors import ActionRefused
-from sesis.core.testing import MandateFactory, StudentFactory
+from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Mandate
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import report_export
@@ -33,6 +32,7 @@ from sesis.services.choices import SessionType
 from sesis.services.history import signature
 from sesis.services.models import ServiceRecord, ServiceRecordVersion, Signature
 from sesis.services.tests.conftest import Sessions
+from tests.factories import MandateFactory, StudentFactory
 
 DAYS = [dt.date(2026, 11, 16), dt.date(2026, 11, 17), dt.date(2026, 11, 18)]  # Mon-Wed, school days
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import MandateFactory, StudentFactory
 from sesis.services.actions import RecordRefused, service_record_create
 from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
+from tests.factories import MandateFactory, StudentFactory
 
 SLOTS = st.integers(min_value=8 * 12, max_value=15 * 12)  # five-minute slots from 08:00 to 15:00
 LENGTHS = st.integers(min_value=1, max_value=18)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from sesis.core.dbtriggers import Triggers
+from sesis.lib.dbtriggers import Triggers
 from sesis.services import actions
 from sesis.services.models import (
     CERTIFIED_RECORDS_VERSIONED,

@@ -229,7 +229,7 @@ def test_the_amend_form_shows_only_the_fields_of_the_providers_service(client: C
 
 def test_a_group_session_from_one_form(client: Client, sessions: Sessions) -> None:
     from sesis.caseloads.actions import caseload_add
-    from sesis.core.testing import MandateFactory, StudentFactory
+    from tests.factories import MandateFactory, StudentFactory
 
     students = [StudentFactory.create(school=sessions.d.school_a) for _ in range(3)]
     for student in students:

@@ -4,8 +4,8 @@ import pytest
 from django.http import Http404
 
 from sesis.caseloads.actions import caseload_add
-from sesis.core.testing import District
 from sesis.students.access import student_for_user, visible_students
+from tests.factories import District
 
 
 def osis_of(qs) -> set[str]:

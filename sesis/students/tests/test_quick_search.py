@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from sesis.core.testing import District, StudentFactory
 from sesis.students.forms import StudentQuickSearchForm
 from sesis.students.models import Student
+from tests.factories import District, StudentFactory
 
 
 def search(**data: str) -> list[str]:

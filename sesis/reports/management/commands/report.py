@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sesis.core.errors import ActionRefused
+from sesis.lib.errors import ActionRefused
 from sesis.people.models import Staff
 from sesis.reports.actions import REPORTS, report_export
 from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx

@@ -1,0 +1,30 @@
+"""Every address of SESIS: the site's own pages, then each app's urls.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sesis.people.forms import SignInForm
+from sesis.site import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ping/", views.ping, name="ping"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="site/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/password/", views.change_password, name="change_password"),
+    path("", include("sesis.administration.urls")),
+    path("", include("sesis.caseloads.urls")),
+    path("", include("sesis.schedules.urls")),
+    path("", include("sesis.services.urls")),
+    path("", include("sesis.schoolcalendar.urls")),
+    path("", include("sesis.reports.urls")),
+    path("", include("sesis.ivr.urls")),
+    path("", include("sesis.api.urls")),
+]

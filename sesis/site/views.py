@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from sesis.access.http import AuthedRequest
+from sesis.caseloads.queries import active_caseload
+from sesis.lib.errors import ActionRefused
+from sesis.lib.http import form_data
+from sesis.people.actions import staff_set_password, staff_set_pin
+from sesis.people.forms import ChangePasswordForm, PinForm
+from sesis.reports.compliance import still_to_deliver
+from sesis.schedules.views import day_context, day_forms
+from sesis.students.forms import StudentQuickSearchForm
+
+
+def home(request: AuthedRequest) -> HttpResponse:
+    """The SESIS homepage. A provider's shows today's scheduled sessions, ready to record
+    in one pass, the sessions still owed this week, and ends with the My Student
+    Caseload area."""
+    user = request.user
+    context: dict[str, object] = {}
+    if user.is_provider:
+        today = timezone.localdate()
+        context = day_context(request, today, day_forms(request, today))
+        context |= {"caseload": active_caseload(user)[:10], "caseload_count": active_caseload(user).count(),
+                   "search_form": StudentQuickSearchForm(),
+                   "owed": still_to_deliver(user, today)}  # fmt: skip
+    return render(request, "site/home.html", context)
+
+
+def ping(request: AuthedRequest) -> JsonResponse:
+    """A signed-in page that does one query of its own: a monitor's check (signed in as
+    a monitoring account) that an app server reaches the database, and the benchmark's
+    floor (bench/README.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (one,) = cursor.fetchone()
+    return JsonResponse({"ok": one == 1, "staff_id": request.user.staff_id})
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthedRequest) -> HttpResponse:
+    """My profile, with the telephone PIN for reporting first attends."""
+    form = PinForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_set_pin(actor=request.user, staff=request.user, pin=form.cleaned_data["pin"])
+        except ActionRefused as refused:
+            form.add_error("pin", refused.message)
+        else:
+            messages.success(request, "Your telephone PIN is set.")
+            return redirect("profile")
+    return render(request, "site/profile.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request: AuthedRequest) -> HttpResponse:
+    """Change my password (from My profile). This session stays signed in; any other
+    session of mine ends."""
+    form = ChangePasswordForm(form_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_set_password(actor=request.user, staff=request.user, password=form.cleaned_data["password"])
+        except ActionRefused as refused:
+            form.add_error("password", refused.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Your password is changed.")
+            return redirect("profile")
+    return render(request, "people/password.html", {"form": form, "staff": request.user, "own": True})
