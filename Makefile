@@ -28,6 +28,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers (pyproject.toml, docs/architecture.md)
 	@# B608 (SQL strings), B308/B703 (mark_safe), B310 (urlopen) are ruff's S608/S308/S310,
 	@# which flag each such line for review (its noqa says why it is safe).
 	$(BIN)/bandit --quiet --recursive sesis config bench --exclude '*/tests/*' --severity-level medium \

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sesis.access.middleware.LoginRequiredMiddleware",
+    "sesis.access.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sesis.people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from sesis.access.scope import Scope
 from sesis.lib.http import View
 from sesis.people.models import Staff
 
 
 class AuthedRequest(HttpRequest):
     user: Staff  # LoginRequiredMiddleware guarantees a signed-in staff member
+    scope: Scope  # what they may see (ScopeMiddleware)
 
 
 def administration_required(view: View) -> View:
@@ -21,7 +23,20 @@ def administration_required(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.can_administer:
+        if not request.scope.administers:
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def administrator_required(view: View) -> View:
+    """Pages for administrators alone (passwords, the school calendar, the record of
+    access, service tokens); to anyone else a 404."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.scope.sees_everything:
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
 

@@ -1,11 +1,29 @@
-"""Sign-in for every page but the API's, which authenticate themselves."""
+"""Sign-in for every page but the API's, which authenticate themselves; and each
+request's Scope, built once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponseBase
+
+from sesis.access.scope import Scope, active
+
+
+class ScopeMiddleware:
+    """request.scope: what the signed-in user may see, built once for the request (and
+    what Scope.of returns for them until the response is made)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        scope = Scope(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+        request.scope = scope  # type: ignore[attr-defined]
+        with active(scope):
+            return self.get_response(request)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

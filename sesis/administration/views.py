@@ -13,14 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from sesis.access.http import AuthedRequest, administration_required
-from sesis.administration.forms import AccessLookupForm
+from sesis.access.http import AuthedRequest, administration_required, administrator_required
+from sesis.administration.forms import AccessLookupForm, StaffQuickSearchForm
 from sesis.audit.models import AuditEvent, Disclosure
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data, paginate, query_without_page
-from sesis.people.access import staff_for_user, visible_staff
 from sesis.people.actions import staff_set_password
-from sesis.people.forms import PasswordForm, StaffQuickSearchForm
+from sesis.people.forms import PasswordForm
 from sesis.students.models import Student
 
 
@@ -35,7 +34,7 @@ def staff_search(request: AuthedRequest) -> HttpResponse:
     form = StaffQuickSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
-        page = paginate(request, form.filter(visible_staff(request.user)))
+        page = paginate(request, form.filter(request.scope.staff()))
     return render(
         request, "people/staff_search.html", {"form": form, "page": page, "query": query_without_page(request)}
     )
@@ -43,7 +42,7 @@ def staff_search(request: AuthedRequest) -> HttpResponse:
 
 @administration_required
 def staff_detail(request: AuthedRequest, staff_id: str) -> HttpResponse:
-    staff = staff_for_user(request.user, staff_id)
+    staff = request.scope.staff_member(staff_id)
     assignments = (
         staff.assignments.active_on(timezone.localdate())
         .select_related("school", "student")
@@ -53,13 +52,11 @@ def staff_detail(request: AuthedRequest, staff_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@administration_required
+@administrator_required
 def staff_password(request: AuthedRequest, staff_id: str) -> HttpResponse:
     """An administrator sets a staff member's password: an imported one who has none,
     or one who forgot theirs. Their other sessions end."""
-    if not request.user.is_administrator:
-        raise Http404("No such page.")
-    staff = staff_for_user(request.user, staff_id)
+    staff = request.scope.staff_member(staff_id)
     form = PasswordForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,21 +72,16 @@ def staff_password(request: AuthedRequest, staff_id: str) -> HttpResponse:
 PAGE_SIZE = 50
 
 
-def _administrators_only(request: AuthedRequest) -> None:
-    if not request.user.is_administrator:
-        raise Http404("No such page.")
-
-
+@administrator_required
 def access_lookup(request: AuthedRequest) -> HttpResponse:
-    _administrators_only(request)
     form = AccessLookupForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return redirect("student_access", osis=form.cleaned_data["osis"])
     return render(request, "audit/access_lookup.html", {"form": form, "current": "access"})
 
 
+@administrator_required
 def student_access(request: AuthedRequest, osis: str) -> HttpResponse:
-    _administrators_only(request)
     student = Student.objects.filter(osis=osis).select_related("school").first()
     if student is None:
         raise Http404("No such student.")

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from sesis.access.scope import Scope, activate
 from sesis.api.errors import ApiError
 from sesis.api.models import SCOPES, ApiToken, TokenKind, token_digest
 from sesis.audit.channel import set_channel
@@ -43,6 +44,7 @@ class TokenAuth(HttpBearer):
         request.api_token = found  # type: ignore[attr-defined]
         kind = "service" if found.kind == TokenKind.SERVICE else "personal"
         set_channel(f"api {kind} token {found.pk} ({found.name})")
+        activate(Scope(found.staff))  # this request's scope, built once
         return found.staff
 
 

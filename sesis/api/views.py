@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sesis.access.http import AuthedRequest
+from sesis.access.http import AuthedRequest, administrator_required
 from sesis.api.actions import api_token_create, api_token_revoke
 from sesis.api.forms import PersonalTokenForm, ServiceTokenForm
 from sesis.api.models import ApiToken, TokenKind
@@ -32,9 +32,8 @@ def personal_tokens(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@administrator_required
 def service_tokens(request: AuthedRequest) -> HttpResponse:
-    if not request.user.is_administrator:
-        raise Http404("No such page.")
     form = ServiceTokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,7 +50,7 @@ def service_tokens(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: AuthedRequest, pk: int) -> HttpResponse:
     """Revoke a token: one's own personal token, or, for an administrator, any."""
-    tokens = ApiToken.objects.all() if request.user.is_administrator else ApiToken.objects.filter(staff=request.user)
+    tokens = ApiToken.objects.all() if request.scope.sees_everything else ApiToken.objects.filter(staff=request.user)
     token = tokens.filter(pk=pk).first()
     if token is None:
         raise Http404("No such token.")

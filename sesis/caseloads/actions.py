@@ -12,14 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sesis.access.scope import Scope
 from sesis.audit.actions import audit_event, audit_record, audit_record_many
 from sesis.caseloads.models import CaseloadEntry, Source
 from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Assignment, Mandate
 from sesis.mandates.permissions import decide_permission, permission_to_serve
-from sesis.people.access import can_see_staff
-from sesis.people.models import Role, Staff, StaffDiscipline
-from sesis.students.access import can_see_student
+from sesis.people.models import Staff, StaffDiscipline
 from sesis.students.models import Student
 
 OUTSIDE_ACCESS = "Outside your access"
@@ -47,11 +46,7 @@ def _source_for(actor: Staff, provider: Staff) -> Source:
 def _access_refusal(actor: Staff, provider: Staff, student: Student, source: Source) -> str:
     """Who may add: the provider themself (or the IVR on their behalf), a supervisor
     with access to both the provider and the student, or an administrator."""
-    if source == Source.IVR or actor.role == Role.ADMINISTRATOR:
-        return ""
-    if actor.pk == provider.pk:
-        return ""
-    if actor.role == Role.SUPERVISOR and can_see_staff(actor, provider) and can_see_student(actor, student):
+    if source == Source.IVR or Scope.of(actor).may_act_for(provider, student):
         return ""
     return OUTSIDE_ACCESS
 

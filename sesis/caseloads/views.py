@@ -17,14 +17,12 @@ from sesis.caseloads.models import CaseloadEntry
 from sesis.caseloads.queries import active_caseload, caseload_history
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data, paginate, query_without_page
-from sesis.people.access import provider_for
 from sesis.people.models import Staff
-from sesis.students.access import visible_students
 from sesis.students.forms import StudentQuickSearchForm
 
 
 def _provider(request: AuthedRequest, staff_id: str | None) -> Staff:
-    return provider_for(request.user, staff_id)
+    return request.scope.provider(staff_id)
 
 
 def _urls(provider: Staff, own: bool) -> dict[str, str]:
@@ -63,7 +61,7 @@ def add_to_caseload(request: AuthedRequest, staff_id: str | None = None) -> Http
     page = None
     on_caseload: set[int] = set()
     if form.is_bound and form.is_valid():
-        page = paginate(request, form.filter(visible_students(request.user)))
+        page = paginate(request, form.filter(request.scope.students()))
         on_caseload = set(
             active_caseload(provider).filter(student__in=[s.pk for s in page]).values_list("student_id", flat=True)
         )
@@ -87,7 +85,7 @@ def _add_marked(request: AuthedRequest, provider: Staff, marked: list[str]) -> N
     wellformed = [osis for osis in marked if len(osis) == 9 and osis.isascii() and osis.isdigit()]
     for osis in sorted(set(marked) - set(wellformed)):
         messages.error(request, f"Not added: {osis[:20]!r} is not an OSIS ID (9 digits).")
-    students = list(visible_students(request.user).filter(osis__in=wellformed))
+    students = list(request.scope.students().filter(osis__in=wellformed))
     for osis in sorted(set(wellformed) - {s.osis for s in students}):
         # The same words whether the student does not exist or is outside the user's scope.
         messages.error(request, f"Not added: OSIS ID {osis} was not found among the students you can see.")

@@ -9,13 +9,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from sesis.access.scope import Scope
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import CallSession, Source, Status
 from sesis.ivr.twiml import TwiML
 from sesis.lib.codes import ServiceType
 from sesis.people import throttle
 from sesis.people.models import Staff
-from sesis.students.access import visible_students
 
 MAX_FAILURES = 3
 GOODBYE = "Sorry, we could not take your report. Please try again later, or ask your supervisor for help. Goodbye."
@@ -175,7 +175,7 @@ class Call:
     def readback(self) -> str:
         provider = self.session.provider
         assert provider is not None and self.session.first_attend_date is not None
-        student = visible_students(provider).filter(osis=self.session.osis).first()
+        student = Scope.of(provider).students().filter(osis=self.session.osis).first()
         who = f"{student.first_name} {student.last_name[:1]}" if student else f"student {spell(self.session.osis)}"
         service = ServiceType(self.session.service).label
         when = spoken_date(self.session.first_attend_date)

@@ -4,55 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from sesis.lib.codes import ServiceType
-from sesis.lib.forms import UswdsForm, digits
-from sesis.lib.search import prefix_q
+from sesis.lib.forms import UswdsForm
 from sesis.people import throttle
-from sesis.people.models import ProviderType, Staff
-
-
-class StaffQuickSearchForm(UswdsForm, forms.Form):
-    """Staff Quick Search. A blank form lists everyone the user may see."""
-
-    name = forms.CharField(label="Name (last or first, from the start)", required=False, max_length=100)
-    staff_id = forms.CharField(label="Staff ID", required=False, max_length=20, widget=digits())
-    provider_type = forms.ChoiceField(
-        label="Provider type", required=False, choices=[("", "Any"), *ProviderType.choices]
-    )
-    discipline = forms.ChoiceField(label="Discipline", required=False, choices=[("", "Any"), *ServiceType.choices])
-    school = forms.CharField(label="School (DBN)", required=False, max_length=6)
-    agency = forms.CharField(label="Agency", required=False, max_length=200)
-
-    def filter(self, staff: QuerySet[Staff]) -> QuerySet[Staff]:
-        from sesis.mandates.models import Assignment
-
-        data: dict[str, Any] = self.cleaned_data
-        if data.get("name"):
-            name = data["name"].strip()
-            staff = staff.filter(prefix_q("last_name_key", name) | Q(first_name__istartswith=name))
-        if data.get("staff_id"):
-            staff = staff.filter(staff_id=data["staff_id"].strip())
-        if data.get("provider_type"):
-            staff = staff.filter(provider_type=data["provider_type"])
-        if data.get("discipline"):
-            staff = staff.filter(disciplines__service=data["discipline"])
-        if data.get("school"):
-            dbn = data["school"].strip().upper()
-            assigned = Assignment.objects.active_on(timezone.localdate()).filter(
-                Q(school__dbn=dbn) | Q(student__school__dbn=dbn)
-            )
-            staff = staff.filter(pk__in=assigned.values("staff"))
-        if data.get("agency"):
-            staff = staff.filter(agency__name__icontains=data["agency"].strip())
-        return (
-            staff.select_related("agency")
-            .prefetch_related("disciplines")
-            .order_by("last_name_key", "first_name", "staff_id")
-        )
-
+from sesis.people.models import Staff
 
 PASSWORD_HINT = (
     "At least 12 characters, up to 128."  # noqa: S105 (help text, not a password)

@@ -31,14 +31,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from sesis.access.scope import Scope
 from sesis.caseloads.models import CaseloadEntry
 from sesis.mandates.models import Mandate, Period
-from sesis.people.models import Role, Staff
+from sesis.people.models import Staff
 from sesis.reports.filters import Filters
 from sesis.schoolcalendar.days import non_school_days_by_school
 from sesis.services.choices import SessionType
 from sesis.services.models import ServiceRecord
-from sesis.students.access import visible_students
 from sesis.students.models import Student
 
 TITLE = "Mandate Compliance"
@@ -142,11 +142,8 @@ def mandated_by_day(
 def visible_mandates(user: Staff, filters: Filters) -> QuerySet[Mandate]:
     """The mandates a compliance report covers: in the user's scope, in the period.
     A provider's are the mandates they serve (on their caseload in the period)."""
-    qs = Mandate.objects.filter(start_date__lte=filters.end, end_date__gte=filters.start)
-    if user.role == Role.SUPERVISOR:
-        qs = qs.filter(student__in=visible_students(user))
-    elif user.role != Role.ADMINISTRATOR:
-        qs = qs.filter(pk__in=_served_by(user, filters.start))
+    qs: QuerySet[Mandate] = Mandate.objects.filter(start_date__lte=filters.end, end_date__gte=filters.start)
+    qs = Scope.of(user).restrict(qs, provider=None, own=Q(pk__in=_served_by(user, filters.start)))
     if filters.provider is not None:
         qs = qs.filter(pk__in=_served_by(filters.provider, filters.start))
     if filters.school:

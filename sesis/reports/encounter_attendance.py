@@ -15,7 +15,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from sesis.lib.codes import ServiceType
 from sesis.people.models import Staff
 from sesis.reports.filters import Filters
-from sesis.services.access import visible_records_in_bulk
+from sesis.services.access import visible_records
 from sesis.services.choices import (
     CancelReason,
     Grouping,
@@ -57,7 +57,7 @@ COLUMNS = [
 
 def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet[ServiceRecord]:
     """The service records the report shows: the user's scope, then the filters."""
-    qs = visible_records_in_bulk(user).filter(date__range=(filters.start, filters.end))
+    qs = visible_records(user, bulk=True).filter(date__range=(filters.start, filters.end))
     if filters.school:
         qs = qs.filter(student__school=filters.school)
     if filters.district:

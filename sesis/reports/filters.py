@@ -12,13 +12,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from sesis.access.scope import Scope
 from sesis.lib.codes import ServiceType
 from sesis.lib.forms import UswdsForm
-from sesis.people.access import visible_staff
 from sesis.people.models import Role, Staff
 from sesis.schools.models import School
 from sesis.services.choices import SessionType
-from sesis.students.access import visible_students
 from sesis.students.models import Student
 
 MAX_DAYS = 366
@@ -119,7 +118,7 @@ class ReportFilterForm(UswdsForm, forms.Form):
         staff_id = self.cleaned_data["provider"].strip()
         if not staff_id:
             return None
-        provider = visible_staff(self.user).filter(staff_id=staff_id, role=Role.PROVIDER).first()
+        provider = Scope.of(self.user).staff().filter(staff_id=staff_id, role=Role.PROVIDER).first()
         if provider is None:
             raise forms.ValidationError(f"No provider with staff ID {staff_id} is in your scope.")
         return provider
@@ -128,7 +127,7 @@ class ReportFilterForm(UswdsForm, forms.Form):
         osis = self.cleaned_data["student"].strip()
         if not osis:
             return None
-        student = visible_students(self.user).filter(osis=osis).first()
+        student = Scope.of(self.user).students().filter(osis=osis).first()
         if student is None:
             raise forms.ValidationError(f"No student with OSIS ID {osis} is in your scope.")
         return student

@@ -19,16 +19,12 @@ from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import paginate, query_without_page
-from sesis.people.access import scope_schools
-from sesis.people.models import Role
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import Export, report_export
 from sesis.reports.charts import weekly_chart
 from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
 from sesis.reports.filters import ReportFilterForm
-from sesis.schools.models import School
 from sesis.services.models import ServiceRecord
-from sesis.students.access import student_for_user
 
 
 def reports_home(request: AuthedRequest) -> HttpResponse:
@@ -135,7 +131,7 @@ def _chart_form(request: AuthedRequest) -> ReportFilterForm:
 
 def student_chart(request: AuthedRequest, osis: str) -> HttpResponse:
     """A student's sessions, week by week, one chart per mandate in the user's scope."""
-    student = student_for_user(request.user, osis)
+    student = request.scope.student(osis)
     form = _chart_form(request)
     charts = []
     if form.is_valid():
@@ -151,12 +147,7 @@ def student_chart(request: AuthedRequest, osis: str) -> HttpResponse:
 
 def school_chart(request: AuthedRequest, dbn: str) -> HttpResponse:
     """A school's sessions, week by week: every mandate in the user's scope together."""
-    if request.user.role == Role.ADMINISTRATOR:
-        school = School.objects.filter(dbn=dbn).first()
-    elif request.user.role == Role.SUPERVISOR:
-        school = scope_schools(request.user).filter(dbn=dbn).first()
-    else:
-        school = None
+    school = request.scope.schools().filter(dbn=dbn).first()
     if school is None:
         raise Http404("No such school.")
     form = _chart_form(request)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sesis.access.scope import Scope
 from sesis.audit.actions import audit_record
 from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.codes import ServiceType
@@ -118,7 +119,7 @@ def _check_overlap(provider: Staff, data: SlotInput, exclude: ScheduleSlot | Non
 
 
 def _require_own(actor: Staff, provider: Staff) -> None:
-    if not records.may_record_for(actor, provider):
+    if not Scope.of(actor).may_act_for(provider):
         raise ActionRefused("Outside your access.")
 
 

@@ -8,3 +8,6 @@ from django.apps import AppConfig
 class SchedulesConfig(AppConfig):
     name = "sesis.schedules"
     verbose_name = "Schedules"
+
+    def ready(self) -> None:
+        from sesis.schedules import receivers  # noqa: F401 (connects the Services Calendar's sessions ahead)

@@ -16,7 +16,6 @@ from sesis.access.http import AuthedRequest
 from sesis.caseloads.queries import active_caseload
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
-from sesis.people.access import provider_for
 from sesis.schedules import actions
 from sesis.schedules.access import slot_for_user
 from sesis.schedules.coverage import schedule_coverage
@@ -28,14 +27,14 @@ from sesis.services.rules import entry_window_start
 
 
 def my_schedule(request: AuthedRequest) -> HttpResponse:
-    provider = provider_for(request.user, None)
+    provider = request.scope.provider(None)
     today = timezone.localdate()
     context = {"slots": slots_of(provider), "coverage": schedule_coverage(provider, today), "today": today}
     return render(request, "schedules/schedule.html", context)
 
 
 def _slot_form(request: AuthedRequest, initial: dict[str, object] | None = None) -> ScheduleSlotForm:
-    provider = provider_for(request.user, None)
+    provider = request.scope.provider(None)
     entries = list(active_caseload(provider))
     return ScheduleSlotForm(form_data(request), entries=entries, services=sorted(provider.discipline_codes()),
                             initial=initial)  # fmt: skip
@@ -127,7 +126,7 @@ def _day_of(request: AuthedRequest) -> dt.date:
 @require_http_methods(["GET", "POST"])
 def day_sessions(request: AuthedRequest) -> HttpResponse:
     """The day's scheduled sessions, recorded and certified in one pass."""
-    provider = provider_for(request.user, None)
+    provider = request.scope.provider(None)
     day = _day_of(request)
     forms = day_forms(request, day)
     certify_error = ""

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sesis.access.http import AuthedRequest
+from sesis.access.http import AuthedRequest, administrator_required
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data, paginate
 from sesis.schoolcalendar.actions import calendar_day_add, calendar_day_remove
@@ -23,10 +23,9 @@ def _school_year(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @require_http_methods(["GET", "POST"])
+@administrator_required
 def calendar_admin(request: AuthedRequest) -> HttpResponse:
     """The school calendar of a school year (July to June), and a form to add a day."""
-    if not request.user.is_administrator:
-        raise Http404("No such page.")
     current = _school_year(timezone.localdate())[0].year
     requested = request.GET.get("year", "")
     year = int(requested) if requested.isdigit() and 1900 <= int(requested) <= 2999 else current
@@ -47,9 +46,8 @@ def calendar_admin(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
+@administrator_required
 def remove_calendar_day(request: AuthedRequest, pk: int) -> HttpResponse:
-    if not request.user.is_administrator:
-        raise Http404("No such page.")
     day = CalendarDay.objects.filter(pk=pk).first()
     if day is None:
         raise Http404("No such calendar day.")

@@ -11,17 +11,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sesis.access.scope import Scope
 from sesis.audit.actions import audit_record
 from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Mandate
-from sesis.people.access import can_see_staff
-from sesis.people.models import Role, Staff
+from sesis.people.models import Staff
 from sesis.services.choices import Grouping, SessionType
 from sesis.services.history import changes_between
 from sesis.services.models import AMENDABLE, ENTERED_FIELDS, GroupSession, ServiceRecord, SessionContent
 from sesis.services.rules import Problem, check_record
-from sesis.students.access import can_see_student
 from sesis.students.models import Student
 
 LOCKED = "A certified service record cannot be changed or deleted; add an amendment instead."
@@ -68,20 +67,8 @@ class StaleVersion(ActionRefused):
         )
 
 
-def may_record_for(actor: Staff, provider: Staff, student: Student | None = None) -> bool:
-    """The provider themself; on their behalf, a supervisor with access to the provider
-    (and the student), or an administrator."""
-    if actor.pk == provider.pk:
-        return True
-    if actor.role == Role.ADMINISTRATOR:
-        return True
-    if actor.role == Role.SUPERVISOR and can_see_staff(actor, provider):
-        return student is None or can_see_student(actor, student)
-    return False
-
-
 def _require_access(actor: Staff, provider: Staff, student: Student) -> None:
-    if not may_record_for(actor, provider, student):
+    if not Scope.of(actor).may_act_for(provider, student):
         raise ActionRefused("Outside your access.")
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from django.dispatch import Signal
 from django.utils import timezone
 
 from sesis.mandates.models import Mandate, Period
 from sesis.people.models import Staff
-from sesis.schedules.occurrences import Occurrence, occurrences_between
 from sesis.schoolcalendar.days import non_school_days
 from sesis.services.choices import SessionType
 from sesis.services.models import ServiceRecord
@@ -20,6 +21,11 @@ from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
 
 WEEK = calendar.Calendar(firstweekday=calendar.SUNDAY)
+
+# What is planned ahead is the schedules app's to say (it sits above this one): its
+# receiver answers with {date: [sessions]}, each with .slot (start_time, end_time) and
+# .is_group, for the provider's sessions with the student not yet recorded.
+scheduled_ahead = Signal()
 
 
 @dataclass
@@ -30,7 +36,7 @@ class Day:
     records: list[ServiceRecord] = field(default_factory=list)
     selectable: bool = False  # may be picked under Record Past Services
     is_today: bool = False
-    scheduled: list[Occurrence] = field(default_factory=list)  # today and ahead, not yet recorded
+    scheduled: list[Any] = field(default_factory=list)  # today and ahead, not yet recorded (see scheduled_ahead)
 
 
 @dataclass
@@ -101,11 +107,12 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
     for record in records.order_by("date", "start_time"):
         by_day.setdefault(record.date, []).append(record)
     mandates = servable_mandates(provider, student, start, end)
-    scheduled: dict[dt.date, list[Occurrence]] = {}
+    scheduled: dict[dt.date, list[Any]] = {}
     if end >= today:
-        for occurrence in occurrences_between(provider, max(start, today), end, student=student):
-            if any(m.student.pk == student.pk and m.record is None for m in occurrence.members):
-                scheduled.setdefault(occurrence.date, []).append(occurrence)
+        for _, answer in scheduled_ahead.send(sender=Month, provider=provider, student=student, start=max(start, today),
+                                              end=end):  # fmt: skip
+            for day, sessions in cast(dict[dt.date, list[Any]], answer).items():
+                scheduled.setdefault(day, []).extend(sessions)
     window = entry_window_start(today)
     weeks = []
     for chunk in WEEK.monthdatescalendar(first.year, first.month):

@@ -21,7 +21,6 @@ from sesis.caseloads.queries import active_caseload
 from sesis.lib.codes import ServiceType
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
-from sesis.people.access import provider_for
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import record_for_user
@@ -71,7 +70,7 @@ def _caseload_student(provider: Staff, osis: str) -> Student:
 
 def services_home(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
     """Service Capture: the caseload, each student's name opening their Services Calendar."""
-    provider = provider_for(request.user, staff_id)
+    provider = request.scope.provider(staff_id)
     context = {
         "provider": provider,
         "own": staff_id is None,
@@ -82,7 +81,7 @@ def services_home(request: AuthedRequest, staff_id: str | None = None) -> HttpRe
 
 
 def services_calendar(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
-    provider = provider_for(request.user, staff_id)
+    provider = request.scope.provider(staff_id)
     student = _caseload_student(provider, osis)
     month = build_month(
         provider=provider, student=student, first=parse_month(request.GET.get("month"), timezone.localdate())
@@ -96,7 +95,7 @@ def services_calendar(request: AuthedRequest, osis: str, staff_id: str | None = 
 
 def record_pick_date(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
     """Record Past Services: click on the date of the session and click OK."""
-    provider = provider_for(request.user, staff_id)
+    provider = request.scope.provider(staff_id)
     student = _caseload_student(provider, osis)
     today = timezone.localdate()
     first = parse_month(request.GET.get("month"), today)
@@ -115,7 +114,7 @@ def record_pick_date(request: AuthedRequest, osis: str, staff_id: str | None = N
 
 @require_http_methods(["GET", "POST"])
 def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
-    provider = provider_for(request.user, staff_id)
+    provider = request.scope.provider(staff_id)
     student = _caseload_student(provider, osis)
     urls = _urls(provider, staff_id, student)
     try:
@@ -189,7 +188,7 @@ def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     _log_view(request, "Service Record", record.student, 1, record=str(record.pk))
     context = {"record": record, "history": history(record), "signature": signature(record),
-               "may_change": actions.may_record_for(request.user, record.provider, record.student)}  # fmt: skip
+               "may_change": request.scope.may_act_for(record.provider, record.student)}  # fmt: skip
     return render(request, "services/record_detail.html", context)
 
 
@@ -286,7 +285,7 @@ def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
     """One form for a whole group: one record per student, certified together."""
-    provider = provider_for(request.user, staff_id)
+    provider = request.scope.provider(staff_id)
     entries = list(active_caseload(provider))
     services = sorted(provider.discipline_codes())
     initial = {"date": timezone.localdate(), "service": services[0] if services else ""}

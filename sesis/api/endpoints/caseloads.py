@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from sesis.access.scope import Scope
 from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import ENTRY_ID, STAFF_ID, checked, provider_named
 from sesis.api.errors import responses
@@ -18,7 +19,6 @@ from sesis.caseloads.actions import Outcome, caseload_add, caseload_remove
 from sesis.caseloads.forms import RemoveFromCaseloadForm
 from sesis.caseloads.models import CaseloadEntry
 from sesis.caseloads.queries import active_caseload
-from sesis.students.access import visible_students
 
 router = Router()
 
@@ -57,7 +57,7 @@ def add_entries(
 
     def work() -> tuple[int, dict[str, Any]]:
         wanted = list(dict.fromkeys(osis.strip() for osis in payload.students))
-        students = {s.osis: s for s in visible_students(user).filter(osis__in=wanted).select_related("school")}
+        students = {s.osis: s for s in Scope.of(user).students().filter(osis__in=wanted).select_related("school")}
         results: dict[str, dict[str, Any]] = {
             osis: {"student": osis, "outcome": "not_found", "message": NOT_FOUND.format(osis=osis), "entry": None}
             for osis in wanted

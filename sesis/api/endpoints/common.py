@@ -9,8 +9,8 @@ from django import forms
 from django.http import Http404
 from ninja import Path
 
+from sesis.access.scope import Scope
 from sesis.api.errors import ApiError, Problem
-from sesis.people.access import provider_for
 from sesis.people.models import Staff
 
 
@@ -40,7 +40,7 @@ def provider_named(actor: Staff, staff_id: str) -> Staff:
     """A provider the actor works for: themself, or one in a supervisor's or an
     administrator's scope. Anyone else is a 404."""
     try:
-        return provider_for(actor, None if staff_id == actor.staff_id else staff_id)
+        return Scope.of(actor).provider(None if staff_id == actor.staff_id else staff_id)
     except Http404:
         raise Http404("No provider with this staff ID is in your scope.") from None
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
 
+from sesis.access.scope import Scope
 from sesis.api.auth import actor, auth
 from sesis.api.errors import ApiError, responses
 from sesis.api.paging import PageQuery, page, page_of
@@ -18,7 +19,6 @@ from sesis.ivr.access import visible_first_attends
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import Source, Status
 from sesis.lib.codes import ServiceType
-from sesis.people.access import visible_staff
 
 router = Router()
 
@@ -47,7 +47,7 @@ def report_first_attend(request: HttpRequest, payload: FirstAttendIn) -> Answer[
     administrator (or a service token) for anyone."""
     user = actor(request)
     staff_id = payload.staff_id.strip()
-    if not user.is_administrator and not visible_staff(user).filter(staff_id=staff_id).exists():
+    if not Scope.of(user).staff().filter(staff_id=staff_id).exists():
         raise ApiError(422, "refused", f"No staff member with staff ID {staff_id} is in your scope.", field="staff_id")
     received = first_attend_receive(
         staff_id=staff_id, osis=payload.osis.strip(), service=payload.service.value,

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
+from sesis.access.scope import Scope
 from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import RECORD_ID, provider_named
 from sesis.api.errors import ApiError, responses
@@ -29,7 +30,6 @@ from sesis.services import actions
 from sesis.services.access import record_for_user, visible_records
 from sesis.services.choices import SessionType
 from sesis.services.models import AMENDABLE, ENTERED_FIELDS, PER_STUDENT, ServiceRecord
-from sesis.students.access import visible_students
 from sesis.students.models import Student
 
 router = Router()
@@ -153,7 +153,7 @@ class RecordUpdateIn(SessionIn):
 
 
 def _student(user: Staff, osis: str) -> Student:
-    student = visible_students(user).filter(osis=osis.strip()).select_related("school").first()
+    student = Scope.of(user).students().filter(osis=osis.strip()).select_related("school").first()
     if student is None:
         raise ApiError(422, "invalid", f"No student with OSIS ID {osis} is in your scope.", field="student")
     return student

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router
 
+from sesis.access.scope import Scope
+from sesis.administration.forms import StaffQuickSearchForm
 from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import STAFF_ID, checked, form_values
 from sesis.api.errors import responses
@@ -14,8 +16,6 @@ from sesis.api.models import SCOPES, ApiToken, TokenKind
 from sesis.api.paging import PageQuery, page, page_of
 from sesis.api.schemas import MeOut, StaffDetailOut, StaffOut
 from sesis.lib.codes import ServiceType
-from sesis.people.access import staff_for_user, visible_staff
-from sesis.people.forms import StaffQuickSearchForm
 from sesis.people.models import ProviderType, Staff
 
 router = Router()
@@ -37,7 +37,7 @@ def search_staff(request: HttpRequest, filters: Query[StaffSearch]) -> dict[str,
     """Staff in your scope (a provider sees only themself); no filter lists them all."""
     form = StaffQuickSearchForm(form_values(filters))
     checked(form)
-    return page(form.filter(visible_staff(actor(request))), filters)
+    return page(form.filter(Scope.of(actor(request)).staff()), filters)
 
 
 @router.get("/me", response=responses({200: MeOut}), auth=auth("staff:read"), summary="Who am I")
@@ -51,4 +51,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.get("/{staff_id}", response=responses({200: StaffDetailOut}), auth=auth("staff:read"), summary="A staff member")
 def get_staff(request: HttpRequest, staff_id: str = STAFF_ID) -> Staff:
     """A staff member with their current assignments. Outside your scope is a 404."""
-    return staff_for_user(actor(request), staff_id)
+    return Scope.of(actor(request)).staff_member(staff_id)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router
 
+from sesis.access.scope import Scope
 from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import OSIS, checked, form_values
 from sesis.api.errors import responses
@@ -15,7 +16,6 @@ from sesis.api.schemas import MandateOut, StudentDetailOut, StudentOut
 from sesis.api.types import IsoDate
 from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
-from sesis.students.access import student_for_user, visible_students
 from sesis.students.forms import StudentQuickSearchForm
 
 router = Router()
@@ -39,13 +39,13 @@ def search_students(request: HttpRequest, filters: Query[StudentSearch]) -> dict
     the start; only students in your scope."""
     form = StudentQuickSearchForm(form_values(filters))
     checked(form)
-    return page(form.filter(visible_students(actor(request))), filters)
+    return page(form.filter(Scope.of(actor(request)).students()), filters)
 
 
 @router.get("/{osis}", response=responses({200: StudentDetailOut}), auth=auth("students:read"), summary="A student")
 def get_student(request: HttpRequest, osis: str = OSIS) -> Any:
     """A student with their mandates. Outside your scope is a 404."""
-    return student_for_user(actor(request), osis)
+    return Scope.of(actor(request)).student(osis)
 
 
 class MandateSearch(PageQuery):
@@ -66,7 +66,7 @@ ORDERINGS = {
 @mandates_router.get("", response=responses({200: MandatePage}), auth=auth("students:read"), summary="Mandates")
 def list_mandates(request: HttpRequest, filters: Query[MandateSearch]) -> dict[str, Any]:
     """The IEP mandates of the students in your scope."""
-    mandates = Mandate.objects.filter(student__in=visible_students(actor(request))).select_related("student")
+    mandates = Mandate.objects.filter(student__in=Scope.of(actor(request)).students()).select_related("student")
     if filters.student:
         mandates = mandates.filter(student__osis=filters.student)
     if filters.school:

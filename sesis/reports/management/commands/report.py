@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sesis.access.scope import Scope, active
 from sesis.lib.errors import ActionRefused
 from sesis.people.models import Staff
 from sesis.reports.actions import REPORTS, report_export
@@ -44,6 +45,10 @@ class Command(BaseCommand):
         actor = Staff.objects.filter(staff_id=options["staff_id"], is_active=True).first()
         if actor is None:
             raise CommandError(f"No active staff member has the staff ID {options['staff_id']}.")
+        with active(Scope(actor)):  # their scope, built once for the run
+            self._export(actor, options)
+
+    def _export(self, actor: Staff, options: dict[str, Any]) -> None:
         names = ["date_from", "date_to", "school", "district", "provider", "student", "service", "session_type",
                  "certified"]  # fmt: skip
         form = ReportFilterForm({name: options[name] for name in names}, user=actor,

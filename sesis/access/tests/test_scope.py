@@ -1,0 +1,60 @@
+"""The scope policy: one object per request or command run, which reads a supervisor's
+grants once; what each role sees of what belongs to a provider and a student."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sesis.access.scope import Scope, active
+from sesis.caseloads.actions import caseload_add
+from sesis.caseloads.models import CaseloadEntry
+from tests.factories import District
+
+
+def _grant_reads(queries: CaptureQueriesContext) -> int:
+    return sum(1 for q in queries.captured_queries if "people_accessscope" in q["sql"])
+
+
+def test_a_request_reads_the_supervisors_grants_once(client: Client, district: District) -> None:
+    d = district
+    client.force_login(d.supervisor)
+    marked = ["111111111", "222222222", "333333333"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("staff_caseload_add", args=["300"]), {"osis": marked})
+    assert response.status_code == 302
+    assert CaseloadEntry.objects.filter(provider=d.doe_speech, student=d.speech_student).exists()
+    # Many scope checks (the provider, each student, in the page and in the action): one read of the grants.
+    assert _grant_reads(queries) == 1
+
+
+def test_scope_of_gives_the_active_scope_to_its_user_only(district: District) -> None:
+    d = district
+    scope = Scope(d.supervisor)
+    with active(scope):
+        assert Scope.of(d.supervisor) is scope
+        assert Scope.of(d.doe_speech) is not scope
+    assert Scope.of(d.supervisor) is not scope
+
+
+def test_a_command_run_builds_one_scope(district: District) -> None:
+    d = district
+    scope = Scope(d.supervisor)
+    with active(scope), CaptureQueriesContext(connection) as queries:
+        for osis in ("111111111", "222222222"):
+            Scope.of(d.supervisor).sees_student(d.speech_student if osis == "111111111" else d.ot_student)
+    assert _grant_reads(queries) == 1
+
+
+def test_what_belongs_to_a_provider_and_a_student_is_seen_by_role(district: District) -> None:
+    d = district
+    caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=[d.speech_student])
+    entries = CaseloadEntry.objects.all()
+    assert list(Scope(d.admin).restrict(entries)) == list(entries)
+    assert [e.student for e in Scope(d.supervisor).restrict(entries)] == [d.speech_student]
+    assert [e.student for e in Scope(d.supervisor).restrict(entries, bulk=True)] == [d.speech_student]
+    assert list(Scope(d.supervisor_out).restrict(entries)) == []
+    assert [e.provider for e in Scope(d.doe_speech).restrict(entries)] == [d.doe_speech]
+    assert list(Scope(d.agency_ot).restrict(entries)) == []
