@@ -67,7 +67,7 @@ def today(monkeypatch: pytest.MonkeyPatch) -> object:
 
     real = timezone.localdate
 
-    def localdate(value=None, timezone=None):  # type: ignore[no-untyped-def]
+    def localdate(value=None, timezone=None):
         return FROZEN_TODAY if value is None else real(value, timezone)
 
     monkeypatch.setattr(timezone, "localdate", localdate)

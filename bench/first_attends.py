@@ -201,7 +201,7 @@ def main() -> None:
     assert stored.created == rows
     report = "\n".join(table)
     print(report)
-    out = ROOT / "bench" / "results" / f"first_attends-{dt.date.today().isoformat()}.md"
+    out = ROOT / "bench" / "results" / f"first_attends-{dt.datetime.now(dt.UTC).date().isoformat()}.md"
     out.write_text(f"# First-attend feed on PostgreSQL\n\n`{' '.join(sys.argv)}` on a 2-core machine\n\n{report}\n")
     print(f"written to {out.relative_to(ROOT)}")
 

@@ -42,9 +42,18 @@ REPORT_PAGE = "encounter attendance (school, month)"
 
 
 def env(url: str, **extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url, "SESIS_SECRET_KEY": "bench-only-not-secret", "SESIS_DEBUG": "false",
-            "SESIS_ALLOWED_HOSTS": "127.0.0.1", "SESIS_SECURE_COOKIES": "false", "SESIS_SSL_REDIRECT": "false", "SESIS_DB_CONN_MAX_AGE": "60",
-            "SESIS_LOG_LEVEL": "ERROR", **extra}  # fmt: skip
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SESIS_SECRET_KEY": "bench-only-not-secret",
+        "SESIS_DEBUG": "false",
+        "SESIS_ALLOWED_HOSTS": "127.0.0.1",
+        "SESIS_SECURE_COOKIES": "false",
+        "SESIS_SSL_REDIRECT": "false",
+        "SESIS_DB_CONN_MAX_AGE": "60",
+        "SESIS_LOG_LEVEL": "ERROR",
+        **extra,
+    }
 
 
 def manage(url: str, *args: str) -> str:
@@ -62,7 +71,7 @@ def ensure_data(url: str, scale: float) -> None:
             admin.execute(f'CREATE DATABASE "{name}"')
     manage(url, "migrate", "--no-input")
     with psycopg.connect(url) as db:
-        students = db.execute("SELECT count(*) FROM students_student").fetchone()[0]  # type: ignore[index]
+        students = db.execute("SELECT count(*) FROM students_student").fetchone()[0]
     if students == 0:
         print(f"Generating the district at scale {scale} (bench/README.md, Scale data) ...", flush=True)
         started = time.perf_counter()
@@ -77,7 +86,7 @@ def fixture(url: str, users: int) -> dict[str, object]:
     import psycopg
 
     password = manage(url, "shell", "-c", "from sesis.site.scale import SCALE_PASSWORD; print(SCALE_PASSWORD)").strip()
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     with psycopg.connect(url) as db:
         providers = db.execute(
             """
@@ -136,11 +145,14 @@ def fixture(url: str, users: int) -> dict[str, object]:
     # Each recorded session takes the next evening slot (a day of record_days, 21:00 +
     # 2 minutes times n); start after the slots earlier runs used, so none collide.
     with psycopg.connect(url) as db:
-        used = db.execute("SELECT DISTINCT date, start_time FROM services_servicerecord WHERE start_time >= '21:00' "
-                          "AND date >= %s", [window]).fetchall()  # fmt: skip
+        used = db.execute(
+            "SELECT DISTINCT date, start_time FROM services_servicerecord WHERE start_time >= '21:00' AND date >= %s",
+            [window],
+        ).fetchall()
     index = {day: n for n, day in enumerate(record_days)}
-    slots = [index[d.isoformat()] * 89 + (t.hour * 60 + t.minute - 21 * 60) // 2 for d, t in used
-             if d.isoformat() in index]  # fmt: skip
+    slots = [
+        index[d.isoformat()] * 89 + (t.hour * 60 + t.minute - 21 * 60) // 2 for d, t in used if d.isoformat() in index
+    ]
     return {
         "first_slot": max(slots) + 1 if slots else 0,
         "password": password.splitlines()[-1],
@@ -155,10 +167,22 @@ def fixture(url: str, users: int) -> dict[str, object]:
 def serve(url: str, workers: int) -> subprocess.Popen[bytes]:
     manage(url, "collectstatic", "--no-input", "--verbosity", "0")
     server = subprocess.Popen(  # noqa: S603 (our own command line)
-        [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{PORT}",
-         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null", "--log-level", "warning"],
-        cwd=ROOT, env=env(url), stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(url),
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=2)
@@ -172,11 +196,28 @@ def serve(url: str, workers: int) -> subprocess.Popen[bytes]:
 def run_locust(fixture_file: Path, users: int, duration: int) -> Path:
     prefix = Path(tempfile.mkdtemp()) / "load"
     subprocess.run(  # noqa: S603 (our own command line)
-        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--users", str(users),
-         "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{duration}s", "--host", f"http://127.0.0.1:{PORT}",
-         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
-        env={**os.environ, "BENCH_FIXTURE": str(fixture_file)}, check=True,
-    )  # fmt: skip
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(max(1, users // 10)),
+            "--run-time",
+            f"{duration}s",
+            "--host",
+            f"http://127.0.0.1:{PORT}",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+        ],
+        env={**os.environ, "BENCH_FIXTURE": str(fixture_file)},
+        check=True,
+    )
     return Path(f"{prefix}_stats.csv")
 
 
@@ -185,29 +226,58 @@ def batch_figures(url: str) -> list[tuple[str, str]]:
     citywide month as CSV in its own process (rows per second, peak memory)."""
     import psycopg
 
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     first = today.replace(day=1).isoformat()
     with psycopg.connect(url) as db:
         admin, school = db.execute(
             "SELECT (SELECT staff_id FROM people_staff WHERE role = 'administrator' ORDER BY id LIMIT 1), "
-            "(SELECT dbn FROM schools_school ORDER BY id LIMIT 1)").fetchone()  # type: ignore[misc]  # fmt: skip
+            "(SELECT dbn FROM schools_school ORDER BY id LIMIT 1)"
+        ).fetchone()
     figures = []
     out = Path(tempfile.mkdtemp()) / "month.csv"
-    for what, extra in ((f"Encounter Attendance CSV, school {school}, this month", ["--school", school]),
-                        ("Encounter Attendance CSV, citywide, this month", [])):  # fmt: skip
+    for what, extra in (
+        (f"Encounter Attendance CSV, school {school}, this month", ["--school", school]),
+        ("Encounter Attendance CSV, citywide, this month", []),
+    ):
         peak = out.with_suffix(".peak")
         started = time.perf_counter()
         subprocess.run(  # noqa: S603 (our own command line)
-            ["/usr/bin/time", "-f", "%M", "-o", str(peak), PYTHON, str(ROOT / "manage.py"), "report",
-             "encounter-attendance", "--from", first, "--to", today.isoformat(), "--as", admin, "--format", "csv",
-             "--output", str(out), *extra],
-            env=env(url), check=True, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                "/usr/bin/time",
+                "-f",
+                "%M",
+                "-o",
+                str(peak),
+                PYTHON,
+                str(ROOT / "manage.py"),
+                "report",
+                "encounter-attendance",
+                "--from",
+                first,
+                "--to",
+                today.isoformat(),
+                "--as",
+                admin,
+                "--format",
+                "csv",
+                "--output",
+                str(out),
+                *extra,
+            ],
+            env=env(url),
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - started
         rows = sum(1 for _ in out.open(encoding="utf-8")) - 1
         megabytes = int(peak.read_text().split()[-1]) / 1024
-        figures.append((what, f"{rows:,} rows in {seconds:.1f} s: {rows / seconds:,.0f} rows/s, "
-                              f"peak memory {megabytes:.0f} MB (whole command, Django start-up included)"))  # fmt: skip
+        figures.append(
+            (
+                what,
+                f"{rows:,} rows in {seconds:.1f} s: {rows / seconds:,.0f} rows/s, "
+                f"peak memory {megabytes:.0f} MB (whole command, Django start-up included)",
+            )
+        )
     figures += _imports(url, admin, today)
     return figures
 
@@ -228,16 +298,22 @@ def _imports(url: str, admin: str, today: dt.date) -> list[tuple[str, str]]:
             JOIN people_staffdiscipline d ON d.staff_id = s.id AND d.service = m.service
             WHERE a.kind = 'school' LIMIT 100000""").fetchall()
         schools = [r[0] for r in db.execute("SELECT dbn FROM schools_school ORDER BY id LIMIT 50")]
-        top = db.execute("SELECT max(osis) FROM students_student WHERE osis LIKE '3%%'").fetchone()[0]  # type: ignore[index]
+        top = db.execute("SELECT max(osis) FROM students_student WHERE osis LIKE '3%%'").fetchone()[0]
     first_osis = int(top) + 1 if top else 300_000_000
     day = today.isoformat()
     files = {
-        "first_attends": ("staff_id,osis,service,first_attend_date,call_id",
-                          [f"{a},{b},{c},{day},BENCH{run}-{n}" for n, (a, b, c) in enumerate(feed)]),
-        "students": ("osis,first_name,last_name,date_of_birth,school_dbn,grade,home_language",
-                     [f"{first_osis + n},Bench,Student{n},2015-05-17,{schools[n % len(schools)]},4,English"
-                      for n in range(100_000)]),
-    }  # fmt: skip
+        "first_attends": (
+            "staff_id,osis,service,first_attend_date,call_id",
+            [f"{a},{b},{c},{day},BENCH{run}-{n}" for n, (a, b, c) in enumerate(feed)],
+        ),
+        "students": (
+            "osis,first_name,last_name,date_of_birth,school_dbn,grade,home_language",
+            [
+                f"{first_osis + n},Bench,Student{n},2015-05-17,{schools[n % len(schools)]},4,English"
+                for n in range(100_000)
+            ],
+        ),
+    }
     figures = []
     for kind, (header, lines) in files.items():
         path = Path(tempfile.mkdtemp()) / f"{kind}.csv"
@@ -248,8 +324,12 @@ def _imports(url: str, admin: str, today: dt.date) -> list[tuple[str, str]]:
         what = (
             "first-attend feed (stored and processed onto caseloads)" if kind == "first_attends" else "students import"
         )
-        figures.append((f"{what}, {len(lines):,} rows", f"{seconds:.1f} s: {len(lines) / seconds:,.0f} rows/s "
-                                                        "(whole command, Django start-up included)"))  # fmt: skip
+        figures.append(
+            (
+                f"{what}, {len(lines):,} rows",
+                f"{seconds:.1f} s: {len(lines) / seconds:,.0f} rows/s (whole command, Django start-up included)",
+            )
+        )
     return figures
 
 
@@ -258,12 +338,16 @@ def table(stats: Path, duration: int, users: int, scale: float, workers: int, ba
     pages = {r["Name"]: r for r in rows if r["Name"] != "Aggregated"}
     total = next(r for r in rows if r["Name"] == "Aggregated")
     floor = float(pages["floor (signed-in, one query)"]["95%"])
-    lines = [f"# Mixed workload, {dt.date.today()}", "",
-             f"Scale {scale} ({'full district' if scale >= 1 else 'a fraction of the district'}), PostgreSQL 15, "
-             f"this 2-core machine; gunicorn with {workers} workers, DEBUG off; {users} simulated users "
-             f"(locust, 0.5-1.5 s between actions) for {duration} s.", "",
-             "| page | requests | errors | p50 ms | p95 ms | p99 ms | p95 / floor p95 | target |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    lines = [
+        f"# Mixed workload, {dt.datetime.now(dt.UTC).date()}",
+        "",
+        f"Scale {scale} ({'full district' if scale >= 1 else 'a fraction of the district'}), PostgreSQL 15, "
+        f"this 2-core machine; gunicorn with {workers} workers, DEBUG off; {users} simulated users "
+        f"(locust, 0.5-1.5 s between actions) for {duration} s.",
+        "",
+        "| page | requests | errors | p50 ms | p95 ms | p99 ms | p95 / floor p95 | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for name, r in sorted(pages.items()):
         p95 = float(r["95%"])
         limit = TARGET_REPORT_P95_MS if name == REPORT_PAGE else TARGET_P95_MS
@@ -271,15 +355,25 @@ def table(stats: Path, duration: int, users: int, scale: float, workers: int, ba
         target = f"{'met' if ok else 'missed'} (≤ {limit} ms{'' if name == REPORT_PAGE else f', ≤ {TARGET_FLOOR_MULTIPLE}× floor'})"
         if name.startswith("sign in"):
             target = "not a target (once a session; the password hash is slow on purpose)"
-        lines.append(f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | {r['99%']} | "
-                     f"{p95 / floor:.1f} | {target} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | {r['99%']} | "
+            f"{p95 / floor:.1f} | {target} |"
+        )
     rps = float(total["Requests/s"])
     failures = int(total["Failure Count"])
-    lines += ["", f"Throughput {rps:.0f} requests/s (target ≥ {TARGET_RPS}: {'met' if rps >= TARGET_RPS else 'missed'}); "
-              f"{failures} errors of {total['Request Count']} requests (target 0: {'met' if failures == 0 else 'missed'}).",
-              "", "| batch | figure |", "| --- | --- |", *[f"| {what} | {figure} |" for what, figure in batch], "",
-              "```sh", f"make bench BENCH_ARGS='--scale {scale} --users {users} --duration {duration} --workers {workers}'",
-              "```"]  # fmt: skip
+    lines += [
+        "",
+        f"Throughput {rps:.0f} requests/s (target ≥ {TARGET_RPS}: {'met' if rps >= TARGET_RPS else 'missed'}); "
+        f"{failures} errors of {total['Request Count']} requests (target 0: {'met' if failures == 0 else 'missed'}).",
+        "",
+        "| batch | figure |",
+        "| --- | --- |",
+        *[f"| {what} | {figure} |" for what, figure in batch],
+        "",
+        "```sh",
+        f"make bench BENCH_ARGS='--scale {scale} --users {users} --duration {duration} --workers {workers}'",
+        "```",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -304,7 +398,7 @@ def main() -> None:
     report = table(stats, args.duration, args.users, args.scale, args.workers, batch)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    (results / f"load-{dt.date.today()}-scale-{args.scale}.md").write_text(report)
+    (results / f"load-{dt.datetime.now(dt.UTC).date()}-scale-{args.scale}.md").write_text(report)
     print(report)
 
 

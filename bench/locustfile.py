@@ -30,10 +30,14 @@ class Signed(FastHttpUser):
 
     def sign_in(self, staff_id: str) -> None:
         page = self.client.get("/accounts/login/", name="sign in form")
-        token = CSRF.search(page.text or "").group(1)  # type: ignore[union-attr]
-        with self.client.post("/accounts/login/", data={"username": staff_id, "password": self.password,
-                              "csrfmiddlewaretoken": token}, name="sign in", allow_redirects=False,
-                              catch_response=True) as answer:  # fmt: skip
+        token = CSRF.search(page.text or "").group(1)
+        with self.client.post(
+            "/accounts/login/",
+            data={"username": staff_id, "password": self.password, "csrfmiddlewaretoken": token},
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
             if answer.status_code != 302:
                 answer.failure(f"sign-in refused for {staff_id}")
 
@@ -83,10 +87,19 @@ class Provider(Signed):
         mandate = MANDATE.search(html)
         if mandate is None:
             return  # no mandate on that day (e.g. a mandate starting later): nothing to record
-        data = {"start_time": f"{start // 60:02d}:{start % 60:02d}", "end_time": f"{start // 60:02d}:{start % 60 + 1:02d}",
-                "mandate": mandate.group(1), "language": "English", "session_type": "provided",
-                "grouping": "individual", "location": "separate", "description": "health", "progress": "progressing",
-                "notes": "Benchmark session.", "certify": "on"}  # fmt: skip
+        data = {
+            "start_time": f"{start // 60:02d}:{start % 60:02d}",
+            "end_time": f"{start // 60:02d}:{start % 60 + 1:02d}",
+            "mandate": mandate.group(1),
+            "language": "English",
+            "session_type": "provided",
+            "grouping": "individual",
+            "location": "separate",
+            "description": "health",
+            "progress": "progressing",
+            "notes": "Benchmark session.",
+            "certify": "on",
+        }
         self.post(f"/services/{osis}/record/new/?date={day}", data, "record and certify", html)
 
     @task(1)
@@ -117,10 +130,13 @@ class Supervisor(Signed):
     @task(1)
     def encounter_attendance(self) -> None:
         school = random.choice(self.me["schools"])
-        self.client.get(f"/reports/encounter-attendance/?date_from={FIXTURE['month'][0]}&date_to={FIXTURE['month'][1]}"
-                        f"&school={school}", name="encounter attendance (school, month)")  # fmt: skip
+        self.client.get(
+            f"/reports/encounter-attendance/?date_from={FIXTURE['month'][0]}&date_to={FIXTURE['month'][1]}"
+            f"&school={school}",
+            name="encounter attendance (school, month)",
+        )
 
 
 @events.quitting.add_listener
-def _(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _(environment, **kwargs) -> None:
     environment.process_exit_code = 0  # bench/load.py reads the failures from the stats

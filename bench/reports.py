@@ -45,26 +45,76 @@ def load(students: int) -> dict[str, int]:
     schools = [(f"02M{n:03d}", f"School {n}", 2, "M") for n in range(max(1, students // STUDENTS_PER_SCHOOL))]
     per_school = students // len(schools)
     n_providers = students // STUDENTS_PER_PROVIDER
-    providers = [(f"{100000 + n}", "Pat", f"Provider{n}", "", "provider", "DOE", "", "SPEECH", "English")
-                 for n in range(n_providers)]  # fmt: skip
-    admin = [("900001", "Ada", "Admin", "", "administrator", "", "", "", "English"),
-             ("900002", "Sue", "Visor", "", "supervisor", "", "", "", "English")]  # fmt: skip
-    kids = [(f"{300000000 + n:09d}", "Kim", f"Student{n:06d}", "2015-05-17", schools[n // per_school % len(schools)][0],
-             "4", "English") for n in range(students)]  # fmt: skip
-    mandates = [(f"M{n:07d}", f"{300000000 + n:09d}", "SPEECH", 2, "week", 30, 3, "English", "", "2026-09-08",
-                 "2027-06-25") for n in range(students)]  # fmt: skip
-    assignments = [(p[0], "school", schools[(n * STUDENTS_PER_PROVIDER) // per_school % len(schools)][0], "", "",
-                    "2026-09-01", "") for n, p in enumerate(providers)]  # fmt: skip
+    providers = [
+        (f"{100000 + n}", "Pat", f"Provider{n}", "", "provider", "DOE", "", "SPEECH", "English")
+        for n in range(n_providers)
+    ]
+    admin = [
+        ("900001", "Ada", "Admin", "", "administrator", "", "", "", "English"),
+        ("900002", "Sue", "Visor", "", "supervisor", "", "", "", "English"),
+    ]
+    kids = [
+        (
+            f"{300000000 + n:09d}",
+            "Kim",
+            f"Student{n:06d}",
+            "2015-05-17",
+            schools[n // per_school % len(schools)][0],
+            "4",
+            "English",
+        )
+        for n in range(students)
+    ]
+    mandates = [
+        (f"M{n:07d}", f"{300000000 + n:09d}", "SPEECH", 2, "week", 30, 3, "English", "", "2026-09-08", "2027-06-25")
+        for n in range(students)
+    ]
+    assignments = [
+        (p[0], "school", schools[(n * STUDENTS_PER_PROVIDER) // per_school % len(schools)][0], "", "", "2026-09-01", "")
+        for n, p in enumerate(providers)
+    ]
     loads = [
         ("schools", ["dbn", "name", "district", "borough"], schools),
-        ("staff", ["staff_id", "first_name", "last_name", "email", "role", "provider_type", "agency", "disciplines",
-                   "languages"], providers + admin),
-        ("students", ["osis", "first_name", "last_name", "date_of_birth", "school_dbn", "grade", "home_language"], kids),
-        ("mandates", ["mandate_id", "osis", "service", "sessions", "period", "minutes", "group_size", "language",
-                      "location", "start_date", "end_date"], mandates),
+        (
+            "staff",
+            [
+                "staff_id",
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "provider_type",
+                "agency",
+                "disciplines",
+                "languages",
+            ],
+            providers + admin,
+        ),
+        (
+            "students",
+            ["osis", "first_name", "last_name", "date_of_birth", "school_dbn", "grade", "home_language"],
+            kids,
+        ),
+        (
+            "mandates",
+            [
+                "mandate_id",
+                "osis",
+                "service",
+                "sessions",
+                "period",
+                "minutes",
+                "group_size",
+                "language",
+                "location",
+                "start_date",
+                "end_date",
+            ],
+            mandates,
+        ),
         ("assignments", ["staff_id", "kind", "school_dbn", "osis", "service", "start_date", "end_date"], assignments),
         ("access", ["staff_id", "scope", "value"], [("900002", "district", "2")]),
-    ]  # fmt: skip
+    ]
     registry = importers()
     for kind, header, rows in loads:
         registry[kind]().run(actor=None, file=as_file(header, rows), name=kind)
@@ -80,7 +130,7 @@ def load(students: int) -> dict[str, int]:
     return {"records": records}
 
 
-def _amend(connection) -> None:  # type: ignore[no-untyped-def]
+def _amend(connection) -> None:
     """2% of the certified records amended once, as a district's would be: half a
     corrected note, half a session type (Service Provided to Student Absent). Through
     SQL, as the versioning trigger allows: it keeps each replaced version."""
@@ -104,9 +154,11 @@ def _copy_records(student_ids: dict[int, str], mandate_of: dict[int, int], staff
     places (the exclusion constraint holds)."""
     from django.db import connection
 
-    columns = ("student_id, provider_id, mandate_id, date, start_time, end_time, service, language, session_type, "
-               "cancel_reason, grouping, group_count, location, description, progress, notes, overlap_flag, "
-               "recorded_by_id, created_at, updated_at, version, certified_at, certified_by_id, certification_hash")  # fmt: skip
+    columns = (
+        "student_id, provider_id, mandate_id, date, start_time, end_time, service, language, session_type, "
+        "cancel_reason, grouping, group_count, location, description, progress, notes, overlap_flag, "
+        "recorded_by_id, created_at, updated_at, version, certified_at, certified_by_id, certification_hash"
+    )
     now = dt.datetime.now(dt.UTC)
     count = 0
     raw = connection.connection
@@ -125,12 +177,34 @@ def _copy_records(student_ids: dict[int, str], mandate_of: dict[int, int], staff
                     roll = (n * 31 + day.toordinal()) % 100
                     session = "student_absent" if roll < 5 else "cancelled" if roll < 7 else "provided"
                     certified = roll < 90
-                    copy.write_row((
-                        student_id, provider, mandate_of[student_id], day, start, end, "SPEECH", "English", session,
-                        "school_activity" if session == "cancelled" else "", "group", 2,
-                        "" if session != "provided" else "separate", "", "", "Bench session", "", provider, now, now, 1,
-                        now if certified else None, provider if certified else None, "bench" if certified else "",
-                    ))  # fmt: skip
+                    copy.write_row(
+                        (
+                            student_id,
+                            provider,
+                            mandate_of[student_id],
+                            day,
+                            start,
+                            end,
+                            "SPEECH",
+                            "English",
+                            session,
+                            "school_activity" if session == "cancelled" else "",
+                            "group",
+                            2,
+                            "" if session != "provided" else "separate",
+                            "",
+                            "",
+                            "Bench session",
+                            "",
+                            provider,
+                            now,
+                            now,
+                            1,
+                            now if certified else None,
+                            provider if certified else None,
+                            "bench" if certified else "",
+                        )
+                    )
                     count += 1
                 day += dt.timedelta(days=1)
     raw.commit()
@@ -139,7 +213,7 @@ def _copy_records(student_ids: dict[int, str], mandate_of: dict[int, int], staff
     return count
 
 
-def timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def timed(fn, runs: int) -> tuple[float, float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -188,7 +262,7 @@ def main() -> None:
         "Encounter Attendance, one school, one month, sorted by student": f"/reports/encounter-attendance/?{month}&school=02M000&sort=student",
         "Mandate Compliance, one school, one month": f"/reports/compliance/?{month}&school=02M000",
         "Weekly chart, one school, one month": f"/reports/schools/02M000/chart/?{month}",
-    }  # fmt: skip
+    }
     results = []
     for name, path in pages.items():
         assert client.get(path).status_code == 200
@@ -202,16 +276,37 @@ def main() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     started = time.perf_counter()
     subprocess.run(  # noqa: S603 (our own command line)
-        ["/usr/bin/time", "-f", "%M", "-o", str(peak_file), sys.executable, str(ROOT / "manage.py"), "report", "encounter-attendance", "--from", "2026-11-01", "--to",
-         "2026-11-30", "--as", "900001", "--format", "csv", "--output", str(out)],
-        check=True, env=env, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "/usr/bin/time",
+            "-f",
+            "%M",
+            "-o",
+            str(peak_file),
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "report",
+            "encounter-attendance",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--as",
+            "900001",
+            "--format",
+            "csv",
+            "--output",
+            str(out),
+        ],
+        check=True,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - started
     rows = sum(1 for _ in out.open(encoding="utf-8")) - 1
     peak_mb = int(peak_file.read_text().split()[-1]) / 1024  # kilobytes
     out.unlink()
 
-    today = dt.date.today().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     lines = [
         f"# Reports benchmark, {today}",
         "",

@@ -132,13 +132,20 @@ def build_district() -> District:
 
     doe_speech = StaffFactory.create(staff_id="300", first_name="Maria", last_name="Santos", disciplines=["SPEECH"])
     agency_ot = StaffFactory.create(
-        staff_id="400", first_name="Lucia", last_name="Ferrari", provider_type=ProviderType.AGENCY,
-        agency=acme, disciplines=["OT"],
-    )  # fmt: skip
+        staff_id="400",
+        first_name="Lucia",
+        last_name="Ferrari",
+        provider_type=ProviderType.AGENCY,
+        agency=acme,
+        disciplines=["OT"],
+    )
     independent_speech = StaffFactory.create(
-        staff_id="500", first_name="Rachel", last_name="Levin", provider_type=ProviderType.INDEPENDENT,
+        staff_id="500",
+        first_name="Rachel",
+        last_name="Levin",
+        provider_type=ProviderType.INDEPENDENT,
         disciplines=["SPEECH"],
-    )  # fmt: skip
+    )
     para = StaffFactory.create(staff_id="600", first_name="Carmen", last_name="Diaz", disciplines=["PARA"])
 
     speech_student = StudentFactory.create(osis="111111111", first_name="Ana", last_name="O'Connor", school=school_a)
@@ -159,7 +166,20 @@ def build_district() -> District:
     AssignmentFactory.create(staff=independent_speech, kind=AssignmentKind.RSA, student=rsa_student, service="SPEECH")
     AssignmentFactory.create(staff=para, kind=AssignmentKind.SCHOOL, school=school_a)
     return District(
-        school_a, school_b, school_c, admin, supervisor, supervisor_out, doe_speech, agency_ot,
-        independent_speech, para, speech_student, ot_student, para_student, no_mandate_student,
-        rsa_student, far_student,
-    )  # fmt: skip
+        school_a,
+        school_b,
+        school_c,
+        admin,
+        supervisor,
+        supervisor_out,
+        doe_speech,
+        agency_ot,
+        independent_speech,
+        para,
+        speech_student,
+        ot_student,
+        para_student,
+        no_mandate_student,
+        rsa_student,
+        far_student,
+    )

@@ -20,7 +20,7 @@ class ScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        scope = Scope(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+        scope = Scope(request.user) if request.user.is_authenticated else None
         request.scope = scope  # type: ignore[attr-defined]
         with active(scope):
             return self.get_response(request)

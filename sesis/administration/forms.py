@@ -17,9 +17,13 @@ from sesis.students.models import Student
 
 
 class AccessLookupForm(UswdsForm, forms.Form):
-    osis = forms.CharField(label="OSIS ID", max_length=9, min_length=9, widget=digits(),
-                           error_messages={"required": "Enter the student's 9-digit OSIS ID.",
-                                           "min_length": "An OSIS ID has 9 digits."})  # fmt: skip
+    osis = forms.CharField(
+        label="OSIS ID",
+        max_length=9,
+        min_length=9,
+        widget=digits(),
+        error_messages={"required": "Enter the student's 9-digit OSIS ID.", "min_length": "An OSIS ID has 9 digits."},
+    )
 
     def clean_osis(self) -> str:
         osis: str = self.cleaned_data["osis"].strip()

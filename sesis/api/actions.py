@@ -57,11 +57,20 @@ def api_token_create(
             raise ActionRefused(f"You already have {active} tokens; revoke one you no longer use first.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        staff=actor, kind=kind, name=name, scopes=scopes, digest=token_digest(secret), prefix=secret[:12],
+        staff=actor,
+        kind=kind,
+        name=name,
+        scopes=scopes,
+        digest=token_digest(secret),
+        prefix=secret[:12],
         expires_at=timezone.now() + dt.timedelta(days=days),
-    )  # fmt: skip
-    audit_record(actor=actor, action="api_token.create", obj=token,
-                 details={"kind": kind.value, "name": name, "scopes": scopes, "days": days})  # fmt: skip
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        details={"kind": kind.value, "name": name, "scopes": scopes, "days": days},
+    )
     return NewToken(token=token, secret=secret)
 
 

@@ -95,10 +95,15 @@ def operations(schema: dict[str, Any], scopes: dict[str, str]) -> list[tuple[str
             if op is None:
                 continue
             params = [
-                Field(p["name"], p["in"], describe_type(p.get("schema", {}), components), p.get("required", False),
-                      p.get("description", ""))
+                Field(
+                    p["name"],
+                    p["in"],
+                    describe_type(p.get("schema", {}), components),
+                    p.get("required", False),
+                    p.get("description", ""),
+                )
                 for p in op.get("parameters", [])
-            ]  # fmt: skip
+            ]
             groups.setdefault(op.get("tags", ["Other"])[0], []).append(
                 Operation(
                     anchor=op["operationId"],

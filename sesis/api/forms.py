@@ -9,9 +9,11 @@ from sesis.lib.forms import UswdsForm
 
 class PersonalTokenForm(UswdsForm, forms.Form):
     name = forms.CharField(
-        label="Token name", max_length=100, help_text="What will use it, e.g. “my scheduling spreadsheet”.",
+        label="Token name",
+        max_length=100,
+        help_text="What will use it, e.g. “my scheduling spreadsheet”.",
         error_messages={"required": "Give the token a name that says what uses it."},
-    )  # fmt: skip
+    )
     days = forms.TypedChoiceField(
         label="Lasts", coerce=int, choices=[(d, f"{d} days") for d in PERSONAL_DAYS], initial=90
     )
@@ -19,15 +21,18 @@ class PersonalTokenForm(UswdsForm, forms.Form):
 
 class ServiceTokenForm(UswdsForm, forms.Form):
     name = forms.CharField(
-        label="System", max_length=100,
+        label="System",
+        max_length=100,
         help_text="The district system that will use the token, e.g. “Medicaid claiming”.",
         error_messages={"required": "Give the token a name that says what uses it."},
-    )  # fmt: skip
+    )
     days = forms.TypedChoiceField(
         label="Lasts", coerce=int, choices=[(d, f"{d} days") for d in SERVICE_DAYS], initial=365
     )
     scopes = forms.MultipleChoiceField(
-        label="Scopes", choices=list(SCOPES.items()), widget=forms.CheckboxSelectMultiple,
+        label="Scopes",
+        choices=list(SCOPES.items()),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Only what the system needs. The token acts with your access, narrowed to these.",
         error_messages={"required": "Choose at least one scope for the service token."},
-    )  # fmt: skip
+    )

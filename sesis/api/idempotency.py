@@ -51,10 +51,11 @@ def _respond(status: int, body: Any, *, replayed: bool = False) -> JsonResponse:
 def _replay(request: HttpRequest, stored: IdempotencyKey, fingerprint: str) -> JsonResponse:
     if stored.fingerprint != fingerprint:
         raise ApiError(
-            422, "idempotency_key_reused",
+            422,
+            "idempotency_key_reused",
             f"This {HEADER} was already used for a different request; use a new key for a new request.",
             field=HEADER,
-        )  # fmt: skip
+        )
     return _respond(stored.status_code, stored.body, replayed=True)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from django.db import models
 from ninja import Schema
@@ -89,7 +89,7 @@ def with_record_fields(names: Iterable[str], mode: Mode) -> Callable[[S], S]:
             __module__=cls.__module__,
             **record_field_definitions(chosen, mode),
         )
-        return derived
+        return cast(S, derived)
 
     return decorate
 

@@ -76,9 +76,13 @@ def disclosure_record(
     the data leaves, so an interrupted download is still logged."""
     with transaction.atomic():
         disclosure = Disclosure.objects.create(
-            actor=actor, kind=kind, what=what, file_format=file_format, filters=filters or {},
+            actor=actor,
+            kind=kind,
+            what=what,
+            file_format=file_format,
+            filters=filters or {},
             record_count=record_count,
-        )  # fmt: skip
+        )
         students_count = 0
         if students is not None:
             sql, params = students.order_by().values_list("student_id").distinct().query.sql_with_params()
@@ -94,8 +98,15 @@ def disclosure_record(
             DisclosedStudent.objects.bulk_create(DisclosedStudent(disclosure=disclosure, student_id=i) for i in ids)
             students_count += len(ids)
         audit_record(
-            actor=actor, action=f"disclosure.{kind}", obj=disclosure,
-            details={"what": what, "format": file_format, "filters": filters or {}, "records": record_count,
-                     "students": students_count},
-        )  # fmt: skip
+            actor=actor,
+            action=f"disclosure.{kind}",
+            obj=disclosure,
+            details={
+                "what": what,
+                "format": file_format,
+                "filters": filters or {},
+                "records": record_count,
+                "students": students_count,
+            },
+        )
     return disclosure

@@ -217,10 +217,16 @@ def caseload_add_first_attends(requests: list[FirstAttendRequest]) -> list[AddRe
             CaseloadEntry.objects.bulk_create([entry for _, entry, _ in new])
     except IntegrityError:
         return [
-            caseload_add(actor=r.provider, provider=r.provider, students=[r.student], source=Source.IVR, day=r.day,
-                         service=r.service)[0]
+            caseload_add(
+                actor=r.provider,
+                provider=r.provider,
+                students=[r.student],
+                source=Source.IVR,
+                day=r.day,
+                service=r.service,
+            )[0]
             for r in requests
-        ]  # fmt: skip
+        ]
     Through = CaseloadEntry.mandates.through
     Through.objects.bulk_create(
         [Through(caseloadentry_id=entry.pk, mandate_id=m.pk) for _, entry, chosen in new for m in chosen]

@@ -4,7 +4,11 @@ A file is read and every row checked before anything is written. A file with any
 bad row is refused whole, with every bad row listed (line, column, why). A good file
 is applied in one transaction as upserts on each kind's natural key, so re-importing
 the same file changes nothing. Each kind's importer lives in its own app's
-`imports.py` and registers itself here."""
+`imports.py` and registers itself here.
+
+An import is an audited change like any other: every row it creates or changes writes
+an audit event with its values before and after (written in bulk, a chunk of rows at
+a time), and the file as a whole writes one `import.<kind>` event with its counts."""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ from typing import IO, Any, ClassVar, TypeVar
 from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
 
-from sesis.audit.actions import audit_record
+from sesis.audit.actions import audit_event, audit_record, audit_record_many
+from sesis.audit.models import AuditEvent
 
 Progress = Callable[[int, int], None]
 M = TypeVar("M", bound=models.Model)
@@ -82,6 +87,59 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     objects: dict[Any, Any] = field(default_factory=dict)
+
+
+def plain(value: Any) -> Any:
+    """A value as the audit log keeps it: JSON (dates as text, rows as their ids)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [plain(item) for item in value]
+    return value
+
+
+@dataclass
+class ImportRun:
+    """One file being applied: who imports it, which kind, which file, and the audit
+    events of its rows, written in bulk."""
+
+    actor: Any
+    kind: str
+    file: str
+    pending: list[AuditEvent] = field(default_factory=list)
+    written: int = 0
+
+    def changed(
+        self,
+        obj: models.Model,
+        *,
+        change: str,
+        values: dict[str, Any],
+        student_id: int | None = None,
+    ) -> None:
+        """A row created ("create", values: its fields), changed ("update", values:
+        {field: [before, after]}) or removed ("delete", values: its fields); student_id
+        names the student it concerns, for the record of access."""
+        details = {"import": self.kind, "file": self.file, "change": change, "values": plain(values)}
+        self.add(
+            audit_event(actor=self.actor, action=f"import.{self.kind}.{change}", obj=obj, details=details), student_id
+        )
+
+    def add(self, event: AuditEvent, student_id: int | None = None) -> None:
+        event.student_id = student_id
+        self.pending.append(event)
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            audit_record_many(self.pending)
+            self.written += len(self.pending)
+            self.pending = []
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -171,6 +229,7 @@ class Importer:
     def __init__(self, *, process: bool = True) -> None:
         """process: do the kind's follow-up work once the file is stored (after_commit)."""
         self.process = process
+        self.current = ImportRun(actor=None, kind=getattr(self, "kind", ""), file="")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -215,8 +274,10 @@ class Importer:
         if errors:
             raise ImportRefused(errors)
         result = ImportResult(kind=self.kind, rows=len(rows))
+        self.current = ImportRun(actor=actor, kind=self.kind, file=name)
         with transaction.atomic():
             self.apply(parsed, result, progress)
+            self.current.flush()
             audit_record(
                 actor=actor,
                 action=f"import.{self.kind}",
@@ -226,6 +287,7 @@ class Importer:
                     "created": result.created,
                     "updated": result.updated,
                     "unchanged": result.unchanged,
+                    "row_events": self.current.written,
                 },
             )
         self.after_commit(result, progress)
@@ -284,10 +346,14 @@ def upsert(
     items: list[dict[str, Any]],
     progress: Progress,
     *,
+    run: ImportRun,
     prepare: Callable[[M], None] | None = None,
+    student_of: Callable[[M], int | None] | None = None,
 ) -> UpsertCounts:
     """Create the items whose key is new, update those whose values changed, leave the
-    rest alone. Returns the counts and every object by key."""
+    rest alone; each created or changed row is audited in the run (its values, or each
+    changed field before and after; student_of names the student it concerns, for the
+    record of access). Returns the counts and every object by key."""
     counts = UpsertCounts()
     total = len(items)
     for done, chunk in enumerate(chunked(items)):
@@ -295,7 +361,7 @@ def upsert(
         for obj in _existing(model, key_fields, chunk):
             existing[tuple(getattr(obj, _attname(model, name)) for name in key_fields)] = obj
         to_create: list[M] = []
-        to_update: list[M] = []
+        to_update: list[tuple[M, dict[str, list[Any]]]] = []
         changed_fields: set[str] = set()
         for item in chunk:
             key = tuple(_key_value(item[name]) for name in key_fields)
@@ -311,11 +377,12 @@ def upsert(
                     name for name, value in item.items() if getattr(obj, _attname(model, name)) != _key_value(value)
                 ]
                 if changes:
+                    diff = {name: [getattr(obj, name), item[name]] for name in changes}
                     for name in changes:
                         setattr(obj, name, item[name])
                     if prepare:
                         prepare(obj)
-                    to_update.append(obj)
+                    to_update.append((obj, diff))
                     changed_fields.update(changes)
                 else:
                     counts.unchanged += 1
@@ -323,16 +390,26 @@ def upsert(
         model._default_manager.bulk_create(to_create)
         if to_update:
             extra = {"first_name_key", "last_name_key"} & {f.name for f in model._meta.fields}
-            model._default_manager.bulk_update(to_update, sorted(changed_fields | extra))
+            model._default_manager.bulk_update([obj for obj, _ in to_update], sorted(changed_fields | extra))
+        _refetch_ids(model, key_fields, to_create)
+        names = list(chunk[0])  # every item of a file has the same fields
+        for obj in to_create:
+            values = {name: getattr(obj, name) for name in names}
+            run.changed(obj, change="create", values=values, student_id=student_of(obj) if student_of else None)
+        for obj, diff in to_update:
+            run.changed(obj, change="update", values=diff, student_id=student_of(obj) if student_of else None)
         counts.created += len(to_create)
         counts.updated += len(to_update)
         progress(min((done + 1) * CHUNK, total), total)
-    if model._meta.pk is not None and any(obj.pk is None for obj in counts.objects.values()):
-        # bulk_create on SQLite before 3.35 does not return ids; refetch to be safe.
-        for key, obj in list(counts.objects.items()):
-            if obj.pk is None:
-                counts.objects[key] = model._default_manager.get(**dict(zip(key_fields, key, strict=True)))
     return counts
+
+
+def _refetch_ids(model: type[M], key_fields: tuple[str, ...], created: list[M]) -> None:
+    """bulk_create on SQLite before 3.35 does not return ids; fetch them to be safe."""
+    for obj in created:
+        if obj.pk is None:
+            key = {name: getattr(obj, _attname(model, name)) for name in key_fields}
+            obj.pk = model._default_manager.filter(**key).values_list("pk", flat=True).get()
 
 
 def _existing(model: type[M], key_fields: tuple[str, ...], chunk: Sequence[dict[str, Any]]) -> Iterator[M]:

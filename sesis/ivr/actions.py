@@ -32,6 +32,16 @@ class Received:
     created: bool
 
 
+def received_details(first_attend: FirstAttend) -> dict[str, str]:
+    """What a first_attend.receive event says, for a call and for a feed's row alike."""
+    return {
+        "call_id": first_attend.call_id,
+        "source": str(first_attend.source),
+        "service": first_attend.service,
+        "date": first_attend.first_attend_date.isoformat(),
+    }
+
+
 def first_attend_receive(
     *,
     staff_id: str,
@@ -65,12 +75,7 @@ def first_attend_receive(
                 action="first_attend.receive",
                 obj=first_attend,
                 student=student,
-                details={
-                    "call_id": call_id,
-                    "source": source.value,
-                    "service": service,
-                    "date": first_attend_date.isoformat(),
-                },
+                details=received_details(first_attend),
             )
     if process and first_attend.status == Status.PENDING:
         first_attend = first_attend_process(first_attend_id=first_attend.pk) or first_attend

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sesis.audit.actions import audit_event
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked
-from sesis.ivr.actions import process_pending
+from sesis.ivr.actions import process_pending, received_details
 from sesis.ivr.models import FirstAttend, Source
 from sesis.lib.codes import ServiceType
 from sesis.people.models import Staff
@@ -42,7 +43,7 @@ class FirstAttendImporter(Importer):
             new = [p for p in chunk if p["call_id"] not in known]
             staff = dict(Staff.objects.filter(staff_id__in={p["staff_id"] for p in new}).values_list("staff_id", "pk"))
             students = dict(Student.objects.filter(osis__in={p["osis"] for p in new}).values_list("osis", "pk"))
-            FirstAttend.objects.bulk_create(
+            received = FirstAttend.objects.bulk_create(
                 [
                     FirstAttend(
                         source=Source.FEED,
@@ -53,6 +54,16 @@ class FirstAttendImporter(Importer):
                     for p in new
                 ]
             )
+            for first_attend in received:
+                # The event a telephone call writes, for each first attend of the feed.
+                event = audit_event(
+                    actor=None,
+                    action="first_attend.receive",
+                    obj=first_attend,
+                    details={**received_details(first_attend), "file": self.current.file},
+                )
+                event.actor_id = first_attend.provider_id
+                self.current.add(event, first_attend.student_id)
             result.created += len(new)
             result.unchanged += len(chunk) - len(new)
             done += len(chunk)

@@ -6,6 +6,7 @@ three failures in a row end the call politely."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -85,7 +86,8 @@ class Call:
         if digits is None:
             return self.fail("We did not hear any digits.")
         digits = digits.strip().rstrip("#")
-        return getattr(self, f"on_{step}")(digits)
+        handler: Callable[[str], str] = getattr(self, f"on_{step}")
+        return handler(digits)
 
     def on_staff_id(self, digits: str) -> str:
         if not digits.isdigit() or len(digits) > 20:

@@ -22,9 +22,18 @@ def _students_named(rows: list[Row]) -> dict[str, Student]:
 class MandateImporter(Importer):
     kind = "mandates"
     columns = (
-        "mandate_id", "osis", "service", "sessions", "period", "minutes",
-        "group_size", "language", "location", "start_date", "end_date",
-    )  # fmt: skip
+        "mandate_id",
+        "osis",
+        "service",
+        "sessions",
+        "period",
+        "minutes",
+        "group_size",
+        "language",
+        "location",
+        "start_date",
+        "end_date",
+    )
     description = "IEP mandates: one recommended service of a student."
 
     def natural_key(self, parsed: dict[str, Any]) -> Any:
@@ -57,7 +66,9 @@ class MandateImporter(Importer):
         }
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
-        result.add(upsert(Mandate, ("mandate_id",), parsed, progress))
+        result.add(
+            upsert(Mandate, ("mandate_id",), parsed, progress, run=self.current, student_of=lambda m: m.student_id)
+        )
 
 
 KIND_FOR_PROVIDER = {
@@ -115,9 +126,16 @@ class AssignmentImporter(Importer):
         if end is not None and end < start:
             raise RowInvalid("end_date", f"{end} is before the start date {start}")
         return {
-            "staff": staff, "kind": kind, "school": school, "student": student,
-            "service": service, "start_date": start, "end_date": end,
-        }  # fmt: skip
+            "staff": staff,
+            "kind": kind,
+            "school": school,
+            "student": student,
+            "service": service,
+            "start_date": start,
+            "end_date": end,
+        }
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
-        result.add(upsert(Assignment, self.key_fields, parsed, progress))
+        result.add(
+            upsert(Assignment, self.key_fields, parsed, progress, run=self.current, student_of=lambda a: a.student_id)
+        )

@@ -45,5 +45,9 @@ def staff_set_password(*, actor: Staff, staff: Staff, password: str) -> None:
     staff.set_password(password)
     staff.save(update_fields=["password"])
     SignInFailure.objects.filter(channel=SignInFailure.Channel.WEB, account=staff.staff_id).delete()
-    audit_record(actor=actor, action="staff.set_password", obj=staff,
-                 details={"staff_id": staff.staff_id, "by_administrator": actor.pk != staff.pk})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="staff.set_password",
+        obj=staff,
+        details={"staff_id": staff.staff_id, "by_administrator": actor.pk != staff.pk},
+    )

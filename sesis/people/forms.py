@@ -21,15 +21,20 @@ class PasswordForm(UswdsForm, forms.Form):
     (sesis.people.actions.staff_set_password)."""
 
     password = forms.CharField(
-        label="New password", strip=False, max_length=200, help_text=PASSWORD_HINT,
+        label="New password",
+        strip=False,
+        max_length=200,
+        help_text=PASSWORD_HINT,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter a new password."},
-    )  # fmt: skip
+    )
     password_again = forms.CharField(
-        label="New password again", strip=False, max_length=200,
+        label="New password again",
+        strip=False,
+        max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter the new password again."},
-    )  # fmt: skip
+    )
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -42,10 +47,12 @@ class ChangePasswordForm(PasswordForm):
     """Changing one's own password asks for the current one first."""
 
     current_password = forms.CharField(
-        label="Current password", strip=False, max_length=200,
+        label="Current password",
+        strip=False,
+        max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your current password."},
-    )  # fmt: skip
+    )
     field_order = ["current_password", "password", "password_again"]
 
     def __init__(self, *args: Any, user: Staff, **kwargs: Any) -> None:

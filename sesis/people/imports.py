@@ -12,9 +12,16 @@ from sesis.schools.models import School
 class StaffImporter(Importer):
     kind = "staff"
     columns = (
-        "staff_id", "first_name", "last_name", "email", "role",
-        "provider_type", "agency", "disciplines", "languages",
-    )  # fmt: skip
+        "staff_id",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "provider_type",
+        "agency",
+        "disciplines",
+        "languages",
+    )
     description = "Staff and their roles, provider types, agencies, disciplines and languages."
 
     def natural_key(self, parsed: dict[str, Any]) -> Any:
@@ -52,13 +59,15 @@ class StaffImporter(Importer):
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
         agency_names = sorted({item["agency"] for item in parsed if item["agency"]})
-        agencies = upsert(Agency, ("name",), [{"name": name} for name in agency_names], lambda d, t: None)
+        agencies = upsert(
+            Agency, ("name",), [{"name": name} for name in agency_names], lambda d, t: None, run=self.current
+        )
         staff_rows = [
             {k: v for k, v in item.items() if k != "disciplines"}
             | {"agency": agencies.objects[(item["agency"],)] if item["agency"] else None}
             for item in parsed
         ]
-        staff = upsert(Staff, ("staff_id",), staff_rows, progress, prepare=_new_staff)
+        staff = upsert(Staff, ("staff_id",), staff_rows, progress, run=self.current, prepare=_new_staff)
         result.add(staff)
         discipline_changes = self._sync_disciplines(parsed, staff.objects)
         # A row whose only change is its disciplines counts as updated, not unchanged.
@@ -67,6 +76,7 @@ class StaffImporter(Importer):
 
     def _sync_disciplines(self, parsed: list[dict[str, Any]], staff_by_key: dict[Any, Staff]) -> int:
         wanted = {staff_by_key[(item["staff_id"],)].pk: set(item["disciplines"]) for item in parsed}
+        by_pk = {staff.pk: staff for staff in staff_by_key.values()}
         changed_only_disciplines = 0
         for ids in chunked(list(wanted)):
             current: dict[int, set[str]] = {pk: set() for pk in ids}
@@ -78,6 +88,10 @@ class StaffImporter(Importer):
             for pk in ids:
                 to_add += [StaffDiscipline(staff_id=pk, service=s) for s in wanted[pk] - current[pk]]
                 to_remove += [(pk, s) for s in current[pk] - wanted[pk]]
+                if wanted[pk] != current[pk]:
+                    self.current.changed(
+                        by_pk[pk], change="update", values={"disciplines": [sorted(current[pk]), sorted(wanted[pk])]}
+                    )
                 if wanted[pk] != current[pk] and current[pk]:
                     changed_only_disciplines += 1
             StaffDiscipline.objects.bulk_create(to_add)
@@ -130,4 +144,4 @@ class AccessImporter(Importer):
         return {"staff": staff, "scope": scope, "value": value}
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
-        result.add(upsert(AccessScope, ("staff", "scope", "value"), parsed, progress))
+        result.add(upsert(AccessScope, ("staff", "scope", "value"), parsed, progress, run=self.current))

@@ -84,8 +84,9 @@ def record_failure(*, channel: str, account: str, address: str | None) -> None:
     # Rows older than a day no longer count for anything.
     SignInFailure.objects.filter(account=account, at__lt=timezone.now() - dt.timedelta(days=1)).delete()
     if refusal(channel=channel, account=account, address=address):
-        audit_record(actor=None, action="signin.locked",
-                     details={"channel": channel, "account": account, "address": address})  # fmt: skip
+        audit_record(
+            actor=None, action="signin.locked", details={"channel": channel, "account": account, "address": address}
+        )
 
 
 def clear(*, channel: str, account: str) -> None:

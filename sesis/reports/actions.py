@@ -22,9 +22,22 @@ from sesis.reports.filters import Filters
 REPORTS = {"encounter-attendance": encounter_attendance.TITLE, "compliance": compliance.TITLE}
 
 COMPLIANCE_COLUMNS = [
-    "Student", "OSIS ID", "School", "Service Type", "Mandate", "Mandate start", "Mandate end", "Mandated",
-    "Provided", "Make-ups", "Student Absent", "Provider Absent", "Cancelled", "Not yet certified", "Shortfall",
-]  # fmt: skip
+    "Student",
+    "OSIS ID",
+    "School",
+    "Service Type",
+    "Mandate",
+    "Mandate start",
+    "Mandate end",
+    "Mandated",
+    "Provided",
+    "Make-ups",
+    "Student Absent",
+    "Provider Absent",
+    "Cancelled",
+    "Not yet certified",
+    "Shortfall",
+]
 
 
 @dataclass
@@ -45,10 +58,22 @@ class Export:
 def compliance_cells(line: compliance.Line) -> list[Any]:
     m, c = line.mandate, line.counts
     return [
-        f"{m.student.last_name}, {m.student.first_name}", m.student.osis, m.student.school.dbn,
-        m.get_service_display(), m.frequency, m.start_date, m.end_date, c.mandated_sessions, c.provided, c.makeups,
-        c.student_absent, c.provider_absent, c.cancelled, c.not_certified, c.shortfall,
-    ]  # fmt: skip
+        f"{m.student.last_name}, {m.student.first_name}",
+        m.student.osis,
+        m.student.school.dbn,
+        m.get_service_display(),
+        m.frequency,
+        m.start_date,
+        m.end_date,
+        c.mandated_sessions,
+        c.provided,
+        c.makeups,
+        c.student_absent,
+        c.provider_absent,
+        c.cancelled,
+        c.not_certified,
+        c.shortfall,
+    ]
 
 
 def report_export(*, actor: Staff, report: str, filters: Filters, file_format: str, sort: str = "") -> Export:
@@ -79,13 +104,26 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
     except TooManyRows as refused:
         raise ActionRefused(str(refused), field="format") from refused
     disclosure_record(
-        actor=actor, kind=DisclosureKind.EXPORT, what=REPORTS[report], students=students, record_count=count,
-        file_format=file_format, filters=filters.describe(),
-    )  # fmt: skip
+        actor=actor,
+        kind=DisclosureKind.EXPORT,
+        what=REPORTS[report],
+        students=students,
+        record_count=count,
+        file_format=file_format,
+        filters=filters.describe(),
+    )
     context = {"title": REPORTS[report], "filters": filters, "header": header, "actor": actor}
     if file_format == "pdf":
         rows_list = [[display(cell) for cell in row] for row in rows]
         context.update(extra, rows=rows_list)
         rows = iter(rows_list)
-    return Export(report=report, title=REPORTS[report], filters=filters, header=header, count=count, rows=rows,
-                  pdf_template=template, pdf_context=context)  # fmt: skip
+    return Export(
+        report=report,
+        title=REPORTS[report],
+        filters=filters,
+        header=header,
+        count=count,
+        rows=rows,
+        pdf_template=template,
+        pdf_context=context,
+    )

@@ -99,10 +99,14 @@ def weekly_chart(title: str, lines: Iterable[Line], start: dt.date, end: dt.date
             if week in totals:
                 totals[week].add(counts)
     bars = [
-        Bar(week=week, mandated=whole(totals[week].mandated or Fraction(0)), delivered=totals[week].provided,
-            in_progress=week + dt.timedelta(days=6) >= today)
+        Bar(
+            week=week,
+            mandated=whole(totals[week].mandated or Fraction(0)),
+            delivered=totals[week].provided,
+            in_progress=week + dt.timedelta(days=6) >= today,
+        )
         for week in weeks
-    ]  # fmt: skip
+    ]
     top = max([1, *(max(bar.mandated, bar.delivered) for bar in bars)])
     for i, bar in enumerate(bars):
         bar.x = 30 + i * SLOT

@@ -221,9 +221,15 @@ def report_lines(user: Staff, filters: Filters, *, today: dt.date | None = None)
     mandates = visible_mandates(user, filters).select_related("student__school")
     lines = compliance(mandates, filters.start, filters.end, today=today)
     lines.sort(
-        key=lambda line: (-line.counts.shortfall, line.student.last_name_key, line.student.first_name_key,
-                          line.student.osis, line.mandate.service, line.mandate.start_date)
-    )  # fmt: skip
+        key=lambda line: (
+            -line.counts.shortfall,
+            line.student.last_name_key,
+            line.student.first_name_key,
+            line.student.osis,
+            line.mandate.service,
+            line.mandate.start_date,
+        )
+    )
     return lines
 
 

@@ -48,11 +48,28 @@ DEFAULT_SORT = "date"
 
 # The columns of the page and of every export, in order.
 COLUMNS = [
-    "Student", "OSIS ID", "School", "Service Type", "Provider", "Staff ID", "Date", "Start Time", "End Time",
-    "Minutes", "Session Type", "Cancellation reason", "Group Size", "Language of Service", "Service Location",
-    "Service Description", "Progress Indicator", "Certified by", "Certified at", "Amended",
+    "Student",
+    "OSIS ID",
+    "School",
+    "Service Type",
+    "Provider",
+    "Staff ID",
+    "Date",
+    "Start Time",
+    "End Time",
+    "Minutes",
+    "Session Type",
+    "Cancellation reason",
+    "Group Size",
+    "Language of Service",
+    "Service Location",
+    "Service Description",
+    "Progress Indicator",
+    "Certified by",
+    "Certified at",
+    "Amended",
     "Signature",
-]  # fmt: skip
+]
 
 
 def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet[ServiceRecord]:
@@ -139,20 +156,42 @@ class Row:
     def cells(self) -> list[Any]:
         """The row in COLUMNS order."""
         return [
-            self.student, self.osis, self.school, self.service, self.provider, self.staff_id, self.date,
-            self.start_time.strftime("%H:%M"), self.end_time.strftime("%H:%M"), self.minutes, self.session_type,
-            self.cancel_reason, self.group_size, self.language, self.location, self.description, self.progress,
-            self.certified_by, self.certified_at, "Yes" if self.amended else "No", self.signature,
-        ]  # fmt: skip
+            self.student,
+            self.osis,
+            self.school,
+            self.service,
+            self.provider,
+            self.staff_id,
+            self.date,
+            self.start_time.strftime("%H:%M"),
+            self.end_time.strftime("%H:%M"),
+            self.minutes,
+            self.session_type,
+            self.cancel_reason,
+            self.group_size,
+            self.language,
+            self.location,
+            self.description,
+            self.progress,
+            self.certified_by,
+            self.certified_at,
+            "Yes" if self.amended else "No",
+            self.signature,
+        ]
 
 
 # value -> label, looked up once per cell (constructing the enum per cell is slow)
 _LABELS: dict[str, dict[str, str]] = {
     name: {str(value): str(label) for value, label in choices.choices}
-    for name, choices in (("service", ServiceType), ("session_type", SessionType), ("cancel_reason", CancelReason),
-                          ("location", ServiceLocation), ("description", ServiceDescription),
-                          ("progress", ProgressIndicator))
-}  # fmt: skip
+    for name, choices in (
+        ("service", ServiceType),
+        ("session_type", SessionType),
+        ("cancel_reason", CancelReason),
+        ("location", ServiceLocation),
+        ("description", ServiceDescription),
+        ("progress", ProgressIndicator),
+    )
+}
 
 
 def _label(field: str, value: str) -> str:
@@ -188,9 +227,20 @@ def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
     earlier = earlier_versions_checked(qs)
     tz = timezone.get_current_timezone()
 
-    fields = ["pk", "student__first_name", "student__last_name", "student__osis", "student__school__dbn",
-              "provider__first_name", "provider__last_name", "provider__staff_id", "certified_by__first_name",
-              "certified_by__last_name", *HASHED_FIELDS, "certification_hash"]  # fmt: skip
+    fields = [
+        "pk",
+        "student__first_name",
+        "student__last_name",
+        "student__osis",
+        "student__school__dbn",
+        "provider__first_name",
+        "provider__last_name",
+        "provider__staff_id",
+        "certified_by__first_name",
+        "certified_by__last_name",
+        *HASHED_FIELDS,
+        "certification_hash",
+    ]
     for v in qs.values(*fields).iterator(chunk_size=chunk_size):
         signature = signature_status(v)
         if v["amends_hash"] and earlier.get(v["pk"]) != v["amends_hash"]:
@@ -199,13 +249,26 @@ def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
         certified_at = v["certified_at"].astimezone(tz) if v["certified_at"] else None
         certified_by = f"{v['certified_by__first_name']} {v['certified_by__last_name']}" if certified_at else ""
         yield Row(
-            record_id=v["pk"], student=f"{v['student__last_name']}, {v['student__first_name']}",
-            osis=v["student__osis"], school=v["student__school__dbn"], service=_label("service", v["service"]),
-            provider=f"{v['provider__last_name']}, {v['provider__first_name']}", staff_id=v["provider__staff_id"],
-            date=v["date"], start_time=v["start_time"], end_time=v["end_time"],
-            minutes=_span(v["start_time"], v["end_time"]), session_type=_label("session_type", v["session_type"]),
-            cancel_reason=_label("cancel_reason", v["cancel_reason"]), group_size=grouping, language=v["language"],
-            location=_label("location", v["location"]), description=_label("description", v["description"]),
-            progress=_label("progress", v["progress"]), certified_by=certified_by, certified_at=certified_at,
-            amended=bool(v["amends_hash"]), signature=signature,
-        )  # fmt: skip
+            record_id=v["pk"],
+            student=f"{v['student__last_name']}, {v['student__first_name']}",
+            osis=v["student__osis"],
+            school=v["student__school__dbn"],
+            service=_label("service", v["service"]),
+            provider=f"{v['provider__last_name']}, {v['provider__first_name']}",
+            staff_id=v["provider__staff_id"],
+            date=v["date"],
+            start_time=v["start_time"],
+            end_time=v["end_time"],
+            minutes=_span(v["start_time"], v["end_time"]),
+            session_type=_label("session_type", v["session_type"]),
+            cancel_reason=_label("cancel_reason", v["cancel_reason"]),
+            group_size=grouping,
+            language=v["language"],
+            location=_label("location", v["location"]),
+            description=_label("description", v["description"]),
+            progress=_label("progress", v["progress"]),
+            certified_by=certified_by,
+            certified_at=certified_at,
+            amended=bool(v["amends_hash"]),
+            signature=signature,
+        )

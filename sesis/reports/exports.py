@@ -107,4 +107,5 @@ def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
     """A printable report: the template rendered by WeasyPrint."""
     from weasyprint import HTML
 
-    return HTML(string=render_to_string(template, context)).write_pdf()
+    pdf: bytes = HTML(string=render_to_string(template, context)).write_pdf()
+    return pdf

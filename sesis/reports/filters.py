@@ -145,8 +145,13 @@ class ReportFilterForm(UswdsForm, forms.Form):
     def filters(self) -> Filters:
         data = self.cleaned_data
         return Filters(
-            start=data["date_from"], end=data["date_to"], school=data.get("school"), district=data.get("district"),
-            provider=self.user if self.user.is_provider else data.get("provider"), student=data.get("student"),
-            service=data.get("service", ""), session_type=data.get("session_type", ""),
+            start=data["date_from"],
+            end=data["date_to"],
+            school=data.get("school"),
+            district=data.get("district"),
+            provider=self.user if self.user.is_provider else data.get("provider"),
+            student=data.get("student"),
+            service=data.get("service", ""),
+            session_type=data.get("session_type", ""),
             certified=data.get("certified", ""),
-        )  # fmt: skip
+        )

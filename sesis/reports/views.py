@@ -59,8 +59,14 @@ def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
         shown = ServiceRecord.objects.filter(pk__in=order)
         page_rows = sorted(encounter_attendance.rows(shown), key=lambda row: order[row.record_id])
         _log_view(request, encounter_attendance.TITLE, shown, len(page_rows), filters)
-        context.update(page=page, rows=page_rows, totals=encounter_attendance.totals(records), sort=sort,
-                       sorts=_sort_links(request, sort), filters=filters)  # fmt: skip
+        context.update(
+            page=page,
+            rows=page_rows,
+            totals=encounter_attendance.totals(records),
+            sort=sort,
+            sorts=_sort_links(request, sort),
+            filters=filters,
+        )
     return render(request, "reports/encounter_attendance.html", context)
 
 
@@ -73,26 +79,40 @@ def compliance_report(request: AuthedRequest) -> HttpResponse:
         count = mandates.count()
         if count > compliance.MAX_MANDATES:
             limit = f"{compliance.MAX_MANDATES:,}"
-            form.add_error(None, f"These filters cover {count:,} mandates; narrow them (a school, a district, "
-                                 f"a provider) to at most {limit}, or export the report.")  # fmt: skip
+            form.add_error(
+                None,
+                f"These filters cover {count:,} mandates; narrow them (a school, a district, "
+                f"a provider) to at most {limit}, or export the report.",
+            )
         else:
             lines = compliance.report_lines(request.user, filters)
             page = Paginator(lines, 25).get_page(request.GET.get("page"))
             shown = [line.mandate.pk for line in page.object_list]
             _log_view(request, compliance.TITLE, mandates.filter(pk__in=shown), len(shown), filters)
             today = timezone.localdate()
-            context.update(page=page, total=compliance.total(lines), filters=filters,
-                           shortfall=sum(line.counts.shortfall for line in lines),
-                           short_students=len({line.student.pk for line in lines if line.counts.shortfall}),
-                           to_date=filters.end > today, today=today,
-                           chart_query=f"from={filters.start.isoformat()}&to={filters.end.isoformat()}")  # fmt: skip
+            context.update(
+                page=page,
+                total=compliance.total(lines),
+                filters=filters,
+                shortfall=sum(line.counts.shortfall for line in lines),
+                short_students=len({line.student.pk for line in lines if line.counts.shortfall}),
+                to_date=filters.end > today,
+                today=today,
+                chart_query=f"from={filters.start.isoformat()}&to={filters.end.isoformat()}",
+            )
     return render(request, "reports/compliance.html", context)
 
 
 def _log_view(request: AuthedRequest, what: str, students: Any, count: int, filters: Any) -> None:
     if count:
-        disclosure_record(actor=request.user, kind=DisclosureKind.VIEW, what=what, students=students,
-                          record_count=count, filters=filters.describe())  # fmt: skip
+        disclosure_record(
+            actor=request.user,
+            kind=DisclosureKind.VIEW,
+            what=what,
+            students=students,
+            record_count=count,
+            filters=filters.describe(),
+        )
 
 
 def report_download(request: AuthedRequest, report: str, file_format: str) -> HttpResponseBase:
@@ -103,8 +123,13 @@ def report_download(request: AuthedRequest, report: str, file_format: str) -> Ht
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{back}?{request.GET.urlencode()}")
     try:
-        export = report_export(actor=request.user, report=report, filters=form.filters(), file_format=file_format,
-                               sort=request.GET.get("sort", ""))  # fmt: skip
+        export = report_export(
+            actor=request.user,
+            report=report,
+            filters=form.filters(),
+            file_format=file_format,
+            sort=request.GET.get("sort", ""),
+        )
     except ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect(f"{back}?{request.GET.urlencode()}")
@@ -118,8 +143,12 @@ def _file_response(export: Export, file_format: str) -> HttpResponseBase:
         stream["Content-Disposition"] = f'attachment; filename="{name}"'
         return stream
     if file_format == "xlsx":
-        return FileResponse(xlsx_file(export.title, export.header, export.rows), as_attachment=True, filename=name,
-                            content_type=FORMATS["xlsx"])  # fmt: skip
+        return FileResponse(
+            xlsx_file(export.title, export.header, export.rows),
+            as_attachment=True,
+            filename=name,
+            content_type=FORMATS["xlsx"],
+        )
     response = HttpResponse(pdf_bytes(export.pdf_template, export.pdf_context), content_type=FORMATS["pdf"])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -137,10 +166,15 @@ def student_chart(request: AuthedRequest, osis: str) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         mandates = compliance.visible_mandates(request.user, filters).filter(student=student)
-        lines = compliance.compliance(mandates.select_related("student__school"), filters.start, filters.end,
-                                      by_week=True)  # fmt: skip
-        charts = [weekly_chart(f"{line.mandate.get_service_display()}, {line.mandate.frequency}", [line],
-                               filters.start, filters.end) for line in lines]  # fmt: skip
+        lines = compliance.compliance(
+            mandates.select_related("student__school"), filters.start, filters.end, by_week=True
+        )
+        charts = [
+            weekly_chart(
+                f"{line.mandate.get_service_display()}, {line.mandate.frequency}", [line], filters.start, filters.end
+            )
+            for line in lines
+        ]
         _log_view(request, "Weekly chart", mandates, len(lines), filters)
     return render(request, "reports/student_chart.html", {"student": student, "charts": charts, "form": form})
 
@@ -155,7 +189,8 @@ def school_chart(request: AuthedRequest, dbn: str) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         mandates = compliance.visible_mandates(request.user, filters).filter(student__school=school)
-        lines = compliance.compliance(mandates.select_related("student__school"), filters.start, filters.end,
-                                      by_week=True)  # fmt: skip
+        lines = compliance.compliance(
+            mandates.select_related("student__school"), filters.start, filters.end, by_week=True
+        )
         charts = [weekly_chart(f"{school.dbn} {school.name}, all mandates", lines, filters.start, filters.end)]
     return render(request, "reports/school_chart.html", {"school": school, "charts": charts, "form": form})

@@ -51,6 +51,37 @@ def _hm(value: dt.time) -> str:
     return f"{value:%H:%M}"
 
 
+def _check_students(provider: Staff, data: SlotInput, label: str, today: dt.date) -> list[Problem]:
+    """Each student on the caseload, with a mandate for the service that the provider
+    may serve, in a group no larger than the mandate allows."""
+    problems: list[Problem] = []
+    on_caseload = set(
+        CaseloadEntry.objects.active()
+        .filter(provider=provider, student__in=data.students)
+        .values_list("student", flat=True)
+    )
+    for student in data.students:
+        if student.pk not in on_caseload:
+            problems.append(("students", f"{student.full_name} is not on your caseload."))
+            continue
+        mandate = _current_mandate(student, data.service, today)
+        if mandate is None:
+            problems.append(("students", f"{student.full_name} has no {label} mandate."))
+            continue
+        permission = permission_to_serve(
+            provider=provider, student=student, day=max(today, mandate.start_date), service=data.service
+        )
+        if not permission.allowed:
+            problems.append(("students", f"{student.full_name}: {permission.refusal}."))
+        if len(data.students) > mandate.group_size:
+            size = "individual sessions" if mandate.group_size == 1 else f"a group of up to {mandate.group_size}"
+            count = len(data.students)
+            problems.append(
+                ("students", f"{student.full_name}'s mandate calls for {size}; this slot has {count} students.")
+            )
+    return problems
+
+
 def _current_mandate(student: Student, service: str, today: dt.date) -> Mandate | None:
     """The mandate in force today, or else the next one to start."""
     return Mandate.objects.filter(student=student, service=service, end_date__gte=today).order_by("start_date").first()
@@ -76,27 +107,7 @@ def check_slot(*, provider: Staff, data: SlotInput, exclude: ScheduleSlot | None
         problems.append(("description", "Service Description is for paraprofessional sessions only."))
     if not data.students:
         problems.append(("students", "Choose the student, or the students of the group."))
-    on_caseload = set(
-        CaseloadEntry.objects.active().filter(provider=provider, student__in=data.students)
-        .values_list("student", flat=True)
-    )  # fmt: skip
-    for student in data.students:
-        if student.pk not in on_caseload:
-            problems.append(("students", f"{student.full_name} is not on your caseload."))
-            continue
-        mandate = _current_mandate(student, data.service, today)
-        if mandate is None:
-            problems.append(("students", f"{student.full_name} has no {label} mandate."))
-            continue
-        permission = permission_to_serve(
-            provider=provider, student=student, day=max(today, mandate.start_date), service=data.service
-        )
-        if not permission.allowed:
-            problems.append(("students", f"{student.full_name}: {permission.refusal}."))
-        if len(data.students) > mandate.group_size:
-            size = "individual sessions" if mandate.group_size == 1 else f"a group of up to {mandate.group_size}"
-            problems.append(("students", f"{student.full_name}'s mandate calls for {size}; "
-                                         f"this slot has {len(data.students)} students."))  # fmt: skip
+    problems += _check_students(provider, data, label, today)
     if not problems:
         problems += _check_overlap(provider, data, exclude)
     return problems
@@ -112,9 +123,14 @@ def _check_overlap(provider: Staff, data: SlotInput, exclude: ScheduleSlot | Non
         shared = sorted(set(other.days) & set(data.weekdays))
         if shared:
             names = ", ".join(m.student.full_name for m in other.members.all())
-            return [("start_time", f"You already have a session on {SHORT_DAY[shared[0]]} from "
-                                   f"{_hm(other.start_time)} to {_hm(other.end_time)} ({names}); "
-                                   "a provider cannot be in two places at once.")]  # fmt: skip
+            return [
+                (
+                    "start_time",
+                    f"You already have a session on {SHORT_DAY[shared[0]]} from "
+                    f"{_hm(other.start_time)} to {_hm(other.end_time)} ({names}); "
+                    "a provider cannot be in two places at once.",
+                )
+            ]
     return []
 
 
@@ -130,9 +146,15 @@ def _lock_schedule(provider: Staff) -> None:
 
 
 def _summary(slot: ScheduleSlot, students: list[Student]) -> dict[str, Any]:
-    return {"service": slot.service, "weekdays": slot.weekdays, "start_time": _hm(slot.start_time),
-            "end_time": _hm(slot.end_time), "location": slot.location, "description": slot.description,
-            "students": [s.osis for s in students]}  # fmt: skip
+    return {
+        "service": slot.service,
+        "weekdays": slot.weekdays,
+        "start_time": _hm(slot.start_time),
+        "end_time": _hm(slot.end_time),
+        "location": slot.location,
+        "description": slot.description,
+        "students": [s.osis for s in students],
+    }
 
 
 def _apply(slot: ScheduleSlot, data: SlotInput) -> None:
@@ -244,11 +266,19 @@ def day_record(
 def _input(occurrence: Occurrence, member: Any, outcome: Outcome, **fields: Any) -> ServiceRecord:
     slot = occurrence.slot
     return records.draft(
-        student=member.student, mandate=member.mandate, date=occurrence.date, start_time=slot.start_time,
-        end_time=slot.end_time, language=member.mandate.language, cancel_reason=outcome.cancel_reason,
-        location=slot.location, description=outcome.description or slot.description, progress=outcome.progress,
-        notes=outcome.notes, **fields,
-    )  # fmt: skip
+        student=member.student,
+        mandate=member.mandate,
+        date=occurrence.date,
+        start_time=slot.start_time,
+        end_time=slot.end_time,
+        language=member.mandate.language,
+        cancel_reason=outcome.cancel_reason,
+        location=slot.location,
+        description=outcome.description or slot.description,
+        progress=outcome.progress,
+        notes=outcome.notes,
+        **fields,
+    )
 
 
 def _record(
@@ -268,16 +298,20 @@ def _record(
     if outcome.session_type == SessionType.PROVIDED and present:
         group = [(records.GroupMember(student=m.student, present=m in present), m.mandate) for m in members]
         common = _input(occurrence, members[0], outcome)
-        return records.group_session_record(actor=actor, provider=provider, common=common, members=group,
-                                            certify=certify)  # fmt: skip
+        return records.group_session_record(
+            actor=actor, provider=provider, common=common, members=group, certify=certify
+        )
     # Nobody came, the provider was absent, or the session was cancelled: each student's
     # record says so, with the group as planned.
     session_type = SessionType.STUDENT_ABSENT if outcome.session_type == SessionType.PROVIDED else outcome.session_type
     return [
         records.service_record_create(
-            actor=actor, provider=provider, certify=certify,
-            data=_input(occurrence, m, outcome, session_type=session_type, grouping=Grouping.GROUP,
-                        group_count=len(members)),
+            actor=actor,
+            provider=provider,
+            certify=certify,
+            data=_input(
+                occurrence, m, outcome, session_type=session_type, grouping=Grouping.GROUP, group_count=len(members)
+            ),
         )
         for m in members
-    ]  # fmt: skip
+    ]

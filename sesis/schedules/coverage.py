@@ -59,8 +59,11 @@ def schedule_coverage(provider: Staff, today: dt.date) -> list[Coverage]:
     for entry in entries:
         student = entry.student
         for mandate in (m for m in mandates if m.student_id == student.pk):
-            mine = [s for s in slots if s.service == mandate.service and any(
-                m.student_id == student.pk for m in s.members.all())]  # fmt: skip
+            mine = [
+                s
+                for s in slots
+                if s.service == mandate.service and any(m.student_id == student.pk for m in s.members.all())
+            ]
             line = Coverage(student=student, mandate=mandate, slots=mine)
             line.problems = _problems(line, closed[student.school_id], monday, month_start, month_end)
             lines.append(line)
@@ -83,16 +86,20 @@ def _problems(
             problems.append(f"A group of {len(slot.members.all())}; the mandate calls for {size}.")
     if mandate.period == Period.WEEK:
         if line.per_week < mandate.sessions:
-            problems.append(f"{line.per_week} session{'s' if line.per_week != 1 else ''} a week scheduled; "
-                            f"the mandate calls for {mandate.sessions}.")  # fmt: skip
+            problems.append(
+                f"{line.per_week} session{'s' if line.per_week != 1 else ''} a week scheduled; "
+                f"the mandate calls for {mandate.sessions}."
+            )
             return problems
         for week in range(WEEKS_AHEAD):
             problems += _week_problem(line, closed, monday + dt.timedelta(weeks=week))
     else:
         days = _meeting_days(line, closed, month_start, month_end)
         if len(days) < mandate.sessions:
-            problems.append(f"{len(days)} sessions on school days in {month_start:%B}; "
-                            f"the mandate calls for {mandate.sessions} a month.")  # fmt: skip
+            problems.append(
+                f"{len(days)} sessions on school days in {month_start:%B}; "
+                f"the mandate calls for {mandate.sessions} a month."
+            )
     return problems
 
 
@@ -112,9 +119,10 @@ def _week_problem(line: Coverage, closed: dict[dt.date, str], monday: dt.date) -
     friday = monday + dt.timedelta(days=4)
     mandate = line.mandate
     school_days = sum(
-        1 for n in range(5)
+        1
+        for n in range(5)
         if (d := monday + dt.timedelta(days=n)) not in closed and mandate.start_date <= d <= mandate.end_date
-    )  # fmt: skip
+    )
     wanted = min(mandate.sessions, school_days)
     held = len(_meeting_days(line, closed, monday, friday))
     if held >= wanted:

@@ -33,22 +33,28 @@ def _blank(label: str, choices: Any) -> list[tuple[str, str]]:
 class ScheduleSlotForm(UswdsForm, forms.Form):
     service = forms.ChoiceField(label="Service Type")
     students = forms.MultipleChoiceField(
-        label="Students", widget=CHECKBOXES,
+        label="Students",
+        widget=CHECKBOXES,
         help_text="One student for an individual session; several for a group (each student's mandate must allow "
-                  "a group that size).",
+        "a group that size).",
         error_messages={"required": "Choose the student, or the students of the group."},
-    )  # fmt: skip
+    )
     weekdays = forms.TypedMultipleChoiceField(
-        label="Days", choices=Weekday.choices, coerce=int, widget=CHECKBOXES,
+        label="Days",
+        choices=Weekday.choices,
+        coerce=int,
+        widget=CHECKBOXES,
         error_messages={"required": "Choose at least one school day (Monday to Friday)."},
-    )  # fmt: skip
+    )
     start_time = forms.TimeField(label="Start Time", widget=TIME)
     end_time = forms.TimeField(label="End Time", widget=TIME)
     location = forms.ChoiceField(label="Service Location", choices=_blank("Choose a location", ServiceLocation.choices))
     description = forms.ChoiceField(
-        label="Service Description", required=False, help_text=DESCRIPTION_HELP,
+        label="Service Description",
+        required=False,
+        help_text=DESCRIPTION_HELP,
         choices=_blank("Choose when recording", ServiceDescription.choices),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, entries: list[CaseloadEntry], services: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,10 +69,14 @@ class ScheduleSlotForm(UswdsForm, forms.Form):
     def to_input(self) -> SlotInput:
         data = self.cleaned_data
         return SlotInput(
-            service=data["service"], weekdays=data["weekdays"], start_time=data["start_time"],
-            end_time=data["end_time"], location=data["location"], description=data.get("description") or "",
+            service=data["service"],
+            weekdays=data["weekdays"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            location=data["location"],
+            description=data.get("description") or "",
             students=[self.students_by_osis[osis] for osis in data["students"]],
-        )  # fmt: skip
+        )
 
 
 DAY_SESSION_TYPE_HELP = (
@@ -81,21 +91,30 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
     fields a session needs and the schedule cannot know are asked here."""
 
     record = forms.BooleanField(label="Record this session", required=False, initial=True)
-    session_type = forms.ChoiceField(label="Session Type", choices=SessionType.choices, initial=SessionType.PROVIDED,
-                                     help_text=DAY_SESSION_TYPE_HELP)  # fmt: skip
+    session_type = forms.ChoiceField(
+        label="Session Type", choices=SessionType.choices, initial=SessionType.PROVIDED, help_text=DAY_SESSION_TYPE_HELP
+    )
     cancel_reason = forms.ChoiceField(
-        label="Reason for cancellation", required=False, choices=_blank("Choose a reason (Cancelled only)",
-                                                                        CancelReason.choices)
-    )  # fmt: skip
+        label="Reason for cancellation",
+        required=False,
+        choices=_blank("Choose a reason (Cancelled only)", CancelReason.choices),
+    )
     absent = forms.MultipleChoiceField(label="Absent students", required=False, widget=CHECKBOXES)
-    description = forms.ChoiceField(label="Service Description", required=False, help_text=DESCRIPTION_HELP,
-                                    choices=_blank("Choose a description", ServiceDescription.choices))  # fmt: skip
+    description = forms.ChoiceField(
+        label="Service Description",
+        required=False,
+        help_text=DESCRIPTION_HELP,
+        choices=_blank("Choose a description", ServiceDescription.choices),
+    )
     progress = forms.ChoiceField(
-        label="Progress Indicator", required=False, choices=_blank("Choose progress", ProgressIndicator.choices),
+        label="Progress Indicator",
+        required=False,
+        choices=_blank("Choose progress", ProgressIndicator.choices),
         help_text="Progress towards the IEP annual goals. Required of paraprofessionals for Service Provided.",
-    )  # fmt: skip
-    notes = forms.CharField(label="Session Notes", required=False, max_length=4000,
-                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    )
+    notes = forms.CharField(
+        label="Session Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, occurrence: Occurrence, **kwargs: Any) -> None:
         super().__init__(*args, prefix=occurrence.key, **kwargs)
@@ -142,7 +161,10 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
     def outcome(self) -> Outcome:
         data = self.cleaned_data
         return Outcome(
-            session_type=data["session_type"], cancel_reason=data.get("cancel_reason") or "",
-            absent=set(data.get("absent") or []), notes=data.get("notes") or "", progress=data.get("progress") or "",
+            session_type=data["session_type"],
+            cancel_reason=data.get("cancel_reason") or "",
+            absent=set(data.get("absent") or []),
+            notes=data.get("notes") or "",
+            progress=data.get("progress") or "",
             description=data.get("description") or "",
-        )  # fmt: skip
+        )

@@ -67,9 +67,7 @@ class ScheduleSlot(models.Model):
 
     @property
     def minutes(self) -> int:
-        today = dt.date.today()
-        span = dt.datetime.combine(today, self.end_time) - dt.datetime.combine(today, self.start_time)
-        return int(span.total_seconds() // 60)
+        return (self.end_time.hour * 60 + self.end_time.minute) - (self.start_time.hour * 60 + self.start_time.minute)
 
     def meets_on(self, day: dt.date) -> bool:
         return day.isoweekday() in self.days

@@ -121,10 +121,13 @@ def _occurrence(slot, day, on_caseload, mandates, closed, records) -> Occurrence
             occurrence.notes.append(f"{student.full_name}: no school ({reason}).")
             continue
         mandate = next(
-            (m for m in mandates if m.student_id == student.pk and m.service == slot.service
-             and m.start_date <= day <= m.end_date),
+            (
+                m
+                for m in mandates
+                if m.student_id == student.pk and m.service == slot.service and m.start_date <= day <= m.end_date
+            ),
             None,
-        )  # fmt: skip
+        )
         if mandate is None:
             occurrence.notes.append(f"{student.full_name} has no {label} mandate on this day.")
             continue

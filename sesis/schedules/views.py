@@ -36,8 +36,9 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
 def _slot_form(request: AuthedRequest, initial: dict[str, object] | None = None) -> ScheduleSlotForm:
     provider = request.scope.provider(None)
     entries = list(active_caseload(provider))
-    return ScheduleSlotForm(form_data(request), entries=entries, services=sorted(provider.discipline_codes()),
-                            initial=initial)  # fmt: skip
+    return ScheduleSlotForm(
+        form_data(request), entries=entries, services=sorted(provider.discipline_codes()), initial=initial
+    )
 
 
 def _prefill(request: AuthedRequest) -> dict[str, object]:
@@ -53,8 +54,11 @@ def _prefill(request: AuthedRequest) -> dict[str, object]:
         initial |= {"service": mandate.service, "location": location_for(mandate)}
     last = ServiceRecord.objects.filter(provider=provider, student=entry.student).order_by("-date", "-start_time")
     if (record := last.first()) is not None:
-        initial |= {"start_time": record.start_time, "end_time": record.end_time,
-                    "weekdays": [record.date.isoweekday()]}  # fmt: skip
+        initial |= {
+            "start_time": record.start_time,
+            "end_time": record.end_time,
+            "weekdays": [record.date.isoweekday()],
+        }
     return initial
 
 
@@ -75,9 +79,15 @@ def slot_add(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def slot_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     slot = slot_for_user(request.user, pk)
-    initial = {"service": slot.service, "students": [m.student.osis for m in slot.members.all()],
-               "weekdays": slot.days, "start_time": slot.start_time, "end_time": slot.end_time,
-               "location": slot.location, "description": slot.description}  # fmt: skip
+    initial = {
+        "service": slot.service,
+        "students": [m.student.osis for m in slot.members.all()],
+        "weekdays": slot.days,
+        "start_time": slot.start_time,
+        "end_time": slot.end_time,
+        "location": slot.location,
+        "description": slot.description,
+    }
     form = _slot_form(request, initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,8 +118,9 @@ def slot_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 def day_forms(request: AuthedRequest, day: dt.date) -> list[SessionOutcomeForm]:
     """One form per scheduled session of the day; recorded ones show as done."""
     data = form_data(request)
-    return [SessionOutcomeForm(data if not o.recorded else None, occurrence=o)
-            for o in occurrences_on(request.user, day)]  # fmt: skip
+    return [
+        SessionOutcomeForm(data if not o.recorded else None, occurrence=o) for o in occurrences_on(request.user, day)
+    ]
 
 
 def _day_of(request: AuthedRequest) -> dt.date:
@@ -138,8 +149,13 @@ def day_sessions(request: AuthedRequest) -> HttpResponse:
             certify_error = "Check Record this session for each session you are recording."
         elif not invalid:
             try:
-                saved = actions.day_record(actor=request.user, provider=provider, day=day, certify=certify,
-                                           outcomes={f.occurrence.key: f.outcome() for f in chosen})  # fmt: skip
+                saved = actions.day_record(
+                    actor=request.user,
+                    provider=provider,
+                    day=day,
+                    certify=certify,
+                    outcomes={f.occurrence.key: f.outcome() for f in chosen},
+                )
             except actions.DayRefused as refused:
                 for form in forms:
                     for message in refused.problems.get(form.occurrence.key, []):
@@ -159,9 +175,16 @@ def day_context(
 ) -> dict[str, object]:
     """What the day's form needs, on its own page and on the homepage."""
     today = timezone.localdate()
-    return {"day": day, "forms": forms, "certify_error": certify_error, "is_today": day == today, "today": today,
-            "window_start": entry_window_start(today), "certify_checked": request.POST.get("certify") == "on",
-            "unrecorded": any(not f.occurrence.recorded for f in forms)}  # fmt: skip
+    return {
+        "day": day,
+        "forms": forms,
+        "certify_error": certify_error,
+        "is_today": day == today,
+        "today": today,
+        "window_start": entry_window_start(today),
+        "certify_checked": request.POST.get("certify") == "on",
+        "unrecorded": any(not f.occurrence.recorded for f in forms),
+    }
 
 
 def _day_message(saved: list[ServiceRecord], certify: bool) -> str:

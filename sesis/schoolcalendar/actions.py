@@ -43,8 +43,13 @@ def calendar_day_add(
     day = CalendarDay.objects.create(
         date=date, kind=kind, school=school, district=district, description=description.strip()
     )
-    details = {"date": date.isoformat(), "kind": kind, "school": school.dbn if school else None,
-               "district": district, "description": day.description}  # fmt: skip
+    details = {
+        "date": date.isoformat(),
+        "kind": kind,
+        "school": school.dbn if school else None,
+        "district": district,
+        "description": day.description,
+    }
     audit_record(actor=actor, action="calendar.add", obj=day, details=details)
     return day
 
@@ -52,7 +57,12 @@ def calendar_day_add(
 @transaction.atomic
 def calendar_day_remove(*, actor: Staff, day: CalendarDay) -> None:
     _require_administrator(actor)
-    details = {"date": day.date.isoformat(), "kind": day.kind, "school": day.school.dbn if day.school else None,
-               "district": day.district, "description": day.description}  # fmt: skip
+    details = {
+        "date": day.date.isoformat(),
+        "kind": day.kind,
+        "school": day.school.dbn if day.school else None,
+        "district": day.district,
+        "description": day.description,
+    }
     audit_record(actor=actor, action="calendar.remove", obj=day, details=details)
     day.delete()

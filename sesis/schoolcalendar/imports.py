@@ -41,4 +41,4 @@ class CalendarImporter(Importer):
         }
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
-        result.add(upsert(CalendarDay, ("date", "school", "district"), parsed, progress))
+        result.add(upsert(CalendarDay, ("date", "school", "district"), parsed, progress, run=self.current))

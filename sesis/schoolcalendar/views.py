@@ -40,8 +40,15 @@ def calendar_admin(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"Added: {day}.")
             return redirect(f"{request.path}?year={year}")
     days = CalendarDay.objects.filter(date__range=(start, end)).select_related("school").order_by("date", "school__dbn")
-    context = {"form": form, "page": paginate(request, days), "year": year, "start": start, "end": end,
-               "query": f"year={year}", "current": "calendar"}  # fmt: skip
+    context = {
+        "form": form,
+        "page": paginate(request, days),
+        "year": year,
+        "start": start,
+        "end": end,
+        "query": f"year={year}",
+        "current": "calendar",
+    }
     return render(request, "schoolcalendar/admin.html", context)
 
 

@@ -27,4 +27,4 @@ class SchoolImporter(Importer):
         return {"dbn": dbn, "name": row.text("name"), "district": district, "borough": borough}
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
-        result.add(upsert(School, ("dbn",), parsed, progress))
+        result.add(upsert(School, ("dbn",), parsed, progress, run=self.current))

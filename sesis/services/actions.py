@@ -41,8 +41,9 @@ def draft(
     unknown = set(entered) - set(ENTERED_FIELDS)
     if unknown:
         raise TypeError(f"Not a field of a service record: {', '.join(sorted(unknown))}")
-    return ServiceRecord(student=student, mandate=mandate, service=mandate.service, date=date, makeup_of=makeup_of,
-                         **entered)  # fmt: skip
+    return ServiceRecord(
+        student=student, mandate=mandate, service=mandate.service, date=date, makeup_of=makeup_of, **entered
+    )
 
 
 def entered(record: SessionContent) -> dict[str, Any]:
@@ -148,8 +149,13 @@ def service_record_create(
     if certify:
         _certify(record, actor)
     _save_new(record)
-    audit_record(actor=actor, action="service_record.create", obj=record, student=data.student,
-                 details={"record": _summary(record), "certified": certify})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="service_record.create",
+        obj=record,
+        student=data.student,
+        details={"record": _summary(record), "certified": certify},
+    )
     return record
 
 
@@ -187,8 +193,13 @@ def service_record_update(
         raise _refusal(error) from None
     after = _summary(locked)
     changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
-    audit_record(actor=actor, action="service_record.update", obj=locked, student=locked.student,
-                 details={"changes": changed, "certified": certify})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="service_record.update",
+        obj=locked,
+        student=locked.student,
+        details={"changes": changed, "certified": certify},
+    )
     return locked
 
 
@@ -201,8 +212,13 @@ def service_record_certify(*, actor: Staff, record: ServiceRecord) -> ServiceRec
     _require_access(actor, locked.provider, locked.student)
     _certify(locked, actor)
     locked.save(update_fields=["certified_at", "certified_by", "certification_hash", "updated_at"])
-    audit_record(actor=actor, action="service_record.certify", obj=locked, student=locked.student,
-                 details={"hash": locked.certification_hash})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="service_record.certify",
+        obj=locked,
+        student=locked.student,
+        details={"hash": locked.certification_hash},
+    )
     return locked
 
 
@@ -219,8 +235,12 @@ def service_record_delete(*, actor: Staff, record: ServiceRecord) -> None:
     student = locked.student
     record_id = locked.pk
     locked.delete()
-    audit_record(actor=actor, action="service_record.delete", student=student,
-                 details={"record_id": record_id, "record": summary})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="service_record.delete",
+        student=student,
+        details={"record_id": record_id, "record": summary},
+    )
 
 
 def _copy(record: ServiceRecord) -> ServiceRecord:
@@ -292,9 +312,19 @@ def service_record_amend(
             locked.save()
     except IntegrityError as error:
         raise _refusal(error) from None
-    audit_record(actor=actor, action="service_record.amend", obj=locked, student=locked.student,
-                 details={"version": locked.version, "reason": locked.amendment_reason, "changes": diff,
-                          "hash": locked.certification_hash, "amends": locked.amends_hash})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="service_record.amend",
+        obj=locked,
+        student=locked.student,
+        details={
+            "version": locked.version,
+            "reason": locked.amendment_reason,
+            "changes": diff,
+            "hash": locked.certification_hash,
+            "amends": locked.amends_hash,
+        },
+    )
     return locked
 
 
@@ -329,8 +359,10 @@ def group_session_record(
         _require_access(actor, provider, member.student)
         shared = entered(common) | {
             "session_type": SessionType.PROVIDED if member.present else SessionType.STUDENT_ABSENT,
-            "cancel_reason": "", "grouping": Grouping.GROUP, "group_count": present,
-        }  # fmt: skip
+            "cancel_reason": "",
+            "grouping": Grouping.GROUP,
+            "group_count": present,
+        }
         data = draft(student=member.student, mandate=mandate, date=common.date, **shared)
         found, flag = check_record(provider=provider, data=data, group_session_id=group.pk)
         if found:
@@ -348,6 +380,11 @@ def group_session_record(
         raise RecordRefused(problems)
     for record in records:
         _save_new(record)
-        audit_record(actor=actor, action="service_record.create", obj=record, student=record.student,
-                     details={"record": _summary(record), "certified": certify, "group_session": group.pk})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="service_record.create",
+            obj=record,
+            student=record.student,
+            details={"record": _summary(record), "certified": certify, "group_session": group.pk},
+        )
     return records

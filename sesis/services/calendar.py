@@ -109,8 +109,9 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
     mandates = servable_mandates(provider, student, start, end)
     scheduled: dict[dt.date, list[Any]] = {}
     if end >= today:
-        for _, answer in scheduled_ahead.send(sender=Month, provider=provider, student=student, start=max(start, today),
-                                              end=end):  # fmt: skip
+        for _, answer in scheduled_ahead.send(
+            sender=Month, provider=provider, student=student, start=max(start, today), end=end
+        ):
             for day, sessions in cast(dict[dt.date, list[Any]], answer).items():
                 scheduled.setdefault(day, []).extend(sessions)
     window = entry_window_start(today)
@@ -118,13 +119,21 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
     for chunk in WEEK.monthdatescalendar(first.year, first.month):
         days = [
             Day(
-                date=d, in_month=d.month == first.month, gray_reason=gray.get(d, ""), records=by_day.get(d, []),
-                selectable=bool(d.month == first.month and window <= d <= today and d not in gray
-                and any(m.start_date <= d <= m.end_date for m in mandates)),
-                is_today=d == today, scheduled=scheduled.get(d, []),
+                date=d,
+                in_month=d.month == first.month,
+                gray_reason=gray.get(d, ""),
+                records=by_day.get(d, []),
+                selectable=bool(
+                    d.month == first.month
+                    and window <= d <= today
+                    and d not in gray
+                    and any(m.start_date <= d <= m.end_date for m in mandates)
+                ),
+                is_today=d == today,
+                scheduled=scheduled.get(d, []),
             )
             for d in chunk
-        ]  # fmt: skip
+        ]
         weeks.append(Week(days=days, tallies=_weekly_tallies(days, mandates, today)))
     in_month = [day for week in weeks for day in week.days if day.in_month]
     month_over = in_month[-1].date < today

@@ -57,9 +57,23 @@ class ProgressIndicator(models.TextChoices):
 
 
 LANGUAGES = [
-    "English", "Spanish", "Chinese", "Bengali", "Russian", "Arabic", "Haitian Creole", "Korean",
-    "Urdu", "French", "Polish", "Yiddish", "Italian", "Hindi", "American Sign Language", "Other",
-]  # fmt: skip
+    "English",
+    "Spanish",
+    "Chinese",
+    "Bengali",
+    "Russian",
+    "Arabic",
+    "Haitian Creole",
+    "Korean",
+    "Urdu",
+    "French",
+    "Polish",
+    "Yiddish",
+    "Italian",
+    "Hindi",
+    "American Sign Language",
+    "Other",
+]
 
 LANGUAGE_CHOICES = [(name, name) for name in LANGUAGES]
 

@@ -131,7 +131,7 @@ class SessionContent(models.Model):
 
     @property
     def on_behalf(self) -> bool:
-        return self.recorded_by_id != self.provider_id  # type: ignore[attr-defined]
+        return bool(self.recorded_by_id != self.provider_id)  # type: ignore[attr-defined]
 
     @property
     def group_size_display(self) -> str:

@@ -238,11 +238,13 @@ def _check_overlaps(
         own = own.exclude(group_session_id=group_session_id)
     clash = own.select_related("student").first()
     if clash is not None:
-        return [(
-            "start_time",
-            f"You already have a session from {_hm(clash.start_time)} to {_hm(clash.end_time)} on this date "
-            f"({clash.student.full_name}); a provider cannot be in two places at once.",
-        )], ""  # fmt: skip
+        return [
+            (
+                "start_time",
+                f"You already have a session from {_hm(clash.start_time)} to {_hm(clash.end_time)} on this date "
+                f"({clash.student.full_name}); a provider cannot be in two places at once.",
+            )
+        ], ""
     others = overlapping.filter(student=data.student).exclude(provider=provider).select_related("provider")
     for other in others:
         described = (

@@ -56,8 +56,14 @@ def _urls(provider: Staff, staff_id: str | None, student: Student | None = None)
 
 def _log_view(request: AuthedRequest, what: str, student: Student, records: int, **filters: str) -> None:
     """The disclosure log (FERPA, IDEA 300.614): who saw this student's records."""
-    disclosure_record(actor=request.user, kind=DisclosureKind.VIEW, what=what, student_ids=[student.pk],
-                      record_count=records, filters=filters)  # fmt: skip
+    disclosure_record(
+        actor=request.user,
+        kind=DisclosureKind.VIEW,
+        what=what,
+        student_ids=[student.pk],
+        record_count=records,
+        filters=filters,
+    )
 
 
 def _caseload_student(provider: Staff, osis: str) -> Student:
@@ -86,10 +92,21 @@ def services_calendar(request: AuthedRequest, osis: str, staff_id: str | None = 
     month = build_month(
         provider=provider, student=student, first=parse_month(request.GET.get("month"), timezone.localdate())
     )
-    _log_view(request, "Services Calendar", student, month.record_count, month=f"{month.first:%Y-%m}",
-              provider=provider.staff_id)  # fmt: skip
-    context = {"provider": provider, "own": staff_id is None, "student": student, "month": month,
-               **_urls(provider, staff_id, student)}  # fmt: skip
+    _log_view(
+        request,
+        "Services Calendar",
+        student,
+        month.record_count,
+        month=f"{month.first:%Y-%m}",
+        provider=provider.staff_id,
+    )
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "student": student,
+        "month": month,
+        **_urls(provider, staff_id, student),
+    }
     return render(request, "services/calendar.html", context)
 
 
@@ -102,13 +119,24 @@ def record_pick_date(request: AuthedRequest, osis: str, staff_id: str | None = N
     window = entry_window_start(today)
     first = min(max(first, window.replace(day=1)), today.replace(day=1))
     month = build_month(provider=provider, student=student, first=first)
-    _log_view(request, "Record Past Services", student, month.record_count, month=f"{month.first:%Y-%m}",
-              provider=provider.staff_id)  # fmt: skip
+    _log_view(
+        request,
+        "Record Past Services",
+        student,
+        month.record_count,
+        month=f"{month.first:%Y-%m}",
+        provider=provider.staff_id,
+    )
     context = {
-        "provider": provider, "own": staff_id is None, "student": student, "month": month,
-        "can_go_back": month.previous >= window.replace(day=1), "can_go_forward": month.next <= today,
-        "error": request.GET.get("error"), **_urls(provider, staff_id, student),
-    }  # fmt: skip
+        "provider": provider,
+        "own": staff_id is None,
+        "student": student,
+        "month": month,
+        "can_go_back": month.previous >= window.replace(day=1),
+        "can_go_forward": month.next <= today,
+        "error": request.GET.get("error"),
+        **_urls(provider, staff_id, student),
+    }
     return render(request, "services/pick_date.html", context)
 
 
@@ -132,9 +160,11 @@ def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -
     if request.method == "POST" and form.is_valid():
         try:
             record = actions.service_record_create(
-                actor=request.user, provider=provider, data=form.to_input(student=student, date=day),
+                actor=request.user,
+                provider=provider,
+                data=form.to_input(student=student, date=day),
                 certify=form.cleaned_data["certify"],
-            )  # fmt: skip
+            )
         except actions.RecordRefused as refused:
             form.show_refusal(refused)
         except ActionRefused as refused:
@@ -187,8 +217,12 @@ def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, obj
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     _log_view(request, "Service Record", record.student, 1, record=str(record.pk))
-    context = {"record": record, "history": history(record), "signature": signature(record),
-               "may_change": request.scope.may_act_for(record.provider, record.student)}  # fmt: skip
+    context = {
+        "record": record,
+        "history": history(record),
+        "signature": signature(record),
+        "may_change": request.scope.may_act_for(record.provider, record.student),
+    }
     return render(request, "services/record_detail.html", context)
 
 
@@ -207,9 +241,12 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.service_record_update(
-                actor=request.user, record=record, data=form.to_input(student=record.student, date=record.date),
-                version=_version(request), certify=form.cleaned_data["certify"],
-            )  # fmt: skip
+                actor=request.user,
+                record=record,
+                data=form.to_input(student=record.student, date=record.date),
+                version=_version(request),
+                certify=form.cleaned_data["certify"],
+            )
         except actions.RecordRefused as refused:
             form.show_refusal(refused)
         except ActionRefused as refused:
@@ -268,16 +305,21 @@ def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.service_record_amend(
-                actor=request.user, record=record, reason=form.cleaned_data["reason"], changes=form.changes(),
-                certify=form.cleaned_data["certify"], version=_version(request),
-            )  # fmt: skip
+                actor=request.user,
+                record=record,
+                reason=form.cleaned_data["reason"],
+                changes=form.changes(),
+                certify=form.cleaned_data["certify"],
+                version=_version(request),
+            )
         except actions.RecordRefused as refused:
             form.show_refusal(refused)
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, "The amendment is saved and certified. The version it corrects is kept as it "
-                                      "was signed.")  # fmt: skip
+            messages.success(
+                request, "The amendment is saved and certified. The version it corrects is kept as it was signed."
+            )
             return redirect("record_detail", pk=record.pk)
     return render(request, "services/record_amend.html", {"record": record, "form": form})
 
@@ -297,8 +339,16 @@ def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpRe
         problems = _record_group(request, provider, form, entries, marked, absent)
         if not problems:
             return redirect(_urls(provider, staff_id)["home_url"])
-    context = {"provider": provider, "own": staff_id is None, "form": form, "entries": entries, "marked": marked,
-               "absent": absent, "problems": problems, **_urls(provider, staff_id)}  # fmt: skip
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "form": form,
+        "entries": entries,
+        "marked": marked,
+        "absent": absent,
+        "problems": problems,
+        **_urls(provider, staff_id),
+    }
     return render(request, "services/group_session.html", context)
 
 
@@ -324,8 +374,9 @@ def _record_group(
         return ["Choose the students of the group: check In this group next to each."]
     common = actions.draft(student=members[0][0].student, mandate=members[0][1], date=day, **form.shared())
     try:
-        records = actions.group_session_record(actor=request.user, provider=provider, common=common, members=members,
-                                               certify=data["certify"])  # fmt: skip
+        records = actions.group_session_record(
+            actor=request.user, provider=provider, common=common, members=members, certify=data["certify"]
+        )
     except actions.RecordRefused as refused:
         return [message for _, message in refused.problems]
     except ActionRefused as refused:

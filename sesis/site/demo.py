@@ -359,17 +359,29 @@ def _schedules(speech: Staff, para: Staff) -> None:
         start = dt.time(8 + n // 2, 30 * (n % 2))
         end = dt.time(8 + n // 2, 30 * (n % 2) + 25)
         days = [2, 4] if n % 2 == 0 else [1, 3]
-        data = SlotInput(service="SPEECH", weekdays=days, start_time=start, end_time=end, location="separate",
-                         students=[entry.student])  # fmt: skip
+        data = SlotInput(
+            service="SPEECH",
+            weekdays=days,
+            start_time=start,
+            end_time=end,
+            location="separate",
+            students=[entry.student],
+        )
         try:
             schedule_slot_create(actor=speech, provider=speech, data=data)
         except SlotRefused:
             continue  # e.g. a student whose mandate has ended
     first = para.caseload_entries.select_related("student").order_by("student__osis").first()
     if first is not None:
-        data = SlotInput(service="PARA", weekdays=[1, 2, 3, 4, 5], start_time=dt.time(8, 30),
-                         end_time=dt.time(14, 30), location="classroom", description="health",
-                         students=[first.student])  # fmt: skip
+        data = SlotInput(
+            service="PARA",
+            weekdays=[1, 2, 3, 4, 5],
+            start_time=dt.time(8, 30),
+            end_time=dt.time(14, 30),
+            location="classroom",
+            description="health",
+            students=[first.student],
+        )
         with contextlib.suppress(SlotRefused):
             schedule_slot_create(actor=para, provider=para, data=data)
 

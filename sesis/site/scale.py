@@ -18,7 +18,7 @@ import operator
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -37,14 +37,23 @@ SCALE_PASSWORD = "sesis-scale-2026"  # noqa: S105 (every generated login; benchm
 MANDATE_START, MANDATE_END = dt.date(2025, 9, 1), dt.date(2027, 6, 30)
 SUMMER = ((6, 27), (9, 7))  # no school from June 27 to September 7 (12-month services aside)
 HOLIDAYS = {
-    dt.date(2025, 11, 27): "Thanksgiving", dt.date(2025, 11, 28): "Thanksgiving",
-    dt.date(2025, 12, 25): "Winter recess", dt.date(2026, 1, 1): "Winter recess",
-    dt.date(2026, 1, 19): "Martin Luther King Jr. Day", dt.date(2026, 2, 16): "Midwinter recess",
-    dt.date(2026, 4, 3): "Spring recess", dt.date(2026, 5, 25): "Memorial Day", dt.date(2026, 6, 19): "Juneteenth",
-    dt.date(2026, 9, 14): "Rosh Hashanah", dt.date(2026, 9, 23): "Yom Kippur", dt.date(2026, 10, 12): "Columbus Day",
-    dt.date(2026, 11, 3): "Election Day", dt.date(2026, 11, 11): "Veterans Day",
-    dt.date(2026, 11, 26): "Thanksgiving", dt.date(2026, 11, 27): "Thanksgiving",
-}  # fmt: skip
+    dt.date(2025, 11, 27): "Thanksgiving",
+    dt.date(2025, 11, 28): "Thanksgiving",
+    dt.date(2025, 12, 25): "Winter recess",
+    dt.date(2026, 1, 1): "Winter recess",
+    dt.date(2026, 1, 19): "Martin Luther King Jr. Day",
+    dt.date(2026, 2, 16): "Midwinter recess",
+    dt.date(2026, 4, 3): "Spring recess",
+    dt.date(2026, 5, 25): "Memorial Day",
+    dt.date(2026, 6, 19): "Juneteenth",
+    dt.date(2026, 9, 14): "Rosh Hashanah",
+    dt.date(2026, 9, 23): "Yom Kippur",
+    dt.date(2026, 10, 12): "Columbus Day",
+    dt.date(2026, 11, 3): "Election Day",
+    dt.date(2026, 11, 11): "Veterans Day",
+    dt.date(2026, 11, 26): "Thanksgiving",
+    dt.date(2026, 11, 27): "Thanksgiving",
+}
 
 # Service: (share of mandates, sessions, period, minutes, group sizes, students per provider)
 SERVICES: dict[str, tuple[float, int, str, int, tuple[int, ...], int]] = {
@@ -58,14 +67,17 @@ SERVICES: dict[str, tuple[float, int, str, int, tuple[int, ...], int]] = {
     "HEALTH": (0.03, 5, "week", 20, (1,), 20),
     "OM": (0.01, 4, "month", 45, (1,), 15),
 }
-FIRST = ("Aaliyah Aiden Amir Ana Ava Benjamin Camila Carlos Chloe Daniel David Elijah Emily Emma Ethan Fatima Gabriel "
-         "Grace Hana Isabella Jacob Jayden Jin Jose Kevin Layla Leah Liam Lucas Luis Maria Mason Mei Mia Mohammed Noah "
-         "Nia Olivia Omar Priya Rafael Ryan Samantha Sofia Tyler Victoria Wei Xavier Yusuf Zoe").split()  # fmt: skip
-LAST = ("Adams Ahmed Ali Alvarez Baker Brown Chen Cohen Cruz Davis Diaz Edwards Evans Fernandez Garcia Gomez Gonzalez "
-        "Green Hall Hernandez Hill Jackson Johnson Jones Khan Kim Lee Lewis Li Lopez Martin Martinez Miller Moore "
-        "Morales Murphy Nguyen O'Brien Ortiz Patel Perez Ramirez Reyes Rivera Robinson Rodriguez Rosario Sanchez "
-        "Santos Shapiro Singh Smith Taylor Thomas Torres Vasquez Walker Wang White Williams Wilson Wong Young Zhang"
-        ).split()  # fmt: skip
+FIRST = (
+    "Aaliyah Aiden Amir Ana Ava Benjamin Camila Carlos Chloe Daniel David Elijah Emily Emma Ethan Fatima Gabriel "
+    "Grace Hana Isabella Jacob Jayden Jin Jose Kevin Layla Leah Liam Lucas Luis Maria Mason Mei Mia Mohammed Noah "
+    "Nia Olivia Omar Priya Rafael Ryan Samantha Sofia Tyler Victoria Wei Xavier Yusuf Zoe"
+).split()
+LAST = (
+    "Adams Ahmed Ali Alvarez Baker Brown Chen Cohen Cruz Davis Diaz Edwards Evans Fernandez Garcia Gomez Gonzalez "
+    "Green Hall Hernandez Hill Jackson Johnson Jones Khan Kim Lee Lewis Li Lopez Martin Martinez Miller Moore "
+    "Morales Murphy Nguyen O'Brien Ortiz Patel Perez Ramirez Reyes Rivera Robinson Rodriguez Rosario Sanchez "
+    "Santos Shapiro Singh Smith Taylor Thomas Torres Vasquez Walker Wang White Williams Wilson Wong Young Zhang"
+).split()
 BOROUGHS = "MXKQR"
 LANGUAGES = ["English"] * 14 + ["Spanish"] * 4 + ["Chinese", "Bengali", "Russian", "Arabic", "Haitian Creole"]
 STAFF_OFFSET, SUPERVISOR_OFFSET, ADMIN_OFFSET = 5_000_000, 8_000_000, 9_000_000  # staff ids (digits only)
@@ -107,9 +119,10 @@ def load(model: type[models.Model], rows: Iterable[Sequence[Any]]) -> int:
     table, columns = model._meta.db_table, _columns(model)
     count = 0
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as copy:  # fmt: skip
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
                 count += 1
@@ -190,9 +203,24 @@ def generate(plan: Plan, progress: Progress = print) -> dict[str, int]:
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")  # for the index builds after the load
         counts |= _people_and_places(plan, rng, district, progress)
         counts |= _records(plan, rng, district, progress)
-        _reset_sequences([School, Agency, Staff, StaffDiscipline, AccessScope, Student, Enrolment, Mandate,
-                          Assignment, CaseloadEntry, CaseloadEntry.mandates.through, CalendarDay, GroupSession,
-                          ServiceRecord])  # fmt: skip
+        _reset_sequences(
+            [
+                School,
+                Agency,
+                Staff,
+                StaffDiscipline,
+                AccessScope,
+                Student,
+                Enrolment,
+                Mandate,
+                Assignment,
+                CaseloadEntry,
+                CaseloadEntry.mandates.through,
+                CalendarDay,
+                GroupSession,
+                ServiceRecord,
+            ]
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -217,8 +245,20 @@ def _people_and_places(plan: Plan, rng: random.Random, d: District, progress: Pr
         school = n % plan.schools
         d.students.append((n + 1, school))
         born = dt.date(2008 + n % 14, 1 + n % 12, 1 + n % 28)
-        students.append((n + 1, f"{200_000_000 + n:09d}", first, last, search_key(first), search_key(last), born,
-                         d.schools[school][0], str(n % 13) if n % 13 else "K", rng.choice(LANGUAGES)))  # fmt: skip
+        students.append(
+            (
+                n + 1,
+                f"{200_000_000 + n:09d}",
+                first,
+                last,
+                search_key(first),
+                search_key(last),
+                born,
+                d.schools[school][0],
+                str(n % 13) if n % 13 else "K",
+                rng.choice(LANGUAGES),
+            )
+        )
     counts["students"] = load(Student, students)
     counts["enrolments"] = load(Enrolment, ((s[0], s[0], s[7], s[8], dt.date(2025, 9, 4), None) for s in students))
     progress(f"{counts['students']:,} students")
@@ -228,14 +268,31 @@ def _people_and_places(plan: Plan, rng: random.Random, d: District, progress: Pr
     for student in sorted(iep):
         for service in set(rng.choices(services, weights, k=rng.choices((1, 2, 3, 4, 5), (5, 15, 30, 30, 20))[0])):
             _, sessions, period, minutes, groups, _ = SERVICES[service]
-            d.mandates.append((len(d.mandates) + 1, student + 1, service, sessions, period, minutes,
-                               rng.choice(groups), students[student][9]))  # fmt: skip
-    counts["mandates"] = load(Mandate, ((pk, f"SM{pk:08d}", s, svc, n, per, mins, g, lang, "", MANDATE_START,
-                                         MANDATE_END) for pk, s, svc, n, per, mins, g, lang in d.mandates))  # fmt: skip
+            d.mandates.append(
+                (
+                    len(d.mandates) + 1,
+                    student + 1,
+                    service,
+                    sessions,
+                    period,
+                    minutes,
+                    rng.choice(groups),
+                    students[student][9],
+                )
+            )
+    counts["mandates"] = load(
+        Mandate,
+        (
+            (pk, f"SM{pk:08d}", s, svc, n, per, mins, g, lang, "", MANDATE_START, MANDATE_END)
+            for pk, s, svc, n, per, mins, g, lang in d.mandates
+        ),
+    )
     progress(f"{counts['mandates']:,} mandates for {len(iep):,} students with IEPs")
     counts |= _staff(plan, rng, d)
-    progress(f"{counts['staff']:,} staff, {counts['assignments']:,} assignments, "
-             f"{counts['caseload entries']:,} caseload entries")  # fmt: skip
+    progress(
+        f"{counts['staff']:,} staff, {counts['assignments']:,} assignments, "
+        f"{counts['caseload entries']:,} caseload entries"
+    )
     return counts
 
 
@@ -262,8 +319,24 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
             kind = rng.choices(("DOE", "Agency", "Independent"), (70, 20, 10))[0]
             first, last = _name(rng)
             agency = rng.choice(agencies)[0] if kind == "Agency" else None
-            staff.append((pk, password, None, str(STAFF_OFFSET + pk), first, last, search_key(last), "", "provider",
-                          kind, agency, "English", True, ""))  # fmt: skip
+            staff.append(
+                (
+                    pk,
+                    password,
+                    None,
+                    str(STAFF_OFFSET + pk),
+                    first,
+                    last,
+                    search_key(last),
+                    "",
+                    "provider",
+                    kind,
+                    agency,
+                    "English",
+                    True,
+                    "",
+                )
+            )
             disciplines.append((len(disciplines) + 1, pk, service))
             providers.append((pk, kind))
         d.providers[service] = providers
@@ -278,26 +351,79 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
             d.caseload.setdefault(provider_pk, []).append((student, mandate))
             if kind == "Independent":
                 assignments.append((len(assignments) + 1, provider_pk, "rsa", None, student, service, start, None))
-            entries.append((len(entries) + 1, provider_pk, student, "supervisor", None, dt.datetime(
-                2025, 9, 2, 12, tzinfo=dt.UTC), None, None, ""))  # fmt: skip
+            entries.append(
+                (
+                    len(entries) + 1,
+                    provider_pk,
+                    student,
+                    "supervisor",
+                    None,
+                    dt.datetime(2025, 9, 2, 12, tzinfo=dt.UTC),
+                    None,
+                    None,
+                    "",
+                )
+            )
             links.append((len(links) + 1, len(entries), mandate))
         for provider_pk, kind in providers:
             if kind != "Independent":
                 schools = {d.students[s - 1][1] for s, _ in d.caseload.get(provider_pk, [])}
                 for school in sorted(schools):
-                    assignments.append((len(assignments) + 1, provider_pk, "school" if kind == "DOE" else "agency",
-                                        d.schools[school][0], None, "", start, None))  # fmt: skip
+                    assignments.append(
+                        (
+                            len(assignments) + 1,
+                            provider_pk,
+                            "school" if kind == "DOE" else "agency",
+                            d.schools[school][0],
+                            None,
+                            "",
+                            start,
+                            None,
+                        )
+                    )
     supervisors = max(2, round(1500 * plan.scale))
     for n in range(supervisors):
         pk = len(staff) + 1
         first, last = _name(rng)
-        staff.append((pk, password, None, str(SUPERVISOR_OFFSET + n), first, last, search_key(last), "",
-                      "supervisor", "", None, "English", True, ""))  # fmt: skip
+        staff.append(
+            (
+                pk,
+                password,
+                None,
+                str(SUPERVISOR_OFFSET + n),
+                first,
+                last,
+                search_key(last),
+                "",
+                "supervisor",
+                "",
+                None,
+                "English",
+                True,
+                "",
+            )
+        )
         scopes.append((len(scopes) + 1, pk, "district", str(n % 32 + 1)))
     for n in range(max(1, round(100 * plan.scale))):
         pk = len(staff) + 1
-        staff.append((pk, password, None, str(ADMIN_OFFSET + n), "Ada", f"Admin{n}", search_key(f"Admin{n}"), "",
-                      "administrator", "", None, "English", True, ""))  # fmt: skip
+        staff.append(
+            (
+                pk,
+                password,
+                None,
+                str(ADMIN_OFFSET + n),
+                "Ada",
+                f"Admin{n}",
+                search_key(f"Admin{n}"),
+                "",
+                "administrator",
+                "",
+                None,
+                "English",
+                True,
+                "",
+            )
+        )
     supervisor_pk = next(s[0] for s in staff if s[8] == "supervisor")
     entries = [(e[0], e[1], e[2], e[3], supervisor_pk, *e[5:]) for e in entries]
     return {
@@ -314,9 +440,17 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
 # Service records -----------------------------------------------------------------------
 
 CANCEL_REASONS = ("school_closing", "school_activity", "provider_task")
-LOCATIONS = {"SPEECH": "separate", "COUNSELING": "separate", "OT": "separate", "PT": "separate",
-             "PARA": "classroom", "HEARING": "separate", "VISION": "separate", "HEALTH": "other_school",
-             "OM": "community"}  # fmt: skip
+LOCATIONS = {
+    "SPEECH": "separate",
+    "COUNSELING": "separate",
+    "OT": "separate",
+    "PT": "separate",
+    "PARA": "classroom",
+    "HEARING": "separate",
+    "VISION": "separate",
+    "HEALTH": "other_school",
+    "OM": "community",
+}
 NOTES = {"SPEECH": "Articulation and language goals.", "OT": "Fine motor practice.", "PT": "Gross motor practice."}
 
 
@@ -370,8 +504,13 @@ def _timetable(d: District, provider: int, mandates: dict[int, tuple[Any, ...]])
             if cursor[weekday] + unit.minutes > 17 * 60:
                 continue
             start = cursor[weekday]
-            unit.times.append((weekday, dt.time(start // 60, start % 60),
-                               dt.time((start + unit.minutes) // 60, (start + unit.minutes) % 60)))  # fmt: skip
+            unit.times.append(
+                (
+                    weekday,
+                    dt.time(start // 60, start % 60),
+                    dt.time((start + unit.minutes) // 60, (start + unit.minutes) % 60),
+                )
+            )
             cursor[weekday] = start + unit.minutes + 5
     return units
 
@@ -384,15 +523,37 @@ class RecordWriter:
         self.next_id = 1
         self.in_column_order = operator.itemgetter(*_columns(ServiceRecord))
 
-    def row(self, *, student: int, provider: int, mandate: int, day: str, start: str, end: str, unit: Unit,
-            session: str, reason: str, group_id: int | None, group_count: int | None, makeup_of: int | None,
-            signed_at: str | None, stamp: str) -> tuple[str | None, ...]:  # fmt: skip
+    def row(
+        self,
+        *,
+        student: int,
+        provider: int,
+        mandate: int,
+        day: str,
+        start: str,
+        end: str,
+        unit: Unit,
+        session: str,
+        reason: str,
+        group_id: int | None,
+        group_count: int | None,
+        makeup_of: int | None,
+        signed_at: str | None,
+        stamp: str,
+    ) -> tuple[str | None, ...]:
         provided = session == "provided"
         para = unit.service == "PARA"
         fields: dict[str, str | None] = {
-            "student_id": str(student), "provider_id": str(provider), "mandate_id": str(mandate), "date": day,
-            "start_time": start, "end_time": end, "service": unit.service, "language": unit.language,
-            "session_type": session, "cancel_reason": reason,
+            "student_id": str(student),
+            "provider_id": str(provider),
+            "mandate_id": str(mandate),
+            "date": day,
+            "start_time": start,
+            "end_time": end,
+            "service": unit.service,
+            "language": unit.language,
+            "session_type": session,
+            "cancel_reason": reason,
             "grouping": "group" if group_count is not None else "individual",
             "group_count": None if group_count is None else str(group_count),
             "location": LOCATIONS[unit.service] if provided else "",
@@ -400,20 +561,28 @@ class RecordWriter:
             "progress": "progressing" if para and provided else "",
             "notes": NOTES.get(unit.service, "") if provided else "",
             "makeup_of_id": None if makeup_of is None else str(makeup_of),
-            "group_session_id": None if group_id is None else str(group_id), "recorded_by_id": str(provider),
+            "group_session_id": None if group_id is None else str(group_id),
+            "recorded_by_id": str(provider),
             "certified_by_id": None if signed_at is None else str(provider),
             "certified_at": signed_at,
-        }  # fmt: skip
+        }
         record_id = self.next_id
         self.next_id += 1
         columns = {
             **fields,
-            "id": str(record_id), "date": day, "overlap_flag": "", "created_at": stamp, "updated_at": stamp,
-            "version": "1", "certified_at": None if signed_at is None else stamp,
-            "certification_hash": "" if signed_at is None else signature(fields), "amends_hash": "",
-            "amendment_reason": "", "unsigned_amendment": "f" if connection.vendor == "postgresql" else "0",
-        }  # fmt: skip
-        return self.in_column_order(columns)
+            "id": str(record_id),
+            "date": day,
+            "overlap_flag": "",
+            "created_at": stamp,
+            "updated_at": stamp,
+            "version": "1",
+            "certified_at": None if signed_at is None else stamp,
+            "certification_hash": "" if signed_at is None else signature(fields),
+            "amends_hash": "",
+            "amendment_reason": "",
+            "unsigned_amendment": "f" if connection.vendor == "postgresql" else "0",
+        }
+        return cast(tuple[str | None, ...], self.in_column_order(columns))
 
 
 def _load_text(model: type[models.Model], rows: Iterable[tuple[str | None, ...]]) -> int:
@@ -446,21 +615,132 @@ def _without_indexes(model: type[models.Model]) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
-            "AND contype IN ('u', 'x')", [table],
-        )  # fmt: skip
+            "AND contype IN ('u', 'x')",
+            [table],
+        )
         for name, definition in cursor.fetchall():
             drop.append(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
             restore.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
         cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [table, table],
-        )  # fmt: skip
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
         for name, definition in cursor.fetchall():
             drop.append(f"DROP INDEX {name}")
             restore.append(definition)
         for statement in drop:
             cursor.execute(statement)
     return restore
+
+
+class RecordDays:
+    """The service records of the chosen school days, row by row: each provider's
+    timetable as held, absences and cancellations by chance, a few missed sessions made
+    up on Friday evenings, 30% of the last week's left uncertified (1% before)."""
+
+    def __init__(self, plan: Plan, rng: random.Random, timetables: dict[int, list[Unit]], days: list[dt.date]) -> None:
+        self.days = days
+        self.timetables = timetables
+        self.random = rng.random
+        self.postgres = connection.vendor == "postgresql"
+        self.writer = RecordWriter()
+        self.recent = plan.today - dt.timedelta(days=7)
+        self.groups: list[tuple[int, int, dt.date, dt.datetime]] = []
+        self.missed: dict[int, list[tuple[int, Unit, int, int]]] = {}  # provider: (record id, unit, student, mandate)
+        self.hm = {
+            t: t.isoformat() for units in timetables.values() for u in units for _, a, b in u.times for t in (a, b)
+        }
+
+    def session_type(self) -> tuple[str, str]:
+        x = self.random()
+        if x < 0.90:
+            return "provided", ""
+        if x < 0.95:
+            return "student_absent", ""
+        if x < 0.97:
+            return "provider_absent", ""
+        return "cancelled", CANCEL_REASONS[int(x * 1000) % 3]
+
+    def rows(self) -> Iterator[tuple[str | None, ...]]:
+        for day in self.days:
+            signed = dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC)
+            text = {
+                "day": day.isoformat(),
+                "signed_at": signed.isoformat(),
+                "stamp": f"{day.isoformat()} 20:00:00{'+00:00' if self.postgres else ''}",
+            }
+            for provider, units in self.timetables.items():
+                for unit in units:
+                    for unit_day, start, end in unit.times:
+                        if unit_day == day.weekday():
+                            yield from self._session(provider, unit, day, start, end, signed, text)
+                if day.weekday() == 4 or day == self.days[-1]:
+                    yield from self._makeups(provider, text)
+
+    def _session(
+        self,
+        provider: int,
+        unit: Unit,
+        day: dt.date,
+        start: dt.time,
+        end: dt.time,
+        signed: dt.datetime,
+        text: dict[str, str],
+    ) -> Iterator[tuple[str | None, ...]]:
+        """One timetabled session: a row per student of the unit."""
+        kind, reason = self.session_type()
+        group_id = None
+        if unit.group > 1:
+            group_id = len(self.groups) + 1
+            self.groups.append((group_id, provider, day, signed))
+        uncertified = 0.3 if day >= self.recent else 0.01
+        for student, mandate in unit.members:
+            session = kind
+            if kind == "provided" and unit.group > 1 and self.random() < 0.06:
+                session = "student_absent"
+            signed_at = None if self.random() < uncertified else text["signed_at"]
+            row = self.writer.row(
+                student=student,
+                provider=provider,
+                mandate=mandate,
+                day=text["day"],
+                start=self.hm[start],
+                end=self.hm[end],
+                unit=unit,
+                session=session,
+                reason=reason if session == "cancelled" else "",
+                group_id=group_id,
+                group_count=len(unit.members) if unit.group > 1 else None,
+                makeup_of=None,
+                signed_at=signed_at,
+                stamp=text["stamp"],
+            )
+            if session != "provided" and unit.group == 1 and unit.minutes <= 60 and self.random() < 0.4:
+                self.missed.setdefault(provider, []).append((int(row[0]), unit, student, mandate))  # type: ignore[arg-type]
+            yield row
+
+    def _makeups(self, provider: int, text: dict[str, str]) -> Iterator[tuple[str | None, ...]]:
+        """Up to six of the week's missed sessions made up, from 17:00."""
+        for k, (missed_id, unit, student, mandate) in enumerate(self.missed.pop(provider, [])[:6]):
+            begin = 17 * 60 + k * 35
+            finish = begin + min(unit.minutes, 30)
+            yield self.writer.row(
+                student=student,
+                provider=provider,
+                mandate=mandate,
+                day=text["day"],
+                start=f"{begin // 60:02d}:{begin % 60:02d}:00",
+                end=f"{finish // 60:02d}:{finish % 60:02d}:00",
+                unit=unit,
+                session="provided",
+                reason="",
+                group_id=None,
+                group_count=None,
+                makeup_of=missed_id,
+                signed_at=text["signed_at"],
+                stamp=text["stamp"],
+            )
 
 
 def _records(plan: Plan, rng: random.Random, d: District, progress: Progress) -> dict[str, int]:
@@ -470,69 +750,12 @@ def _records(plan: Plan, rng: random.Random, d: District, progress: Progress) ->
     days = school_days(plan)
     days = days[-max(1, min(len(days), round(plan.records / max(per_day, 1)))) :]
     progress(f"{len(days)} school days of records, {days[0]} to {days[-1]}, about {per_day:,.0f} a day")
-    postgres = connection.vendor == "postgresql"
-    writer = RecordWriter()
-    recent = plan.today - dt.timedelta(days=7)
-    groups: list[tuple[int, int, dt.date, dt.datetime]] = []
-    missed: dict[int, list[tuple[int, Unit, int, int]]] = {}  # provider: (record id, unit, student, mandate)
-    hm = {t: t.isoformat() for units in timetables.values() for u in units for _, a, b in u.times for t in (a, b)}
-    random_ = rng.random
-
-    def session_type() -> tuple[str, str]:
-        x = random_()
-        if x < 0.90:
-            return "provided", ""
-        if x < 0.95:
-            return "student_absent", ""
-        if x < 0.97:
-            return "provider_absent", ""
-        return "cancelled", CANCEL_REASONS[int(x * 1000) % 3]
-
-    def rows() -> Iterator[tuple[str | None, ...]]:
-        for day in days:
-            weekday = day.weekday()
-            signed = dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC)
-            text = {"day": day.isoformat(), "signed_at": signed.isoformat(),
-                    "stamp": f"{day.isoformat()} 20:00:00{'+00:00' if postgres else ''}"}  # fmt: skip
-            uncertified = 0.3 if day >= recent else 0.01
-            for provider, units in timetables.items():
-                for unit in units:
-                    for unit_day, start, end in unit.times:
-                        if unit_day != weekday:
-                            continue
-                        kind, reason = session_type()
-                        group_id = None
-                        if unit.group > 1:
-                            group_id = len(groups) + 1
-                            groups.append((group_id, provider, day, signed))
-                        for student, mandate in unit.members:
-                            session = kind
-                            if kind == "provided" and unit.group > 1 and random_() < 0.06:
-                                session = "student_absent"
-                            signed_at = None if random_() < uncertified else text["signed_at"]
-                            row = writer.row(student=student, provider=provider, mandate=mandate, day=text["day"],
-                                             start=hm[start], end=hm[end], unit=unit, session=session,
-                                             reason=reason if session == "cancelled" else "", group_id=group_id,
-                                             group_count=len(unit.members) if unit.group > 1 else None,
-                                             makeup_of=None, signed_at=signed_at, stamp=text["stamp"])  # fmt: skip
-                            if session != "provided" and unit.group == 1 and unit.minutes <= 60 and random_() < 0.4:
-                                missed.setdefault(provider, []).append((int(row[0]), unit, student, mandate))  # type: ignore[arg-type]
-                            yield row
-                if weekday == 4 or day == days[-1]:
-                    for k, (missed_id, unit, student, mandate) in enumerate(missed.pop(provider, [])[:6]):
-                        begin = 17 * 60 + k * 35
-                        finish = begin + min(unit.minutes, 30)
-                        yield writer.row(student=student, provider=provider, mandate=mandate, day=text["day"],
-                                         start=f"{begin // 60:02d}:{begin % 60:02d}:00",
-                                         end=f"{finish // 60:02d}:{finish % 60:02d}:00", unit=unit, session="provided",
-                                         reason="", group_id=None, group_count=None, makeup_of=missed_id,
-                                         signed_at=text["signed_at"], stamp=text["stamp"])  # fmt: skip
-
+    record_days = RecordDays(plan, rng, timetables, days)
     count = 0
 
     def counted() -> Iterator[tuple[str | None, ...]]:
         nonlocal count
-        for row in rows():
+        for row in record_days.rows():
             count += 1
             if count % 1_000_000 == 0:
                 progress(f"{count:,} service records")
@@ -544,6 +767,6 @@ def _records(plan: Plan, rng: random.Random, d: District, progress: Progress) ->
     with connection.cursor() as cursor:
         for statement in restore:
             cursor.execute(statement)
-    sessions = load(GroupSession, groups)
+    sessions = load(GroupSession, record_days.groups)
     progress(f"{records:,} service records, {sessions:,} group sessions")
     return {"service records": records, "group sessions": sessions}

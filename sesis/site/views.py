@@ -28,9 +28,12 @@ def home(request: AuthedRequest) -> HttpResponse:
     if user.is_provider:
         today = timezone.localdate()
         context = day_context(request, today, day_forms(request, today))
-        context |= {"caseload": active_caseload(user)[:10], "caseload_count": active_caseload(user).count(),
-                   "search_form": StudentQuickSearchForm(),
-                   "owed": still_to_deliver(user, today)}  # fmt: skip
+        context |= {
+            "caseload": active_caseload(user)[:10],
+            "caseload_count": active_caseload(user).count(),
+            "search_form": StudentQuickSearchForm(),
+            "owed": still_to_deliver(user, today),
+        }
     return render(request, "site/home.html", context)
 
 

@@ -46,7 +46,15 @@ class StudentImporter(Importer):
         }
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
-        counts = upsert(Student, ("osis",), parsed, progress, prepare=Student.fill_search_keys)
+        counts = upsert(
+            Student,
+            ("osis",),
+            parsed,
+            progress,
+            run=self.current,
+            prepare=Student.fill_search_keys,
+            student_of=lambda s: s.pk,
+        )
         result.add(counts)
         self._sync_enrolments(list(counts.objects.values()))
 
@@ -69,3 +77,13 @@ class StudentImporter(Importer):
                 )
             Enrolment.objects.bulk_update(to_close, ["end_date"])
             Enrolment.objects.bulk_create(to_open)
+            for enrolment in to_close:
+                self.current.changed(
+                    enrolment,
+                    change="update",
+                    values={"end_date": [None, enrolment.end_date]},
+                    student_id=enrolment.student_id,
+                )
+            for enrolment in to_open:
+                values = {"school": enrolment.school_id, "grade": enrolment.grade, "start_date": enrolment.start_date}
+                self.current.changed(enrolment, change="create", values=values, student_id=enrolment.student_id)

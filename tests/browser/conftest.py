@@ -44,7 +44,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, live_server) -> Iterator[Page]:
     """A fresh browser tab. Every page it shows must keep to the Content-Security-Policy:
     the browser reports each blocked script, style or image on the console."""
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
@@ -136,19 +136,19 @@ class Interactions:
     def __init__(self) -> None:
         self.count = 0
 
-    def click(self, locator) -> None:  # type: ignore[no-untyped-def]
+    def click(self, locator) -> None:
         locator.click()
         self.count += 1
 
-    def fill(self, locator, text: str) -> None:  # type: ignore[no-untyped-def]
+    def fill(self, locator, text: str) -> None:
         locator.fill(text)
         self.count += 1
 
-    def choose(self, locator, label: str) -> None:  # type: ignore[no-untyped-def]
+    def choose(self, locator, label: str) -> None:
         locator.select_option(label=label)
         self.count += 1
 
-    def check(self, locator) -> None:  # type: ignore[no-untyped-def]
+    def check(self, locator) -> None:
         locator.check()
         self.count += 1
 

@@ -3,9 +3,8 @@ and fits a 360 px phone screen. Screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from sesis.caseloads.actions import caseload_add, caseload_remove
@@ -52,8 +51,14 @@ def district(transactional_db: None) -> District:
     d = build_district()
     caseload_add(actor=d.supervisor, provider=d.doe_speech, students=[d.speech_student])
     for n, osis in enumerate(["111111111", "444444444"]):  # first attends: already on the caseload, and refused
-        first_attend_receive(staff_id="300", osis=osis, service="SPEECH", first_attend_date=dt.date.today(),
-                             call_id=f"PAGE{n}", source=Source.CALL)  # fmt: skip
+        first_attend_receive(
+            staff_id="300",
+            osis=osis,
+            service="SPEECH",
+            first_attend_date=timezone.localdate(),
+            call_id=f"PAGE{n}",
+            source=Source.CALL,
+        )
     # and one removed, so the caseload page shows its history too
     (removed,) = caseload_add(actor=d.admin, provider=d.doe_speech, students=[d.far_student])
     assert removed.entry is not None

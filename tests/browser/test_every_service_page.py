@@ -19,26 +19,35 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def records(transactional_db: None, today) -> dict[str, ServiceRecord]:  # type: ignore[no-untyped-def]
+def records(transactional_db: None, today) -> dict[str, ServiceRecord]:
     d = build_district()
     caseload_add(actor=d.para, provider=d.para, students=[d.para_student])
     CalendarDay.objects.create(date=dt.date(2026, 11, 11), kind="holiday", description="Veterans Day")
     mandate = d.para_student.mandates.get()
 
     def data(day: int, **extra: object) -> ServiceRecord:
-        values: dict[str, object] = {"student": d.para_student, "mandate": mandate, "date": dt.date(2026, 11, day),
-                  "start_time": dt.time(9), "end_time": dt.time(14), "language": "English", "location": "classroom",
-                  "description": "health", "progress": "progressing"}  # fmt: skip
-        return draft(**{**values, **extra})  # type: ignore[arg-type]
+        values: dict[str, object] = {
+            "student": d.para_student,
+            "mandate": mandate,
+            "date": dt.date(2026, 11, day),
+            "start_time": dt.time(9),
+            "end_time": dt.time(14),
+            "language": "English",
+            "location": "classroom",
+            "description": "health",
+            "progress": "progressing",
+        }
+        return draft(**{**values, **extra})
 
     certified = service_record_create(actor=d.para, provider=d.para, data=data(16), certify=True)
-    service_record_amend(actor=d.para, record=certified, reason="Left early", changes={"end_time": dt.time(13)},
-                         certify=True)  # fmt: skip
+    service_record_amend(
+        actor=d.para, record=certified, reason="Left early", changes={"end_time": dt.time(13)}, certify=True
+    )
     uncertified = service_record_create(actor=d.para, provider=d.para, data=data(17))
     absent = service_record_create(
         actor=d.para, provider=d.para, data=data(18, session_type="student_absent"), certify=True
     )
-    return {"certified": certified, "draft": uncertified, "absent": absent, "district": d}  # type: ignore[dict-item]
+    return {"certified": certified, "draft": uncertified, "absent": absent, "district": d}
 
 
 def check(page: Page, name: str, path: str) -> None:

@@ -109,7 +109,7 @@ def test_a_provider_adds_a_student_from_the_homepage_by_keyboard_alone(page: Pag
     assert CaseloadEntry.objects.filter(student=district.para_student, provider=district.para).count() == 1
 
 
-def test_a_paraprofessional_session_by_keyboard_alone(page: Page, district: District, today) -> None:  # type: ignore[no-untyped-def]
+def test_a_paraprofessional_session_by_keyboard_alone(page: Page, district: District, today) -> None:
     """The second guide, step by step, without a mouse."""
     caseload_add(actor=district.para, provider=district.para, students=[district.para_student])
     sign_in_by_keyboard(page, "600")
@@ -150,11 +150,17 @@ def test_a_paraprofessional_session_by_keyboard_alone(page: Page, district: Dist
     expect(page.get_by_text("Saved and certified: Service Provided on November 16, 09:00 to 14:30.")).to_be_visible()
     record = ServiceRecord.objects.get()
     assert (record.service, record.language, record.grouping, record.location, record.description, record.progress) == (
-        "PARA", "English", "individual", "classroom", "health", "progressing")  # fmt: skip
+        "PARA",
+        "English",
+        "individual",
+        "classroom",
+        "health",
+        "progressing",
+    )
     assert record.is_certified
 
 
-def test_a_refusal_is_announced_and_reached_by_keyboard(page: Page, district: District, today) -> None:  # type: ignore[no-untyped-def]
+def test_a_refusal_is_announced_and_reached_by_keyboard(page: Page, district: District, today) -> None:
     caseload_add(actor=district.para, provider=district.para, students=[district.para_student])
     sign_in_by_keyboard(page, "600")
     page.goto("/services/333333333/record/new/?date=2026-11-16")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from sesis.caseloads.actions import caseload_add
@@ -49,10 +50,18 @@ def day(transactional_db: None, today: dt.date) -> District:
     caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=list(students.values()))
 
     def slot(names: list[str], start: str) -> None:
-        schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=SlotInput(
-            service="SPEECH", weekdays=[1, 3], start_time=dt.time.fromisoformat(start),
-            end_time=dt.time.fromisoformat(end_of(start)), location="separate",
-            students=[students[n] for n in names]))  # fmt: skip
+        schedule_slot_create(
+            actor=d.doe_speech,
+            provider=d.doe_speech,
+            data=SlotInput(
+                service="SPEECH",
+                weekdays=[1, 3],
+                start_time=dt.time.fromisoformat(start),
+                end_time=dt.time.fromisoformat(end_of(start)),
+                location="separate",
+                students=[students[n] for n in names],
+            ),
+        )
 
     for name, start in zip(INDIVIDUAL, STARTS, strict=True):
         slot([name], start)
@@ -63,9 +72,9 @@ def day(transactional_db: None, today: dt.date) -> District:
 
 def end_of(start: str) -> str:
     """Half an hour after start (HH:MM)."""
-    return (dt.datetime.combine(dt.date.today(), dt.time.fromisoformat(start)) + dt.timedelta(minutes=30)).strftime(
-        "%H:%M"
-    )
+    return (
+        dt.datetime.combine(timezone.localdate(), dt.time.fromisoformat(start)) + dt.timedelta(minutes=30)
+    ).strftime("%H:%M")
 
 
 def check_the_day(d: District) -> None:
@@ -77,7 +86,7 @@ def check_the_day(d: District) -> None:
     assert sorted(r.group_count for r in records if r.grouping == "group") == [3] * 4 + [4] * 4
 
 
-def session(page: Page, start: str):  # type: ignore[no-untyped-def]
+def session(page: Page, start: str):
     """The day form's fieldset of the session starting at start (its legend begins with
     the start time and an en dash)."""
     return page.get_by_role("group", name=f"{start}\N{EN DASH}")
@@ -116,7 +125,8 @@ def test_the_days_form_at_desktop_size_and_its_refusals(page: Page, day: Distric
         page.get_by_role("alert").filter(has_text="8 sessions could not be recorded; nothing was saved.")
     ).to_be_visible()
     expect(session(page, "08:00").get_by_role("alert")).to_have_text(
-        "Session Notes are required for Speech-Language Therapy sessions.")  # fmt: skip
+        "Session Notes are required for Speech-Language Therapy sessions."
+    )
     assert_accessible(page, "home-today-refused")
     assert not ServiceRecord.objects.exists()
 
@@ -128,8 +138,11 @@ def test_a_day_recorded_by_keyboard_alone(page: Page, day: District) -> None:
         page.keyboard.type("Worked on goals.")
     tab_to(page, f"{ABSENT} was absent")
     page.keyboard.press("Space")
-    tab_to(page, "I certify that the information of each session I record here is accurate and truthful. "
-                 "Certifying is equivalent to attaching my electronic signature to each Service Record.")  # fmt: skip
+    tab_to(
+        page,
+        "I certify that the information of each session I record here is accurate and truthful. "
+        "Certifying is equivalent to attaching my electronic signature to each Service Record.",
+    )
     page.keyboard.press("Space")
     tab_to(page, "Save")
     activate(page)
@@ -144,8 +157,9 @@ def test_the_same_day_the_old_way(page: Page, day: District) -> None:
     sessions: list[tuple[str, str, list[str] | None]] = [
         (name, start, None) for name, start in zip(INDIVIDUAL, STARTS, strict=True)
     ]
-    sessions += [(name, start, group) for group, start in ((GROUPS[0], "12:00"), (GROUPS[1], "13:00"))
-                 for name in group]  # fmt: skip
+    sessions += [
+        (name, start, group) for group, start in ((GROUPS[0], "12:00"), (GROUPS[1], "13:00")) for name in group
+    ]
     ui.click(page.get_by_role("link", name="Service Capture"))
     for n, (name, start, group) in enumerate(sessions):
         if n:

@@ -24,7 +24,7 @@ QUERY = "?date_from=2026-11-01&date_to=2026-11-30"
 
 
 @pytest.fixture
-def district(transactional_db: None, today) -> District:  # type: ignore[no-untyped-def]
+def district(transactional_db: None, today) -> District:
     d = build_district()
     caseload_add(actor=d.para, provider=d.para, students=[d.para_student])
     caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=[d.speech_student])
@@ -61,8 +61,18 @@ def test_a_recorded_session_is_found_in_the_encounter_attendance_report(page: Pa
         page.get_by_role("link", name="CSV file of the Encounter Attendance report").click()
     path = download.value.path()
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert rows[1][:10] == ["Nguyen, Chloe", "333333333", "02M001", "Paraprofessional", "Diaz, Carmen", "600",
-                            "2026-11-16", "09:00", "14:30", "330"]  # fmt: skip
+    assert rows[1][:10] == [
+        "Nguyen, Chloe",
+        "333333333",
+        "02M001",
+        "Paraprofessional",
+        "Diaz, Carmen",
+        "600",
+        "2026-11-16",
+        "09:00",
+        "14:30",
+        "330",
+    ]
     assert Disclosure.objects.filter(kind="export", actor=district.para).count() == 1
 
 
@@ -80,9 +90,12 @@ def test_a_supervisor_filters_sorts_and_reads_the_compliance_chart(page: Page, d
     page.get_by_role("link", name="Mandate Compliance").click()
     expect(page.locator(".sesis-report-table tbody tr").first).to_contain_text("Nguyen, Chloe")  # the largest shortfall
     page.get_by_role("link", name="O'Connor, Ana").click()
-    expect(page.get_by_role("img")).to_have_attribute("aria-label", "Speech-Language Therapy, 2 x 30 min per week, "
-                                                      "group of up to 3: 1 session delivered of 5 mandated; 2 of 3 "
-                                                      "weeks short.")  # fmt: skip
+    expect(page.get_by_role("img")).to_have_attribute(
+        "aria-label",
+        "Speech-Language Therapy, 2 x 30 min per week, "
+        "group of up to 3: 1 session delivered of 5 mandated; 2 of 3 "
+        "weeks short.",
+    )
     page.get_by_text("The figures as a table").click()
     expect(page.get_by_role("row", name="Nov 8, 2026")).to_contain_text("Short by 2")
 
@@ -91,10 +104,17 @@ def _records(d: District) -> None:
     mandate = d.speech_student.mandates.get()
 
     def data(day: int, **extra: object) -> ServiceRecord:
-        values: dict[str, object] = {"student": d.speech_student, "mandate": mandate, "date": dt.date(2026, 11, day),
-                  "start_time": dt.time(10), "end_time": dt.time(10, 30), "language": "English",
-                  "location": "separate", "notes": "Articulation"}  # fmt: skip
-        return draft(**{**values, **extra})  # type: ignore[arg-type]
+        values: dict[str, object] = {
+            "student": d.speech_student,
+            "mandate": mandate,
+            "date": dt.date(2026, 11, day),
+            "start_time": dt.time(10),
+            "end_time": dt.time(10, 30),
+            "language": "English",
+            "location": "separate",
+            "notes": "Articulation",
+        }
+        return draft(**{**values, **extra})
 
     first = service_record_create(actor=d.doe_speech, provider=d.doe_speech, data=data(2), certify=True)
     service_record_amend(
@@ -112,7 +132,10 @@ REPORT_PAGES = {
         ("reports-home-supervisor", "/reports/"),
         ("encounter-attendance-supervisor", f"/reports/encounter-attendance/{QUERY}"),
         ("encounter-attendance-sorted", f"/reports/encounter-attendance/{QUERY}&sort=-student"),
-        ("encounter-attendance-invalid", "/reports/encounter-attendance/?date_from=2026-11-30&date_to=2026-11-01&student=9"),
+        (
+            "encounter-attendance-invalid",
+            "/reports/encounter-attendance/?date_from=2026-11-30&date_to=2026-11-01&student=9",
+        ),
         ("encounter-attendance-empty", f"/reports/encounter-attendance/{QUERY}&district=15"),
         ("compliance-supervisor", f"/reports/compliance/{QUERY}&school=02M001"),
         ("student-chart", f"/reports/students/111111111/chart/{QUERY}"),
@@ -124,7 +147,7 @@ REPORT_PAGES = {
         ("encounter-attendance-provider-records", f"/reports/encounter-attendance/{QUERY}"),
         ("compliance-provider", f"/reports/compliance/{QUERY}"),
     ],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("staff_id", list(REPORT_PAGES))

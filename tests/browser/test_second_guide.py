@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def district(transactional_db: None, today) -> District:  # type: ignore[no-untyped-def]
+def district(transactional_db: None, today) -> District:
     d = build_district()
     caseload_add(actor=d.para, provider=d.para, students=[d.para_student])
     CalendarDay.objects.create(date=dt.date(2026, 11, 11), kind="holiday", description="Veterans Day")
@@ -61,8 +61,16 @@ def test_a_paraprofessional_records_a_session_following_the_guide(page: Page, di
     ui.choose(page.get_by_label("Service Location"), "Classroom")
     # 12. Click to select a Service Description (Health for an ambulatory or other specialty not listed).
     options = page.get_by_label("Service Description").locator("option").all_inner_texts()
-    assert options[1:] == ["Alternate Placement", "Crisis", "Health", "Mobility", "Sign Interpreter", "Travel Trainer",
-                           "Special Transportation", "Toileting"]  # fmt: skip
+    assert options[1:] == [
+        "Alternate Placement",
+        "Crisis",
+        "Health",
+        "Mobility",
+        "Sign Interpreter",
+        "Travel Trainer",
+        "Special Transportation",
+        "Toileting",
+    ]
     ui.choose(page.get_by_label("Service Description"), "Health")
     # 13. SESIS requires a selection from the Progress Indicator by Paraprofessionals.
     ui.choose(page.get_by_label("Progress Indicator"), "Progressing")

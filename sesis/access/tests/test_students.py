@@ -18,8 +18,12 @@ def test_an_administrator_sees_every_student(district: District) -> None:
 
 def test_a_supervisor_sees_the_students_of_schools_in_scope(district: District) -> None:
     assert osis_of(Scope.of(district.supervisor).students()) == {
-        "111111111", "222222222", "333333333", "444444444", "555555555",
-    }  # fmt: skip
+        "111111111",
+        "222222222",
+        "333333333",
+        "444444444",
+        "555555555",
+    }
     assert osis_of(Scope.of(district.supervisor_out).students()) == {"666666666"}
 
 

@@ -64,18 +64,24 @@ def add_entries(
             if osis not in students
         }
         for result in caseload_add(actor=user, provider=provider, students=list(students.values())):
-            entry = CaseloadEntry.objects.select_related("student__school", "provider", "added_by", "ended_by").get(
-                pk=result.entry.pk
-            ) if result.entry else None  # fmt: skip
+            entry = (
+                CaseloadEntry.objects.select_related("student__school", "provider", "added_by", "ended_by").get(
+                    pk=result.entry.pk
+                )
+                if result.entry
+                else None
+            )
             outcome = {Outcome.ADDED: "added", Outcome.ALREADY: "already"}.get(result.outcome, "refused")
             name = f"{result.student.full_name} ({result.student.osis})"
             message = {"added": f"Added to the caseload: {name}.", "already": f"Already on the caseload: {name}."}.get(
                 outcome, f"Not added: {name}. {result.reason}."
-            )  # fmt: skip
+            )
             results[result.student.osis] = {
-                "student": result.student.osis, "outcome": outcome, "message": message,
+                "student": result.student.osis,
+                "outcome": outcome,
+                "message": message,
                 "entry": CaseloadEntryOut.from_orm(entry).model_dump(mode="json") if entry else None,
-            }  # fmt: skip
+            }
         ordered = [results[osis] for osis in wanted]
         return 200, {"added": sum(1 for r in ordered if r["outcome"] == "added"), "results": ordered}
 

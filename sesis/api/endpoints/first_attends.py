@@ -50,9 +50,13 @@ def report_first_attend(request: HttpRequest, payload: FirstAttendIn) -> Answer[
     if not Scope.of(user).staff().filter(staff_id=staff_id).exists():
         raise ApiError(422, "refused", f"No staff member with staff ID {staff_id} is in your scope.", field="staff_id")
     received = first_attend_receive(
-        staff_id=staff_id, osis=payload.osis.strip(), service=payload.service.value,
-        first_attend_date=payload.first_attend_date, call_id=payload.call_id.strip(), source=Source.FEED,
-    )  # fmt: skip
+        staff_id=staff_id,
+        osis=payload.osis.strip(),
+        service=payload.service.value,
+        first_attend_date=payload.first_attend_date,
+        call_id=payload.call_id.strip(),
+        source=Source.FEED,
+    )
     return Answer(201 if received.created else 200, received.first_attend)
 
 

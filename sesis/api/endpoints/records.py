@@ -91,9 +91,13 @@ def list_records(request: HttpRequest, filters: Query[RecordSearch]) -> dict[str
     if shown:
         query = {k: str(v) for k, v in filters.model_dump().items() if v not in (None, "")}
         disclosure_record(
-            actor=actor(request), kind=DisclosureKind.VIEW, what="API: service records",
-            student_ids=[r.student_id for r in shown], record_count=len(shown), filters=query,
-        )  # fmt: skip
+            actor=actor(request),
+            kind=DisclosureKind.VIEW,
+            what="API: service records",
+            student_ids=[r.student_id for r in shown],
+            record_count=len(shown),
+            filters=query,
+        )
     return result
 
 
@@ -116,8 +120,14 @@ def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID
     """A record in its current version (as amended), with every signed version. The
     ETag header is what If-Match takes to edit or amend it."""
     record = _record(request, pk)
-    disclosure_record(actor=actor(request), kind=DisclosureKind.VIEW, what="API: service record",
-                      student_ids=[record.student_id], record_count=1, filters={"record": str(record.pk)})  # fmt: skip
+    disclosure_record(
+        actor=actor(request),
+        kind=DisclosureKind.VIEW,
+        what="API: service record",
+        student_ids=[record.student_id],
+        record_count=1,
+        filters={"record": str(record.pk)},
+    )
     response["ETag"] = etag(record)
     return record
 
@@ -164,9 +174,11 @@ def _mandate(student: Student, service: str, day: dt.date) -> Mandate:
     if mandate is None:
         label = ServiceType(service).label
         raise ApiError(
-            422, "refused", f"{student.full_name} has no {label} mandate on {day:%B} {day.day}, {day.year}.",
+            422,
+            "refused",
+            f"{student.full_name} has no {label} mandate on {day:%B} {day.day}, {day.year}.",
             field="service",
-        )  # fmt: skip
+        )
     return mandate
 
 
@@ -220,9 +232,11 @@ def _if_match(value: str | None) -> int | None:
 
 
 @router.put(
-    "/{int:pk}", response=responses({200: RecordOut}, 409, 428), auth=auth("records:write"),
+    "/{int:pk}",
+    response=responses({200: RecordOut}, 409, 428),
+    auth=auth("records:write"),
     summary="Edit an uncertified record",
-)  # fmt: skip
+)
 def update_record(
     request: HttpRequest, payload: RecordUpdateIn, pk: int = RECORD_ID, if_match: str | None = IF_MATCH
 ) -> ServiceRecord:
@@ -234,8 +248,9 @@ def update_record(
     version = _if_match(if_match)
     version = payload.version if version is None else version
     if version is None:
-        raise ApiError(428, "version_required", "Send the record's version (If-Match or version) to edit it.",
-                       field="version")  # fmt: skip
+        raise ApiError(
+            428, "version_required", "Send the record's version (If-Match or version) to edit it.", field="version"
+        )
     if record.is_certified:
         raise ApiError(422, "refused", actions.LOCKED)
     data = _input(user, record.student, record.date, payload)
@@ -255,9 +270,11 @@ def certify_record(request: HttpRequest, payload: CertifyIn, pk: int = RECORD_ID
     record = _record(request, pk)
     if not payload.certify:
         raise ApiError(
-            422, "refused",
-            "Set certify to true to certify that the session information is accurate and truthful.", field="certify",
-        )  # fmt: skip
+            422,
+            "refused",
+            "Set certify to true to certify that the session information is accurate and truthful.",
+            field="certify",
+        )
     actions.service_record_certify(actor=actor(request), record=record)
     return _fresh(record)
 
@@ -280,9 +297,11 @@ class AmendIn(Schema):
 
 
 @router.post(
-    "/{int:pk}/amendments", response=responses({201: RecordOut}, 409), auth=auth("records:write"),
+    "/{int:pk}/amendments",
+    response=responses({201: RecordOut}, 409),
+    auth=auth("records:write"),
     summary="Amend a certified record",
-)  # fmt: skip
+)
 def amend_record(
     request: HttpRequest,
     payload: AmendIn,
@@ -301,9 +320,13 @@ def amend_record(
 
     def work() -> tuple[int, dict[str, Any]]:
         actions.service_record_amend(
-            actor=user, record=record, reason=payload.reason, changes=payload.changes.model_dump(exclude_unset=True),
-            certify=payload.certify, version=version,
-        )  # fmt: skip
+            actor=user,
+            record=record,
+            reason=payload.reason,
+            changes=payload.changes.model_dump(exclude_unset=True),
+            certify=payload.certify,
+            version=version,
+        )
         return 201, _out(record)
 
     return idempotent(request, user, work)
@@ -338,11 +361,17 @@ def create_group(request: HttpRequest, payload: GroupIn, key: str | None = IDEMP
         for member in payload.students:
             student = _student(user, member.student)
             members.append(
-                (actions.GroupMember(student=student, present=member.present),
-                 _mandate(student, payload.service, payload.date))
-            )  # fmt: skip
-        common = actions.draft(student=members[0][0].student, mandate=members[0][1], date=payload.date,
-                               **entered_values(payload, GROUP_SHARED))  # fmt: skip
+                (
+                    actions.GroupMember(student=student, present=member.present),
+                    _mandate(student, payload.service, payload.date),
+                )
+            )
+        common = actions.draft(
+            student=members[0][0].student,
+            mandate=members[0][1],
+            date=payload.date,
+            **entered_values(payload, GROUP_SHARED),
+        )
         records = actions.group_session_record(
             actor=user, provider=provider, common=common, members=members, certify=payload.certify
         )

@@ -53,9 +53,19 @@ class EncounterQuery(ReportQuery):
     session_type: SessionType | None = Field(None, description="As amended")
     certified: Literal["yes", "no"] | None = None
     ordering: Literal[
-        "date", "-date", "student", "-student", "school", "-school", "service", "-service", "provider", "-provider",
-        "session_type", "-session_type",
-    ] = "date"  # fmt: skip
+        "date",
+        "-date",
+        "student",
+        "-student",
+        "school",
+        "-school",
+        "service",
+        "-service",
+        "provider",
+        "-provider",
+        "session_type",
+        "-session_type",
+    ] = "date"
 
 
 class EncounterPageQuery(EncounterQuery, PageQuery):
@@ -118,14 +128,20 @@ def encounter_attendance_report(request: HttpRequest, query: Query[EncounterPage
     rows = {row.record_id: row for row in encounter_attendance.rows(records.filter(pk__in=ids))}
     result["items"] = [rows[pk].__dict__ for pk in ids]
     if ids:
-        disclosure_record(actor=user, kind=DisclosureKind.VIEW, what=encounter_attendance.TITLE,
-                          students=records.filter(pk__in=ids), record_count=len(ids),
-                          filters=filters.describe())  # fmt: skip
+        disclosure_record(
+            actor=user,
+            kind=DisclosureKind.VIEW,
+            what=encounter_attendance.TITLE,
+            students=records.filter(pk__in=ids),
+            record_count=len(ids),
+            filters=filters.describe(),
+        )
     totals = encounter_attendance.totals(records)
     result["totals"] = {
-        "records": totals.records, "minutes": totals.minutes,
+        "records": totals.records,
+        "minutes": totals.minutes,
         "by_session_type": [{"session_type": label, "records": n, "minutes": m} for label, n, m in totals.by_type],
-    }  # fmt: skip
+    }
     result["filters"] = filters.describe()
     return result
 
@@ -188,13 +204,23 @@ class CompliancePage(Schema):
 def _line(line: compliance.Line) -> dict[str, Any]:
     m, c = line.mandate, line.counts
     return {
-        "student": m.student.osis, "student_name": f"{m.student.last_name}, {m.student.first_name}",
-        "school": m.student.school.dbn, "mandate_id": m.mandate_id, "service": m.service, "frequency": m.frequency,
-        "mandate_start": m.start_date, "mandate_end": m.end_date, "mandated": c.mandated_sessions,
-        "provided": c.provided, "makeups": c.makeups, "student_absent": c.student_absent,
-        "provider_absent": c.provider_absent, "cancelled": c.cancelled, "not_certified": c.not_certified,
+        "student": m.student.osis,
+        "student_name": f"{m.student.last_name}, {m.student.first_name}",
+        "school": m.student.school.dbn,
+        "mandate_id": m.mandate_id,
+        "service": m.service,
+        "frequency": m.frequency,
+        "mandate_start": m.start_date,
+        "mandate_end": m.end_date,
+        "mandated": c.mandated_sessions,
+        "provided": c.provided,
+        "makeups": c.makeups,
+        "student_absent": c.student_absent,
+        "provider_absent": c.provider_absent,
+        "cancelled": c.cancelled,
+        "not_certified": c.not_certified,
         "shortfall": c.shortfall,
-    }  # fmt: skip
+    }
 
 
 @router.get(
@@ -209,17 +235,23 @@ def compliance_report(request: HttpRequest, query: Query[CompliancePageQuery]) -
     count = mandates.count()
     if count > compliance.MAX_MANDATES:
         raise ApiError(
-            422, "too_many_mandates",
+            422,
+            "too_many_mandates",
             f"These filters cover {count:,} mandates; narrow them (a school, a district, a provider) to at most "
             f"{compliance.MAX_MANDATES:,}, or export the report as CSV.",
-        )  # fmt: skip
+        )
     lines = compliance.report_lines(user, filters)
     result = page(lines, query)
     shown = [line.mandate.pk for line in result["items"]]
     if shown:
-        disclosure_record(actor=user, kind=DisclosureKind.VIEW, what=compliance.TITLE,
-                          students=mandates.filter(pk__in=shown), record_count=len(shown),
-                          filters=filters.describe())  # fmt: skip
+        disclosure_record(
+            actor=user,
+            kind=DisclosureKind.VIEW,
+            what=compliance.TITLE,
+            students=mandates.filter(pk__in=shown),
+            record_count=len(shown),
+            filters=filters.describe(),
+        )
     result["items"] = [_line(line) for line in result["items"]]
     total = compliance.total(lines)
     shortfall = sum(line.counts.shortfall for line in lines)

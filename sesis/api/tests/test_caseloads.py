@@ -24,9 +24,11 @@ def test_each_student_gets_its_own_outcome(supervisor: Api, district: District) 
     data = response.json()
     assert data["added"] == 1
     assert [(r["student"], r["outcome"]) for r in data["results"]] == [
-        (d.speech_student.osis, "added"), (d.no_mandate_student.osis, "refused"),
-        (d.far_student.osis, "not_found"), ("000000000", "not_found"),
-    ]  # fmt: skip
+        (d.speech_student.osis, "added"),
+        (d.no_mandate_student.osis, "refused"),
+        (d.far_student.osis, "not_found"),
+        ("000000000", "not_found"),
+    ]
     assert data["results"][0]["entry"]["source"] == "supervisor"
     assert data["results"][1]["message"].startswith(f"Not added: {d.no_mandate_student.full_name}")
     assert data["results"][2]["message"] == (

@@ -81,9 +81,11 @@ def test_twenty_requests_adding_one_student_give_one_entry_and_no_server_error(s
 def test_twenty_retries_with_one_idempotency_key_record_once(sessions: Sessions) -> None:
     secret = token_for(sessions.d.para)
     post = lambda: api_client(secret).post(  # noqa: E731
-        "/api/v1/service-records", json.dumps(PARA), content_type="application/json",
+        "/api/v1/service-records",
+        json.dumps(PARA),
+        content_type="application/json",
         headers={"Idempotency-Key": "tablet-retry-7"},
-    )  # fmt: skip
+    )
     responses = race([post] * THREADS)
     record = ServiceRecord.objects.get()
     assert {r.status_code for r in responses} == {201}

@@ -9,8 +9,14 @@ from tests.factories import District
 
 
 def report(d: District, **overrides: str) -> dict[str, str]:
-    return {"call_id": "outside-ivr-1", "staff_id": d.doe_speech.staff_id, "osis": d.speech_student.osis,
-            "service": "SPEECH", "first_attend_date": "2026-11-16", **overrides}  # fmt: skip
+    return {
+        "call_id": "outside-ivr-1",
+        "staff_id": d.doe_speech.staff_id,
+        "osis": d.speech_student.osis,
+        "service": "SPEECH",
+        "first_attend_date": "2026-11-16",
+        **overrides,
+    }
 
 
 def test_a_first_attend_adds_the_student_once(district: District, today: object) -> None:

@@ -35,15 +35,27 @@ def test_racing_retries_with_one_key_record_once_and_answer_alike(today: dt.date
     errors: list[BaseException] = []
 
     def work() -> tuple[int, dict[str, Any]]:
-        data = draft(student=d.para_student, mandate=mandate, date=dt.date(2026, 11, 16),
-                           start_time=dt.time(9), end_time=dt.time(10), language="English", location="classroom",
-                           description="health", progress="progressing")  # fmt: skip
+        data = draft(
+            student=d.para_student,
+            mandate=mandate,
+            date=dt.date(2026, 11, 16),
+            start_time=dt.time(9),
+            end_time=dt.time(10),
+            language="English",
+            location="classroom",
+            description="health",
+            progress="progressing",
+        )
         record = service_record_create(actor=d.para, provider=d.para, data=data)
         return 201, {"id": record.pk}
 
     def post() -> None:
-        request = RequestFactory().post("/api/v1/service-records", data="{}", content_type="application/json",
-                                        headers={"Idempotency-Key": "retry-1"})  # fmt: skip
+        request = RequestFactory().post(
+            "/api/v1/service-records",
+            data="{}",
+            content_type="application/json",
+            headers={"Idempotency-Key": "retry-1"},
+        )
         try:
             barrier.wait()
             response = idempotent(request, d.para, work)

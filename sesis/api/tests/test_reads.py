@@ -13,7 +13,7 @@ from sesis.schoolcalendar.models import CalendarDay
 from tests.factories import District
 
 
-def osis_of(page: dict) -> list[str]:  # type: ignore[type-arg]
+def osis_of(page: dict) -> list[str]:
     return [item["osis"] for item in page["items"]]
 
 
@@ -33,9 +33,16 @@ def test_a_student_outside_scope_is_404_like_one_that_does_not_exist(district: D
     assert inside.status_code == 200 and [m["service"] for m in inside.json()["mandates"]] == ["SPEECH"]
     outside, missing = api.get(f"/students/{district.far_student.osis}"), api.get("/students/999999999")
     assert outside.status_code == missing.status_code == 404
-    assert outside.json() == missing.json() == {
-        "code": "not_found", "message": "No such student.", "field": None, "problems": [],
-    }  # fmt: skip
+    assert (
+        outside.json()
+        == missing.json()
+        == {
+            "code": "not_found",
+            "message": "No such student.",
+            "field": None,
+            "problems": [],
+        }
+    )
 
 
 def test_the_quick_search_refuses_as_the_page_does(client: Client, district: District) -> None:
@@ -75,16 +82,19 @@ def test_mandates_are_those_of_students_in_scope(district: District, today: obje
 
 def test_the_school_calendar_lists_days_and_a_schools_non_school_days(district: District, today: object) -> None:
     CalendarDay.objects.create(date=dt.date(2026, 11, 26), kind="holiday", description="Thanksgiving")
-    CalendarDay.objects.create(date=dt.date(2026, 11, 24), kind="closure", school=district.school_c,
-                               description="Boiler repair")  # fmt: skip
+    CalendarDay.objects.create(
+        date=dt.date(2026, 11, 24), kind="closure", school=district.school_c, description="Boiler repair"
+    )
     api = Api(token_for(district.para))
     days = api.get("/school-calendar/days").json()
     assert [(x["date"], x["school"]) for x in days["items"]] == [("2026-11-24", "15K003"), ("2026-11-26", None)]
     closed = api.get("/school-calendar/schools/15K003/non-school-days", date_from="2026-11-23", date_to="2026-11-29")
     assert closed.json() == [
-        {"date": "2026-11-24", "reason": "Boiler repair"}, {"date": "2026-11-26", "reason": "Thanksgiving"},
-        {"date": "2026-11-28", "reason": "Weekend"}, {"date": "2026-11-29", "reason": "Weekend"},
-    ]  # fmt: skip
+        {"date": "2026-11-24", "reason": "Boiler repair"},
+        {"date": "2026-11-26", "reason": "Thanksgiving"},
+        {"date": "2026-11-28", "reason": "Weekend"},
+        {"date": "2026-11-29", "reason": "Weekend"},
+    ]
     backwards = api.get("/school-calendar/days", date_from="2026-11-29", date_to="2026-11-23")
     assert (
         backwards.status_code == 422 and backwards.json()["message"] == "The To date must be on or after the From date."

@@ -20,9 +20,16 @@ from sesis.services.tests.conftest import Sessions
 from tests.factories import MandateFactory, StudentFactory
 
 PARA = {
-    "student": "333333333", "service": "PARA", "date": "2026-11-16", "start_time": "09:00", "end_time": "10:00",
-    "language": "English", "location": "classroom", "description": "health", "progress": "progressing",
-}  # fmt: skip
+    "student": "333333333",
+    "service": "PARA",
+    "date": "2026-11-16",
+    "start_time": "09:00",
+    "end_time": "10:00",
+    "language": "English",
+    "location": "classroom",
+    "description": "health",
+    "progress": "progressing",
+}
 
 
 @pytest.fixture
@@ -88,9 +95,18 @@ def test_the_api_and_the_form_give_the_same_refusal(client: Client, para: Api, s
     api = para.post("/service-records", body(start_time="10:00", end_time="09:30"))
     client.force_login(sessions.d.para)
     mandate = sessions.d.para_student.mandates.get()
-    form = {"mandate": str(mandate.pk), "start_time": "10:00", "end_time": "09:30", "language": "English",
-            "session_type": "provided", "grouping": "individual", "location": "classroom", "description": "health",
-            "progress": "progressing", "notes": ""}  # fmt: skip
+    form = {
+        "mandate": str(mandate.pk),
+        "start_time": "10:00",
+        "end_time": "09:30",
+        "language": "English",
+        "session_type": "provided",
+        "grouping": "individual",
+        "location": "classroom",
+        "description": "health",
+        "progress": "progressing",
+        "notes": "",
+    }
     page = client.post(reverse("record_new", args=["333333333"]) + "?date=2026-11-16", form)
     web_message = page.context["form"].errors["end_time"][0]
     assert api.status_code == 422
@@ -173,8 +189,9 @@ def test_an_amendment_is_a_signed_version_and_a_stale_one_is_refused(para: Api, 
     url = f"/service-records/{record.pk}/amendments"
     unsigned = para.post(url, {"reason": "Ended early", "changes": {"end_time": "09:50"}, "certify": False})
     assert unsigned.status_code == 422 and unsigned.json()["field"] == "certify"
-    amended = para.post(url, {"reason": "Ended early", "changes": {"end_time": "09:50"}, "certify": True},
-                        **{"If-Match": '"1"'})  # fmt: skip
+    amended = para.post(
+        url, {"reason": "Ended early", "changes": {"end_time": "09:50"}, "certify": True}, **{"If-Match": '"1"'}
+    )
     assert amended.status_code == 201
     data = amended.json()
     assert data["end_time"] == "09:50:00" and data["minutes"] == 50 and data["amended"] and data["etag"] == '"2"'
@@ -209,8 +226,9 @@ def test_bad_amendment_input_is_a_422_naming_the_field(
     record = service_record_create(
         actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input(), certify=True
     )
-    response = para.post(f"/service-records/{record.pk}/amendments",
-                         {"reason": "Clear the notes", "changes": changes, "certify": True})  # fmt: skip
+    response = para.post(
+        f"/service-records/{record.pk}/amendments", {"reason": "Clear the notes", "changes": changes, "certify": True}
+    )
     assert response.status_code == 422, response.content
     assert response.json()["field"] == field
     assert not ServiceRecordVersion.objects.exists()
@@ -229,8 +247,9 @@ def test_records_outside_scope_are_404(sessions: Sessions) -> None:
 
 def test_the_list_filters_orders_and_pages(para: Api, sessions: Sessions) -> None:
     for day in (16, 17, 18):
-        service_record_create(actor=sessions.d.para, provider=sessions.d.para,
-                              data=sessions.para_input(date=dt.date(2026, 11, day)))  # fmt: skip
+        service_record_create(
+            actor=sessions.d.para, provider=sessions.d.para, data=sessions.para_input(date=dt.date(2026, 11, day))
+        )
     first = para.get("/service-records", ordering="-date", limit=2).json()
     assert [r["date"] for r in first["items"]] == ["2026-11-18", "2026-11-17"]
     assert (first["count"], first["next_offset"]) == (3, 2)
@@ -247,9 +266,16 @@ def test_a_group_session_is_all_or_nothing(sessions: Sessions) -> None:
     d = sessions.d
     classmate = MandateFactory(student=StudentFactory(school=d.school_a, first_name="Ivy", last_name="Lee")).student
     speech = Api(token_for(d.doe_speech))
-    group = {"service": "SPEECH", "date": "2026-11-16", "start_time": "10:00", "end_time": "10:30",
-             "language": "English", "location": "separate", "notes": "Blends.",
-             "students": [{"student": d.speech_student.osis}, {"student": classmate.osis, "present": False}]}  # fmt: skip
+    group = {
+        "service": "SPEECH",
+        "date": "2026-11-16",
+        "start_time": "10:00",
+        "end_time": "10:30",
+        "language": "English",
+        "location": "separate",
+        "notes": "Blends.",
+        "students": [{"student": d.speech_student.osis}, {"student": classmate.osis, "present": False}],
+    }
     refused = speech.post("/service-records/group", group)
     assert refused.status_code == 422
     assert refused.json()["problems"] == [
@@ -262,8 +288,9 @@ def test_a_group_session_is_all_or_nothing(sessions: Sessions) -> None:
     assert saved.status_code == 201
     records = saved.json()["records"]
     assert [(r["student"], r["session_type"], r["group_count"]) for r in records] == [
-        (d.speech_student.osis, "provided", 1), (classmate.osis, "student_absent", 1),
-    ]  # fmt: skip
+        (d.speech_student.osis, "provided", 1),
+        (classmate.osis, "student_absent", 1),
+    ]
     assert len({r["group_session"] for r in records}) == 1
 
 

@@ -22,8 +22,9 @@ def test_encounter_attendance_as_json_holds_the_rows_and_totals(sessions: Sessio
     api = Api(token_for(d.supervisor))
     report = api.get("/reports/encounter-attendance", ordering="student").json()
     assert [(r["osis"], r["service"], r["minutes"]) for r in report["items"]] == [
-        ("333333333", "Paraprofessional", 60), ("111111111", "Speech-Language Therapy", 30),
-    ]  # fmt: skip
+        ("333333333", "Paraprofessional", 60),
+        ("111111111", "Speech-Language Therapy", 30),
+    ]
     assert (report["totals"]["records"], report["totals"]["minutes"]) == (2, 90)
     assert report["filters"] == {"from": "2026-11-01", "to": "2026-11-18"}
     view = Disclosure.objects.get(kind=DisclosureKind.VIEW)
@@ -50,8 +51,9 @@ def test_the_report_filters_refuse_as_the_page_does(client: Client, sessions: Se
         "/reports/encounter-attendance", date_from="2026-11-18", date_to="2026-11-01", student="666666666"
     )
     client.force_login(d.supervisor)
-    page = client.get(reverse("encounter_attendance"),
-                      {"date_from": "2026-11-18", "date_to": "2026-11-01", "student": "666666666"})  # fmt: skip
+    page = client.get(
+        reverse("encounter_attendance"), {"date_from": "2026-11-18", "date_to": "2026-11-01", "student": "666666666"}
+    )
     assert api.status_code == 422
     page_errors = {name: errors[0] for name, errors in page.context["form"].errors.items()}
     assert (

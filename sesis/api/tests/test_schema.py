@@ -50,7 +50,7 @@ CASES: dict[str, Counter[str]] = defaultdict(Counter)
 ACCEPTS_VALID = positive_data_acceptance
 
 
-def _as(role: str):  # type: ignore[no-untyped-def]
+def _as(role: str):
     @schema.parametrize()
     @hypothesis_settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
     def test(case: schemathesis.Case, tokens: dict[str, str]) -> None:

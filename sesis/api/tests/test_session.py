@@ -12,9 +12,16 @@ from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
 
 RECORD = {
-    "student": "333333333", "service": "PARA", "date": "2026-11-16", "start_time": "09:00", "end_time": "10:00",
-    "language": "English", "location": "classroom", "description": "health", "progress": "progressing",
-}  # fmt: skip
+    "student": "333333333",
+    "service": "PARA",
+    "date": "2026-11-16",
+    "start_time": "09:00",
+    "end_time": "10:00",
+    "language": "English",
+    "location": "classroom",
+    "description": "health",
+    "progress": "progressing",
+}
 
 
 def test_a_signed_in_browser_reads_and_writes_with_its_csrf_token(sessions: Sessions) -> None:
@@ -26,15 +33,18 @@ def test_a_signed_in_browser_reads_and_writes_with_its_csrf_token(sessions: Sess
     assert not ServiceRecord.objects.exists()
     browser.get("/")  # the page sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
-    saved = browser.post("/api/v1/service-records", json.dumps(RECORD), content_type="application/json",
-                         headers={"X-CSRFToken": token})  # fmt: skip
+    saved = browser.post(
+        "/api/v1/service-records", json.dumps(RECORD), content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert saved.status_code == 201 and ServiceRecord.objects.count() == 1
 
 
 def test_without_a_session_or_token_the_api_answers_401_not_a_login_page(sessions: Sessions) -> None:
     anonymous = Client()
-    for response in (anonymous.get("/api/v1/students?osis=333333333"),
-                     anonymous.post("/api/v1/service-records", json.dumps(RECORD), content_type="application/json")):  # fmt: skip
+    for response in (
+        anonymous.get("/api/v1/students?osis=333333333"),
+        anonymous.post("/api/v1/service-records", json.dumps(RECORD), content_type="application/json"),
+    ):
         assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
     assert anonymous.get("/api/v1/openapi.json").json()["info"]["title"] == "SESIS API"
 

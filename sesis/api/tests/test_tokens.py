@@ -34,7 +34,7 @@ def test_a_new_token_is_kept_only_as_a_digest(district: District) -> None:
         ({"name": "x", "kind": TokenKind.SERVICE, "days": 365, "scopes": ["students:read"]}, "Only administrators"),
     ],
 )
-def test_it_refuses_a_bad_token(district: District, kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+def test_it_refuses_a_bad_token(district: District, kwargs: dict, message: str) -> None:
     with pytest.raises(ActionRefused, match=message):
         api_token_create(actor=district.supervisor, **kwargs)
     assert not ApiToken.objects.exists()
@@ -53,7 +53,7 @@ def test_a_staff_member_has_at_most_ten_personal_tokens(district: District) -> N
         token_for(district.para)
     with pytest.raises(ActionRefused, match="revoke one"):
         token_for(district.para)
-    api_token_revoke(actor=district.para, token=ApiToken.objects.filter(staff=district.para).first())  # type: ignore[arg-type]
+    api_token_revoke(actor=district.para, token=ApiToken.objects.filter(staff=district.para).first())
     assert token_for(district.para)
 
 
@@ -106,17 +106,24 @@ def test_a_service_token_works_only_within_its_scopes(district: District) -> Non
     refused = api.get("/students", osis=district.speech_student.osis)
     assert refused.status_code == 403
     assert refused.json() == {
-        "code": "insufficient_scope", "message": "This token does not have the students:read scope.", "field": None,
+        "code": "insufficient_scope",
+        "message": "This token does not have the students:read scope.",
+        "field": None,
         "problems": [],
-    }  # fmt: skip
+    }
 
 
 def test_changes_made_with_a_token_name_it_in_the_audit_log(district: District) -> None:
     new = api_token_create(
         actor=district.admin, name="Outside IVR", kind=TokenKind.SERVICE, days=365, scopes=["first_attends:write"]
     )
-    body = {"call_id": "feed-1", "staff_id": district.doe_speech.staff_id, "osis": district.speech_student.osis,
-            "service": "SPEECH", "first_attend_date": timezone.localdate().isoformat()}  # fmt: skip
+    body = {
+        "call_id": "feed-1",
+        "staff_id": district.doe_speech.staff_id,
+        "osis": district.speech_student.osis,
+        "service": "SPEECH",
+        "first_attend_date": timezone.localdate().isoformat(),
+    }
     assert Api(new.secret).post("/first-attends", body).status_code == 201
     event = AuditEvent.objects.get(action="first_attend.receive")
     assert event.details["via"] == f"api service token {new.token.pk} (Outside IVR)"

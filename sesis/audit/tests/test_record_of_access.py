@@ -100,9 +100,12 @@ def test_an_administrator_sees_per_student_who_viewed_exported_and_changed(
 
 @pytest.mark.parametrize(
     ("osis", "message"),
-    [("12345", "An OSIS ID has 9 digits."), ("12345678x", "An OSIS ID has 9 digits."),
-     ("999999999", "No student has the OSIS ID 999999999.")],
-)  # fmt: skip
+    [
+        ("12345", "An OSIS ID has 9 digits."),
+        ("12345678x", "An OSIS ID has 9 digits."),
+        ("999999999", "No student has the OSIS ID 999999999."),
+    ],
+)
 def test_the_lookup_names_a_bad_osis(client: Client, sessions: Sessions, osis: str, message: str) -> None:
     client.force_login(sessions.d.admin)
     response = client.get(reverse("access_lookup"), {"osis": osis})
@@ -124,8 +127,13 @@ def test_a_long_record_of_access_is_paged_by_its_own_links(client: Client, sessi
 
     d = sessions.d
     for n in range(55):
-        disclosure_record(actor=d.supervisor, kind=DisclosureKind.VIEW, what=f"View {n}",
-                          student_ids=[d.speech_student.pk], record_count=1)  # fmt: skip
+        disclosure_record(
+            actor=d.supervisor,
+            kind=DisclosureKind.VIEW,
+            what=f"View {n}",
+            student_ids=[d.speech_student.pk],
+            record_count=1,
+        )
     client.force_login(d.admin)
     url = reverse("student_access", args=["111111111"])
     first = client.get(url).content.decode()

@@ -56,8 +56,15 @@ def run(kind: str, text: str | bytes):
 
 
 def load_all() -> None:
-    for kind, text in [("schools", SCHOOLS), ("staff", STAFF), ("students", STUDENTS), ("mandates", MANDATES),
-                       ("assignments", ASSIGNMENTS), ("access", ACCESS), ("calendar", CALENDAR)]:  # fmt: skip
+    for kind, text in [
+        ("schools", SCHOOLS),
+        ("staff", STAFF),
+        ("students", STUDENTS),
+        ("mandates", MANDATES),
+        ("assignments", ASSIGNMENTS),
+        ("access", ACCESS),
+        ("calendar", CALENDAR),
+    ]:
         run(kind, text)
 
 
@@ -69,8 +76,15 @@ def refusal(kind: str, text: str) -> list[str]:
 
 def test_every_kind_of_design_md_is_importable() -> None:
     assert set(importers()) == {
-        "schools", "staff", "students", "mandates", "assignments", "access", "calendar", "first_attends",
-    }  # fmt: skip
+        "schools",
+        "staff",
+        "students",
+        "mandates",
+        "assignments",
+        "access",
+        "calendar",
+        "first_attends",
+    }
 
 
 def test_a_whole_district_loads() -> None:
@@ -79,7 +93,7 @@ def test_a_whole_district_loads() -> None:
     maria = Staff.objects.get(staff_id="300")
     assert maria.discipline_codes() == {"SPEECH", "OT"}
     assert not maria.has_usable_password()
-    assert Staff.objects.get(staff_id="400").agency.name == "Acme Therapy"  # type: ignore[union-attr]
+    assert Staff.objects.get(staff_id="400").agency.name == "Acme Therapy"
     ana = Student.objects.get(osis="111111111")
     assert (ana.last_name_key, ana.school.dbn) == ("OCONNOR", "02M001")
     assert Mandate.objects.get().frequency == "2 x 30 min per week, group of up to 3"
@@ -91,8 +105,15 @@ def test_a_whole_district_loads() -> None:
 def test_reimporting_every_file_changes_nothing() -> None:
     load_all()
     events = AuditEvent.objects.count()
-    for kind, text in [("schools", SCHOOLS), ("staff", STAFF), ("students", STUDENTS), ("mandates", MANDATES),
-                       ("assignments", ASSIGNMENTS), ("access", ACCESS), ("calendar", CALENDAR)]:  # fmt: skip
+    for kind, text in [
+        ("schools", SCHOOLS),
+        ("staff", STAFF),
+        ("students", STUDENTS),
+        ("mandates", MANDATES),
+        ("assignments", ASSIGNMENTS),
+        ("access", ACCESS),
+        ("calendar", CALENDAR),
+    ]:
         result = run(kind, text)
         assert (result.created, result.updated) == (0, 0), kind
         assert result.unchanged == result.rows, kind
@@ -179,18 +200,20 @@ def test_a_utf8_bom_and_blank_lines_are_accepted() -> None:
 def test_staff_rows_are_checked() -> None:
     run("schools", SCHOOLS)
     header = STAFF.splitlines()[0]
-    text = "\n".join([
-        header,
-        "30a,Bad,Id,,provider,DOE,,SPEECH,",
-        "301,No,Type,,provider,,,SPEECH,",
-        "302,Super,Typed,,supervisor,DOE,,,",
-        "303,No,Agency,,provider,Agency,,OT,",
-        "304,Not,Agency,,provider,DOE,Acme,OT,",
-        "305,No,Discipline,,provider,DOE,,,",
-        "306,Bad,Code,,provider,DOE,,SPEECH;ART,",
-        "307,Bad,Role,,janitor,,,,",
-        "308,Bad,Email,not-an-email,supervisor,,,,",
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            header,
+            "30a,Bad,Id,,provider,DOE,,SPEECH,",
+            "301,No,Type,,provider,,,SPEECH,",
+            "302,Super,Typed,,supervisor,DOE,,,",
+            "303,No,Agency,,provider,Agency,,OT,",
+            "304,Not,Agency,,provider,DOE,Acme,OT,",
+            "305,No,Discipline,,provider,DOE,,,",
+            "306,Bad,Code,,provider,DOE,,SPEECH;ART,",
+            "307,Bad,Role,,janitor,,,,",
+            "308,Bad,Email,not-an-email,supervisor,,,,",
+        ]
+    )
     assert refusal("staff", text) == [
         "line 2, column staff_id: must be digits only, not '30a'",
         "line 3, column provider_type: is required for a provider (DOE, Agency or Independent)",
@@ -207,14 +230,16 @@ def test_staff_rows_are_checked() -> None:
 def test_student_rows_are_checked() -> None:
     run("schools", SCHOOLS)
     header = STUDENTS.splitlines()[0]
-    text = "\n".join([
-        header,
-        "12345678,Short,Osis,2015-01-01,02M001,4,",
-        "123456789,No,School,2015-01-01,09X999,4,",
-        "123456780,Bad,Date,01/02/2015,02M001,4,",
-        "123456781,Future,Born,2999-01-01,02M001,4,",
-        "123456782,Bad,Grade,2015-01-01,02M001,14,",
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            header,
+            "12345678,Short,Osis,2015-01-01,02M001,4,",
+            "123456789,No,School,2015-01-01,09X999,4,",
+            "123456780,Bad,Date,01/02/2015,02M001,4,",
+            "123456781,Future,Born,2999-01-01,02M001,4,",
+            "123456782,Bad,Grade,2015-01-01,02M001,14,",
+        ]
+    )
     assert refusal("students", text) == [
         "line 2, column osis: must be exactly 9 digits, not '12345678'",
         "line 3, column school_dbn: no school has DBN 09X999",
@@ -227,15 +252,17 @@ def test_student_rows_are_checked() -> None:
 def test_mandate_rows_are_checked() -> None:
     load_all()
     header = MANDATES.splitlines()[0]
-    text = "\n".join([
-        header,
-        "M2,999999999,SPEECH,2,week,30,3,English,,2026-09-08,2027-06-25",
-        "M3,111111111,ART,2,week,30,3,English,,2026-09-08,2027-06-25",
-        "M4,111111111,OT,0,week,30,1,English,,2026-09-08,2027-06-25",
-        "M5,111111111,OT,1,year,30,1,English,,2026-09-08,2027-06-25",
-        "M6,111111111,OT,1,week,30,1,English,,2027-09-08,2027-06-25",
-        "M7,111111111,OT,1,week,thirty,1,English,,2026-09-08,2027-06-25",
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            header,
+            "M2,999999999,SPEECH,2,week,30,3,English,,2026-09-08,2027-06-25",
+            "M3,111111111,ART,2,week,30,3,English,,2026-09-08,2027-06-25",
+            "M4,111111111,OT,0,week,30,1,English,,2026-09-08,2027-06-25",
+            "M5,111111111,OT,1,year,30,1,English,,2026-09-08,2027-06-25",
+            "M6,111111111,OT,1,week,30,1,English,,2027-09-08,2027-06-25",
+            "M7,111111111,OT,1,week,thirty,1,English,,2026-09-08,2027-06-25",
+        ]
+    )
     assert refusal("mandates", text) == [
         "line 2, column osis: no student has OSIS id 999999999",
         "line 3, column service: must be one of SPEECH, OT, PT, COUNSELING, HEARING, VISION, HEALTH, OM, PARA, not 'ART'",
@@ -249,16 +276,18 @@ def test_mandate_rows_are_checked() -> None:
 def test_assignment_rows_are_checked() -> None:
     load_all()
     header = ASSIGNMENTS.splitlines()[0]
-    text = "\n".join([
-        header,
-        "999,school,02M001,,,2026-09-08,",
-        "400,school,02M001,,,2026-09-08,",
-        "300,school,,,,2026-09-08,",
-        "500,rsa,,111111111,,2026-09-08,",
-        "400,agency,,,,2026-09-08,",
-        "300,school,02M001,,PT,2026-09-08,",
-        "300,school,09X999,,,2026-09-08,",
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            header,
+            "999,school,02M001,,,2026-09-08,",
+            "400,school,02M001,,,2026-09-08,",
+            "300,school,,,,2026-09-08,",
+            "500,rsa,,111111111,,2026-09-08,",
+            "400,agency,,,,2026-09-08,",
+            "300,school,02M001,,PT,2026-09-08,",
+            "300,school,09X999,,,2026-09-08,",
+        ]
+    )
     assert refusal("assignments", text) == [
         "line 2, column staff_id: no staff member has staff id 999",
         "line 3, column kind: a school assignment is for DOE providers; 400 is not one",
@@ -331,7 +360,51 @@ def test_imports_are_logged_with_the_importer(tmp_path: Path) -> None:
     call_command("import", "schools", str(path), "--as", "100", stdout=io.StringIO())
     event = AuditEvent.objects.get(action="import.schools")
     assert event.actor is not None and event.actor.staff_id == "100"
-    assert event.details == {"file": "schools.csv", "rows": 2, "created": 2, "updated": 0, "unchanged": 0}
+    assert event.details == {
+        "file": "schools.csv",
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "row_events": 2,
+    }
+
+
+def test_every_row_created_or_changed_is_audited_with_its_values_before_and_after() -> None:
+    load_all()
+    created = AuditEvent.objects.get(action="import.mandates.create")
+    assert created.object_type == "mandates.Mandate" and created.student.osis == "111111111"
+    assert created.details["values"]["sessions"] == 2 and created.details["values"]["start_date"] == "2026-09-08"
+    assert created.details["file"] == "mandates.csv"
+    changed = MANDATES.replace("SPEECH,2,week", "SPEECH,3,week")
+    run("mandates", changed)
+    (update,) = AuditEvent.objects.filter(action="import.mandates.update")
+    assert update.details["values"] == {"sessions": [2, 3]} and update.student.osis == "111111111"
+    run("mandates", changed)  # the same file again: nothing changes, nothing more is logged
+    assert AuditEvent.objects.filter(action="import.mandates.update").count() == 1
+    moved = STUDENTS.replace("111111111,Ana,O'Connor,2015-05-17,02M001,4", "111111111,Ana,O'Connor,2015-05-17,15K003,4")
+    run("students", moved)
+    student_change = AuditEvent.objects.get(action="import.students.update", object_type="students.Student")
+    school = student_change.details["values"]["school"]
+    assert school[0] != school[1] and student_change.student.osis == "111111111"
+    enrolments = AuditEvent.objects.filter(action__startswith="import.students.", object_type="students.Enrolment")
+    assert {e.details["change"] for e in enrolments.filter(student__osis="111111111")} == {"create", "update"}
+    staff = STAFF.replace("SPEECH;OT,English;Spanish", "SPEECH,English;Spanish")
+    run("staff", staff)
+    maria = Staff.objects.get(staff_id="300")
+    disciplines = AuditEvent.objects.filter(action="import.staff.update", object_id=str(maria.pk)).latest("id")
+    assert disciplines.details["values"] == {"disciplines": [["OT", "SPEECH"], ["SPEECH"]]}
+
+
+def test_row_events_are_written_in_bulk(django_assert_max_num_queries) -> None:
+    run("schools", SCHOOLS)
+    header = STUDENTS.splitlines()[0]
+    rows = [f"{300000000 + n},First{n},Last{n},2015-01-01,02M001,4," for n in range(1000)]
+    with django_assert_max_num_queries(40):  # not a query per row: 1,000 students, 2,000 events
+        result = run("students", "\n".join([header, *rows]) + "\n")
+    assert result.created == 1000
+    assert AuditEvent.objects.filter(action="import.students.create", object_type="students.Student").count() == 1000
+    assert AuditEvent.objects.filter(action="import.students.create", object_type="students.Enrolment").count() == 1000
 
 
 def test_a_large_file_is_applied_in_chunks_with_progress() -> None:

@@ -43,8 +43,15 @@ def run(
     caseload_add(actor=district.para, provider=district.para, students=[district.para_student])
     for n, pick in enumerate(picks):
         staff_id, osis, service, days_ago = REPORTS[pick]
-        first_attend_receive(staff_id=staff_id, osis=osis, service=service, call_id=f"P{n}",
-                             first_attend_date=TODAY - dt.timedelta(days=days_ago), source=Source.FEED, process=False)  # fmt: skip
+        first_attend_receive(
+            staff_id=staff_id,
+            osis=osis,
+            service=service,
+            call_id=f"P{n}",
+            first_attend_date=TODAY - dt.timedelta(days=days_ago),
+            source=Source.FEED,
+            process=False,
+        )
     if batch_size is None:
         for pk in FirstAttend.objects.order_by("pk").values_list("pk", flat=True):
             first_attend_process(first_attend_id=pk)
@@ -56,13 +63,15 @@ def run(
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(picks=st.lists(st.integers(min_value=0, max_value=len(REPORTS) - 1), min_size=1, max_size=12),
-       batch_size=st.integers(min_value=1, max_value=6))  # fmt: skip
-def test_batches_decide_exactly_as_one_by_one(district: District, today, picks: list[int], batch_size: int) -> None:  # type: ignore[no-untyped-def]
+@given(
+    picks=st.lists(st.integers(min_value=0, max_value=len(REPORTS) - 1), min_size=1, max_size=12),
+    batch_size=st.integers(min_value=1, max_value=6),
+)
+def test_batches_decide_exactly_as_one_by_one(district: District, today, picks: list[int], batch_size: int) -> None:
     assert run(district, picks, batch_size=batch_size) == run(district, picks, batch_size=None)
 
 
-def test_the_reasons_in_a_batch_are_the_plain_words_of_the_rules(district: District, today) -> None:  # type: ignore[no-untyped-def]
+def test_the_reasons_in_a_batch_are_the_plain_words_of_the_rules(district: District, today) -> None:
     outcomes, entries = run(district, list(range(len(REPORTS))), batch_size=50)
     assert [(status, reason) for _, status, reason in outcomes] == [
         ("added", ""),

@@ -46,12 +46,15 @@ def write_feed(path: Path) -> None:
 
 def start(url: str, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(url),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment(url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
-def kill_when(worker: subprocess.Popen[bytes], ready: callable) -> str:  # type: ignore[valid-type]
+def kill_when(worker: subprocess.Popen[bytes], ready: callable) -> str:
     """Read the worker's progress (lines end in \\r or \\n) until ready(text so far),
     then SIGKILL it. Returns the text read."""
     assert worker.stderr is not None
@@ -61,7 +64,7 @@ def kill_when(worker: subprocess.Popen[bytes], ready: callable) -> str:  # type:
         if not chunk:
             raise AssertionError(f"the worker ended before the kill point: {seen.decode()[-500:]}")
         seen += chunk
-        if ready(seen.decode()):  # type: ignore[misc]
+        if ready(seen.decode()):
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=60)
             assert worker.returncode == -signal.SIGKILL
@@ -98,8 +101,7 @@ def test_a_100000_row_import_killed_at_several_points_loses_and_repeats_nothing(
     assert 0 < after_second["pending"] < ROWS
 
     # 3. The processor killed in its turn, a few batches on.
-    kill_when(start(url, "process_first_attends", "--batch-size", "1000"),
-              lambda t: t.count("processed") >= 3)  # fmt: skip
+    kill_when(start(url, "process_first_attends", "--batch-size", "1000"), lambda t: t.count("processed") >= 3)
     after_third = report(url)
     assert after_third["total"] == ROWS and after_third["pending"] < after_second["pending"]
 
@@ -127,7 +129,7 @@ def test_the_processor_rides_out_the_database_going_away(scratch_database: str, 
     worker = start(url, "process_first_attends", "--batch-size", "1000")
     assert worker.stderr is not None
     seen: list[str] = []
-    reader = threading.Thread(target=lambda: seen.extend(line.decode() for line in worker.stderr))  # type: ignore[union-attr]
+    reader = threading.Thread(target=lambda: seen.extend(line.decode() for line in worker.stderr))
     reader.start()
     while sum("processed" in line for line in seen) < 3:
         assert worker.poll() is None, "the processor finished before the outage"

@@ -27,7 +27,7 @@ def feed(rows: list[str]) -> bytes:
     return (HEADER + "\n".join(rows) + "\n").encode()
 
 
-def test_a_feed_is_stored_and_processed(district: District, today, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_feed_is_stored_and_processed(district: District, today, tmp_path: Path) -> None:
     path = tmp_path / "feed.csv"
     path.write_bytes(feed(ROWS))
     out = io.StringIO()
@@ -47,7 +47,7 @@ def test_a_feed_is_stored_and_processed(district: District, today, tmp_path: Pat
     assert CaseloadEntry.objects.filter(source="ivr").count() == 3
 
 
-def test_reimporting_the_feed_changes_nothing(district: District, today) -> None:  # type: ignore[no-untyped-def]
+def test_reimporting_the_feed_changes_nothing(district: District, today) -> None:
     importers()["first_attends"]().run(actor=None, file=io.BytesIO(feed(ROWS)))
     result = importers()["first_attends"]().run(actor=None, file=io.BytesIO(feed(ROWS)))
     assert (result.created, result.unchanged) == (0, 5)
@@ -100,7 +100,7 @@ def test_no_process_is_only_for_first_attends(district: District, tmp_path: Path
         st.lists(st.sampled_from(range(len(ROWS))), min_size=1, max_size=5, unique=True), min_size=1, max_size=4
     )
 )
-def test_any_order_and_repetition_of_feeds_ends_in_the_same_state(district: District, today, batches) -> None:  # type: ignore[no-untyped-def]
+def test_any_order_and_repetition_of_feeds_ends_in_the_same_state(district: District, today, batches) -> None:
     """Importing any sequence of sub-feeds gives what importing each row once gives:
     one first attend per call id, one caseload entry per valid first attend."""
     FirstAttend.objects.all().delete()
@@ -112,3 +112,20 @@ def test_any_order_and_repetition_of_feeds_ends_in_the_same_state(district: Dist
     assert not FirstAttend.objects.filter(status=Status.PENDING).exists()
     expected_added = len(seen & {0, 1, 4})
     assert CaseloadEntry.objects.filter(source="ivr").count() == expected_added
+
+
+def test_each_first_attend_of_a_feed_has_its_receive_event_as_a_call_does(district: District, today) -> None:
+    from sesis.audit.models import AuditEvent
+
+    importers()["first_attends"](process=False).run(actor=None, file=io.BytesIO(feed(ROWS)), name="feed.csv")
+    events = {e.details["call_id"]: e for e in AuditEvent.objects.filter(action="first_attend.receive")}
+    assert sorted(events) == ["EXT-1", "EXT-2", "EXT-3", "EXT-4", "EXT-5"]
+    first = events["EXT-1"]
+    assert (first.actor.staff_id, first.student.osis, first.details["source"], first.details["file"]) == (
+        "300",
+        "111111111",
+        "feed",
+        "feed.csv",
+    )
+    assert events["EXT-4"].actor is None  # an unknown provider: kept, and logged
+    assert first.object_id == str(FirstAttend.objects.get(call_id="EXT-1").pk)

@@ -32,7 +32,7 @@ print(json.dumps({
 """
 
 
-def manage(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+def manage(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -51,7 +51,7 @@ def environment(url: str) -> dict[str, str]:
 
 def report(url: str) -> dict[str, int]:
     output = manage(url, "shell", "--no-imports", "-c", REPORT).stdout
-    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def feed(path: Path) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_add
@@ -12,13 +13,13 @@ from sesis.ivr.models import FirstAttend, Source, Status
 from tests.factories import District
 
 
-def receive(staff_id: str = "300", osis: str = "111111111", service: str = "SPEECH", call_id: str = "CA1", **kw):  # type: ignore[no-untyped-def]
+def receive(staff_id: str = "300", osis: str = "111111111", service: str = "SPEECH", call_id: str = "CA1", **kw):
     return first_attend_receive(
         staff_id=staff_id,
         osis=osis,
         service=service,
         call_id=call_id,
-        first_attend_date=kw.pop("day", dt.date.today()),
+        first_attend_date=kw.pop("day", timezone.localdate()),
         source=Source.CALL,
         **kw,
     )
@@ -57,10 +58,10 @@ def test_a_student_already_on_the_caseload_is_reported_as_such(district: Distric
         ({"osis": "555555555"}, "No assignment or RSA for this student"),
         ({"service": "OT"}, "No IEP mandate"),  # Ana has no OT mandate
         ({"staff_id": "200"}, "Only service providers have caseloads"),
-        ({"day": dt.date.today() + dt.timedelta(days=2)}, "The first attend date is in the future"),
+        ({"day": timezone.localdate() + dt.timedelta(days=2)}, "The first attend date is in the future"),
     ],
 )
-def test_a_first_attend_that_cannot_be_added_is_kept_with_its_reason(district: District, kwargs, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_first_attend_that_cannot_be_added_is_kept_with_its_reason(district: District, kwargs, reason: str) -> None:
     fa = receive(**kwargs).first_attend
     fa.refresh_from_db()
     assert (fa.status, fa.reason) == (Status.REFUSED, reason)

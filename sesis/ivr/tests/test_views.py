@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sesis.audit.models import AuditEvent
 from sesis.ivr.actions import first_attend_receive
@@ -14,7 +13,7 @@ from tests.factories import District
 
 @pytest.fixture
 def reported(district: District) -> None:
-    day = dt.date.today()
+    day = timezone.localdate()
     for call_id, staff_id, osis, service in [
         ("C1", "300", "111111111", "SPEECH"),
         ("C2", "300", "444444444", "SPEECH"),
@@ -26,7 +25,7 @@ def reported(district: District) -> None:
         )
 
 
-def call_ids(response) -> list[str]:  # type: ignore[no-untyped-def]
+def call_ids(response) -> list[str]:
     return sorted(fa.call_id for fa in response.context["page"])
 
 

@@ -40,7 +40,7 @@ def said(twiml: str) -> str:
 
 
 @pytest.fixture
-def phone(client: Client, district: District, settings) -> Phone:  # type: ignore[no-untyped-def]
+def phone(client: Client, district: District, settings) -> Phone:
     settings.SESIS_IVR_AUTH_TOKEN = TOKEN
     settings.SESIS_IVR_VERIFY_SIGNATURE = True
     for staff in (district.doe_speech, district.para):
@@ -67,7 +67,7 @@ def test_a_whole_call_reports_a_first_attend_and_adds_the_student(phone: Phone, 
     assert "Thank you. Goodbye." in said(goodbye) and "<Hangup/>" in goodbye
 
 
-def test_a_date_can_be_keyed_in_and_another_report_follows(phone: Phone, district: District, today) -> None:  # type: ignore[no-untyped-def]
+def test_a_date_can_be_keyed_in_and_another_report_follows(phone: Phone, district: District, today) -> None:
     for digits in (None, "300", "4827", "111111111", "2"):
         phone.post(digits)
     assert "for Ana O, Speech-Language Therapy, on Monday, November 16" in said(phone.post("1116"))
@@ -83,7 +83,7 @@ def test_a_date_can_be_keyed_in_and_another_report_follows(phone: Phone, distric
     ]
 
 
-def test_a_future_date_keyed_in_means_last_year(phone: Phone, district: District, today) -> None:  # type: ignore[no-untyped-def]
+def test_a_future_date_keyed_in_means_last_year(phone: Phone, district: District, today) -> None:
     for digits in (None, "300", "4827", "111111111", "2"):
         phone.post(digits)
     assert "on Monday, December 1" in said(phone.post("1201"))  # 2025-12-01, not 2026
@@ -149,13 +149,13 @@ def test_unsigned_or_wrongly_signed_requests_are_refused(phone: Phone, district:
     assert not FirstAttend.objects.exists()
 
 
-def test_signature_checking_can_be_turned_off_for_development(phone: Phone, settings) -> None:  # type: ignore[no-untyped-def]
+def test_signature_checking_can_be_turned_off_for_development(phone: Phone, settings) -> None:
     settings.SESIS_IVR_VERIFY_SIGNATURE = False
     assert "Welcome" in said(phone.post(signed=False))
     assert phone.status == 200
 
 
-def test_a_request_without_a_call_sid_is_refused(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_request_without_a_call_sid_is_refused(client: Client, settings) -> None:
     settings.SESIS_IVR_VERIFY_SIGNATURE = False
     assert client.post("/ivr/voice/", {}).status_code == 400
     assert client.get("/ivr/voice/").status_code == 405

@@ -23,7 +23,7 @@ from tests.factories import PASSWORD, District
 GOOD = "amble quartz lantern"
 
 
-def sign_in(client: Client, staff_id: str, password: str, address: str = "10.0.0.1", **headers: str):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, staff_id: str, password: str, address: str = "10.0.0.1", **headers: str):
     return client.post(reverse("login"), {"username": staff_id, "password": password}, REMOTE_ADDR=address, **headers)
 
 
@@ -114,7 +114,7 @@ def test_changing_my_password_asks_for_the_current_one_and_keeps_this_session(
     assert other_device.get(reverse("home")).status_code == 302  # signed out elsewhere
 
 
-def test_guessing_the_current_password_counts_towards_the_lock(client: Client, district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_guessing_the_current_password_counts_towards_the_lock(client: Client, district: District, settings) -> None:
     settings.SESIS_SIGNIN_ACCOUNT_LIMIT = 3
     client.force_login(district.doe_speech)
     url = reverse("change_password")
@@ -164,7 +164,7 @@ def test_ten_failures_lock_the_account_even_against_the_right_password(district:
     assert sign_in(Client(), "400", PASSWORD, address="10.9.9.9").status_code == 302
 
 
-def test_the_lock_ends_with_the_window(district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_lock_ends_with_the_window(district: District, settings) -> None:
     settings.SESIS_SIGNIN_ACCOUNT_LIMIT = 2
     sign_in(Client(), "300", "wrong 1")
     sign_in(Client(), "300", "wrong 2")
@@ -174,7 +174,7 @@ def test_the_lock_ends_with_the_window(district: District, settings) -> None:  #
     assert not SignInFailure.objects.filter(account="300").exists()  # success clears them
 
 
-def test_a_hundred_failures_a_day_lock_the_account_past_the_window(district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_hundred_failures_a_day_lock_the_account_past_the_window(district: District, settings) -> None:
     settings.SESIS_SIGNIN_ACCOUNT_DAILY_LIMIT = 3
     settings.SESIS_SIGNIN_ACCOUNT_LIMIT = 50
     for attempt in range(3):
@@ -182,7 +182,7 @@ def test_a_hundred_failures_a_day_lock_the_account_past_the_window(district: Dis
     assert "today" in sign_in(Client(), "300", PASSWORD).content.decode()
 
 
-def test_many_failures_from_one_address_lock_that_address_only(district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_many_failures_from_one_address_lock_that_address_only(district: District, settings) -> None:
     settings.SESIS_SIGNIN_ADDRESS_LIMIT = 5
     for staff_id in ("1", "2", "3", "4", "5"):
         sign_in(Client(), staff_id, "guess guess guess", address="192.0.2.7")
@@ -191,7 +191,7 @@ def test_many_failures_from_one_address_lock_that_address_only(district: Distric
     assert sign_in(Client(), "300", PASSWORD, address="192.0.2.8").status_code == 302
 
 
-def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(district: District, settings) -> None:
     settings.SESIS_SIGNIN_ADDRESS_LIMIT = 3
     for n in range(3):
         sign_in(Client(), str(n), "guess guess guess", address="192.0.2.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
@@ -204,7 +204,7 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(district
     assert response.status_code == 200 and SignInFailure.objects.filter(account="8").get().address is None
 
 
-def test_wrong_telephone_pins_lock_the_phone_but_not_the_web(client: Client, district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_telephone_pins_lock_the_phone_but_not_the_web(client: Client, district: District, settings) -> None:
     from django.contrib.auth.hashers import make_password
 
     settings.SESIS_IVR_AUTH_TOKEN = "test-account-token"
@@ -243,7 +243,7 @@ def test_signing_in_gives_a_new_session_id(client: Client, district: District) -
     assert signed_in(client)
 
 
-def test_an_idle_session_ends(client: Client, district: District, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_idle_session_ends(client: Client, district: District, settings) -> None:
     client.force_login(district.doe_speech)
     assert client.get(reverse("home")).status_code == 200
     session = client.session

@@ -63,24 +63,35 @@ def test_a_closure_of_another_school_does_not_count(sessions: Sessions) -> None:
 def test_a_mandate_starting_mid_week_counts_from_its_first_day(sessions: Sessions) -> None:
     # Starts Thursday Nov 12: that week has two school days within the mandate (12, 13): 2 sessions.
     mandate = MandateFactory.create(
-        student=sessions.d.ot_student, service="OT", sessions=2, start_date=dt.date(2026, 11, 12),
+        student=sessions.d.ot_student,
+        service="OT",
+        sessions=2,
+        start_date=dt.date(2026, 11, 12),
         end_date=dt.date(2027, 6, 26),
-    )  # fmt: skip
+    )
     assert _mandated(mandate, *FIRST_TWO_WEEKS) == 2
     # Starting on Friday Nov 13 leaves one school day that week: 1 session.
     later = MandateFactory.create(
-        student=sessions.d.ot_student, service="OT", sessions=2, start_date=dt.date(2026, 11, 13),
+        student=sessions.d.ot_student,
+        service="OT",
+        sessions=2,
+        start_date=dt.date(2026, 11, 13),
         end_date=dt.date(2027, 6, 26),
-    )  # fmt: skip
+    )
     assert _mandated(later, *FIRST_TWO_WEEKS) == 1
 
 
 def test_a_monthly_mandate_is_spread_over_the_months_school_days(sessions: Sessions) -> None:
     # November has 21 weekdays less the Nov 11 holiday: 20 school days; 4 sessions a month.
     mandate = MandateFactory.create(
-        student=sessions.d.ot_student, service="COUNSELING", sessions=4, period="month", group_size=1,
-        start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 6, 26),
-    )  # fmt: skip
+        student=sessions.d.ot_student,
+        service="COUNSELING",
+        sessions=4,
+        period="month",
+        group_size=1,
+        start_date=dt.date(2026, 9, 1),
+        end_date=dt.date(2027, 6, 26),
+    )
     assert _mandated(mandate, *NOV) == 4
     # Nov 1-14 holds 9 of them: 4 x 9/20 = 1.8, rounded to 2; Nov 15-30 holds 11: 2.2, rounded to 2.
     closed = non_school_days(sessions.d.ot_student.school, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -114,9 +125,12 @@ def test_sessions_are_mandated_only_up_to_today(sessions: Sessions) -> None:
 
 def test_a_mandate_ending_before_the_period_mandates_nothing_after_it(sessions: Sessions) -> None:
     mandate = MandateFactory.create(
-        student=sessions.d.ot_student, service="OT", sessions=2, start_date=dt.date(2026, 9, 1),
+        student=sessions.d.ot_student,
+        service="OT",
+        sessions=2,
+        start_date=dt.date(2026, 9, 1),
         end_date=dt.date(2026, 11, 6),
-    )  # fmt: skip
+    )
     assert _mandated(mandate, *NOV) == 2
 
 
@@ -157,9 +171,11 @@ def test_an_amended_session_type_counts_as_amended(sessions: Sessions) -> None:
     _record(s, 3)
     service_record_amend(
         certify=True,
-        actor=s.d.doe_speech, record=record, reason="Student was absent, entered by mistake",  # type: ignore[arg-type]
+        actor=s.d.doe_speech,
+        record=record,
+        reason="Student was absent, entered by mistake",
         changes={"session_type": SessionType.STUDENT_ABSENT},
-    )  # fmt: skip
+    )
     for by_week in (False, True):
         [line] = compliance([_speech(s)], *FIRST_TWO_WEEKS, by_week=by_week)
         assert (line.counts.provided, line.counts.student_absent, line.counts.shortfall) == (1, 1, 3)

@@ -20,22 +20,33 @@ def recorded(sessions: Sessions) -> dict[str, ServiceRecord]:
     and an OT session by the agency provider."""
     s, d = sessions, sessions.d
     return {
-        "speech": service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True,
-                                        data=s.speech_input(date=dt.date(2026, 11, 2))),
-        "absent": service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True,
-                                        data=s.speech_input(date=dt.date(2026, 11, 3),
-                                                            session_type=SessionType.STUDENT_ABSENT)),
+        "speech": service_record_create(
+            actor=d.doe_speech, provider=d.doe_speech, certify=True, data=s.speech_input(date=dt.date(2026, 11, 2))
+        ),
+        "absent": service_record_create(
+            actor=d.doe_speech,
+            provider=d.doe_speech,
+            certify=True,
+            data=s.speech_input(date=dt.date(2026, 11, 3), session_type=SessionType.STUDENT_ABSENT),
+        ),
         "para": service_record_create(actor=d.para, provider=d.para, data=s.para_input(date=dt.date(2026, 11, 4))),
         "ot": service_record_create(
-            actor=d.agency_ot, provider=d.agency_ot, certify=True,
-            data=s.speech_input(student=d.ot_student, mandate=d.ot_student.mandates.get(), date=dt.date(2026, 11, 5),
-                                grouping="individual", group_count=None),
+            actor=d.agency_ot,
+            provider=d.agency_ot,
+            certify=True,
+            data=s.speech_input(
+                student=d.ot_student,
+                mandate=d.ot_student.mandates.get(),
+                date=dt.date(2026, 11, 5),
+                grouping="individual",
+                group_count=None,
+            ),
         ),
-    }  # fmt: skip
+    }
 
 
 def _ids(user: object, filters: Filters = NOV, sort: str = "date") -> list[int]:
-    return list(ea.records(user, filters, sort).values_list("pk", flat=True))  # type: ignore[arg-type]
+    return list(ea.records(user, filters, sort).values_list("pk", flat=True))
 
 
 def test_each_role_sees_its_own_scope(sessions: Sessions, recorded: dict[str, ServiceRecord]) -> None:
@@ -85,27 +96,52 @@ def test_totals_by_session_type_count_records_and_minutes(
     totals = ea.totals(ea.records(sessions.d.admin, NOV))
     by_type = {label: (n, minutes) for label, n, minutes in totals.by_type}
     # speech 10:00-10:30 (30), OT 10:00-10:30 (30), para 9:00-10:00 (60); the absence keeps its 30 planned minutes.
-    assert by_type == {"Service Provided": (3, 120), "Student Absent": (1, 30), "Provider Absent": (0, 0),
-                       "Cancelled": (0, 0)}  # fmt: skip
+    assert by_type == {
+        "Service Provided": (3, 120),
+        "Student Absent": (1, 30),
+        "Provider Absent": (0, 0),
+        "Cancelled": (0, 0),
+    }
     assert (totals.records, totals.minutes) == (4, 150)
 
 
 def test_rows_show_every_column_as_amended(sessions: Sessions, recorded: dict[str, ServiceRecord]) -> None:
     d, r = sessions.d, recorded
-    service_record_amend(certify=True, actor=d.doe_speech, record=r["speech"], reason="Ended early",
-                         changes={"end_time": dt.time(10, 20), "session_type": SessionType.PROVIDED})  # fmt: skip
+    service_record_amend(
+        certify=True,
+        actor=d.doe_speech,
+        record=r["speech"],
+        reason="Ended early",
+        changes={"end_time": dt.time(10, 20), "session_type": SessionType.PROVIDED},
+    )
     rows = {row.record_id: row for row in ea.rows(ea.records(d.admin, NOV), chunk_size=2)}
     speech = rows[r["speech"].pk]
     assert speech.cells()[:14] == [
-        "O'Connor, Ana", "111111111", "02M001", "Speech-Language Therapy", "Santos, Maria", "300",
-        dt.date(2026, 11, 2), "10:00", "10:20", 20, "Service Provided", "", "Group, 2", "English",
-    ]  # fmt: skip
+        "O'Connor, Ana",
+        "111111111",
+        "02M001",
+        "Speech-Language Therapy",
+        "Santos, Maria",
+        "300",
+        dt.date(2026, 11, 2),
+        "10:00",
+        "10:20",
+        20,
+        "Service Provided",
+        "",
+        "Group, 2",
+        "English",
+    ]
     assert speech.location == "Separate location in school" and speech.amended
     assert speech.certified_by == "Maria Santos" and speech.certified_at is not None
     para = rows[r["para"].pk]
     assert (para.description, para.progress, para.certified_by, para.certified_at, para.amended) == (
-        "Health", "Progressing", "", None, False,
-    )  # fmt: skip
+        "Health",
+        "Progressing",
+        "",
+        None,
+        False,
+    )
     assert rows[r["absent"].pk].session_type == "Student Absent"
     totals = ea.totals(ea.records(d.admin, NOV))
     assert totals.minutes == 140
@@ -115,8 +151,13 @@ def test_the_session_type_filter_and_totals_follow_an_amendment(
     sessions: Sessions, recorded: dict[str, ServiceRecord]
 ) -> None:
     d, r = sessions.d, recorded
-    service_record_amend(certify=True, actor=d.doe_speech, record=r["speech"], reason="Was absent",
-                         changes={"session_type": SessionType.STUDENT_ABSENT})  # fmt: skip
+    service_record_amend(
+        certify=True,
+        actor=d.doe_speech,
+        record=r["speech"],
+        reason="Was absent",
+        changes={"session_type": SessionType.STUDENT_ABSENT},
+    )
     absent = Filters(*_nov(), session_type=SessionType.STUDENT_ABSENT)
     assert _ids(d.admin, absent) == [r["speech"].pk, r["absent"].pk]
     provided = Filters(*_nov(), session_type=SessionType.PROVIDED)

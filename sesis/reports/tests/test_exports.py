@@ -32,8 +32,12 @@ def recorded(sessions: Sessions) -> None:
     Student.objects.filter(pk=d.speech_student.pk).update(last_name='=HYPERLINK("http://x")')
     d.speech_student.refresh_from_db()
     for day in (2, 3):
-        service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True,
-                              data=s.speech_input(student=d.speech_student, date=dt.date(2026, 11, day)))  # fmt: skip
+        service_record_create(
+            actor=d.doe_speech,
+            provider=d.doe_speech,
+            certify=True,
+            data=s.speech_input(student=d.speech_student, date=dt.date(2026, 11, day)),
+        )
     service_record_create(actor=d.para, provider=d.para, data=s.para_input(date=dt.date(2026, 11, 4)))
 
 
@@ -46,13 +50,21 @@ def _client(user: Staff) -> Client:
 def _download(user: Staff, path: str) -> bytes:
     response = _client(user).get(path)
     assert response.status_code == 200, response.content[:500]
-    return b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_formula_cells_are_neutralised() -> None:
     assert [neutralise(v) for v in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "Ana", "", 5]] == [
-        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "Ana", "", 5,
-    ]  # fmt: skip
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "Ana",
+        "",
+        5,
+    ]
     lines = list(csv_lines(["Name"], [["=cmd"], [-3]]))
     assert lines == ["\ufeffName\r\n", "'=cmd\r\n", "-3\r\n"]
 
@@ -113,8 +125,11 @@ def test_every_export_is_in_the_disclosure_log_with_its_students(sessions: Sessi
     _download(d.supervisor, f"/reports/encounter-attendance/export/csv/{QUERY}&service=SPEECH")
     disclosure = Disclosure.objects.get(kind="export")
     assert (disclosure.actor, disclosure.what, disclosure.file_format, disclosure.record_count) == (
-        d.supervisor, "Encounter Attendance", "csv", 2,
-    )  # fmt: skip
+        d.supervisor,
+        "Encounter Attendance",
+        "csv",
+        2,
+    )
     assert disclosure.filters == {"from": "2026-11-01", "to": "2026-11-30", "service": "SPEECH"}
     assert list(DisclosedStudent.objects.filter(disclosure=disclosure).values_list("student__osis", flat=True)) == [
         "111111111"

@@ -32,8 +32,9 @@ def _page(user: Staff, path: str, status: int = 200) -> str:
 def recorded(sessions: Sessions) -> None:
     s, d = sessions, sessions.d
     for day in (2, 3, 9):
-        service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True,
-                              data=s.speech_input(date=dt.date(2026, 11, day)))  # fmt: skip
+        service_record_create(
+            actor=d.doe_speech, provider=d.doe_speech, certify=True, data=s.speech_input(date=dt.date(2026, 11, day))
+        )
     service_record_create(actor=d.para, provider=d.para, data=s.para_input(date=dt.date(2026, 11, 4)))
 
 
@@ -69,12 +70,18 @@ def test_the_out_of_scope_supervisor_sees_nothing(sessions: Sessions, recorded: 
         ("date_from=yesterday&date_to=2026-11-01", "Enter a date."),
         ("date_from=&date_to=2026-11-01", "Enter the From date."),
         ("date_from=2026-11-01&date_to=2026-11-30&school=99X999", "No school has the DBN 99X999."),
-        ("date_from=2026-11-01&date_to=2026-11-30&provider=999999", "No provider with staff ID 999999 is in your scope."),
-        ("date_from=2026-11-01&date_to=2026-11-30&student=666666666", "No student with OSIS ID 666666666 is in your scope."),
+        (
+            "date_from=2026-11-01&date_to=2026-11-30&provider=999999",
+            "No provider with staff ID 999999 is in your scope.",
+        ),
+        (
+            "date_from=2026-11-01&date_to=2026-11-30&student=666666666",
+            "No student with OSIS ID 666666666 is in your scope.",
+        ),
         ("date_from=2026-11-01&date_to=2026-11-30&service=MAGIC", "Select a valid choice."),
         ("date_from=2026-11-01&date_to=2026-11-30&district=0", "greater than or equal to 1"),
     ],
-)  # fmt: skip
+)
 def test_bad_filters_are_named(sessions: Sessions, recorded: None, query: str, message: str) -> None:
     page = _page(sessions.d.supervisor, f"/reports/encounter-attendance/?{query}")
     assert message in page
@@ -116,9 +123,13 @@ def test_the_page_makes_the_same_number_of_queries_for_4_or_24_records(sessions:
     s, d = sessions, sessions.d
     for day in (5, 6, 9, 10, 12, 13, 16, 17):
         for hour in (8, 11):
-            service_record_create(actor=d.doe_speech, provider=d.doe_speech,
-                                  data=s.speech_input(date=dt.date(2026, 11, day), start_time=dt.time(hour, 0),
-                                                      end_time=dt.time(hour, 30)))  # fmt: skip
+            service_record_create(
+                actor=d.doe_speech,
+                provider=d.doe_speech,
+                data=s.speech_input(
+                    date=dt.date(2026, 11, day), start_time=dt.time(hour, 0), end_time=dt.time(hour, 30)
+                ),
+            )
     assert count() == before
 
 
@@ -139,8 +150,10 @@ def test_the_student_chart_shows_each_week_in_words_and_numbers(sessions: Sessio
     page = _page(sessions.d.supervisor, f"/reports/students/111111111/chart/{QUERY}")
     assert 'role="img"' in page
     # Weeks of Nov 1 (2 of 2), Nov 8 (1 of 2: short), Nov 15 (in progress).
-    assert "Speech-Language Therapy, 2 x 30 min per week, group of up to 3: 3 sessions delivered of 6 mandated; " \
-           "1 of 3 weeks short." in page  # fmt: skip
+    assert (
+        "Speech-Language Therapy, 2 x 30 min per week, group of up to 3: 3 sessions delivered of 6 mandated; "
+        "1 of 3 weeks short." in page
+    )
     assert "Short by 1" in page and "In progress" in page
 
 

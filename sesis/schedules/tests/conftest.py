@@ -11,10 +11,16 @@ from tests.factories import District, MandateFactory, StudentFactory
 
 
 def slot_input(students: list[Student], **fields: object) -> SlotInput:
-    values: dict[str, object] = {"service": "SPEECH", "weekdays": [1, 3], "start_time": dt.time(9),
-                                 "end_time": dt.time(9, 30), "location": "separate", "students": students}  # fmt: skip
+    values: dict[str, object] = {
+        "service": "SPEECH",
+        "weekdays": [1, 3],
+        "start_time": dt.time(9),
+        "end_time": dt.time(9, 30),
+        "location": "separate",
+        "students": students,
+    }
     values |= fields
-    return SlotInput(**values)  # type: ignore[arg-type]
+    return SlotInput(**values)
 
 
 @pytest.fixture
@@ -23,10 +29,11 @@ def speech(district: District, today: dt.date) -> District:
     (groups of up to 4) on her caseload."""
     students = [district.speech_student]
     for n, name in enumerate(["Avery", "Blake", "Casey", "Devon"]):
-        student = StudentFactory.create(school=district.school_a, first_name=name, last_name=f"Lopez{n}",
-                                        osis=f"70000000{n}")  # fmt: skip
+        student = StudentFactory.create(
+            school=district.school_a, first_name=name, last_name=f"Lopez{n}", osis=f"70000000{n}"
+        )
         MandateFactory.create(student=student, service="SPEECH", group_size=4)
         students.append(student)
     caseload_add(actor=district.doe_speech, provider=district.doe_speech, students=students)
-    district.group = students[1:]  # type: ignore[attr-defined]
+    district.group = students[1:]
     return district

@@ -15,7 +15,7 @@ from tests.factories import District, MandateFactory
 pytestmark = pytest.mark.django_db
 
 
-def add(d: District, students: list, **fields: object) -> None:  # type: ignore[type-arg]
+def add(d: District, students: list, **fields: object) -> None:
     schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=slot_input(students, **fields))
 
 
@@ -26,7 +26,7 @@ def problems_of(d: District, today: dt.date, name: str) -> list[str]:
 
 def test_a_schedule_that_meets_every_mandate(speech: District, today: dt.date) -> None:
     add(speech, [speech.speech_student], weekdays=[1, 3])
-    add(speech, speech.group, weekdays=[2, 4], start_time=dt.time(10), end_time=dt.time(10, 30))  # type: ignore[attr-defined]
+    add(speech, speech.group, weekdays=[2, 4], start_time=dt.time(10), end_time=dt.time(10, 30))
     lines = schedule_coverage(speech.doe_speech, today)
     assert len(lines) == 5
     assert all(line.ok for line in lines), [line.problems for line in lines]
@@ -66,8 +66,8 @@ def test_a_monthly_mandate_is_held_against_the_months_school_days(speech: Distri
 
 
 def test_a_group_grown_past_a_new_mandate_is_flagged(speech: District, today: dt.date) -> None:
-    add(speech, speech.group[:3])  # type: ignore[attr-defined]
-    avery = speech.group[0]  # type: ignore[attr-defined]
+    add(speech, speech.group[:3])
+    avery = speech.group[0]
     avery.mandates.update(end_date=dt.date(2026, 11, 17))
     MandateFactory.create(student=avery, service="SPEECH", group_size=1, start_date=dt.date(2026, 11, 18))
     assert problems_of(speech, today, "Avery") == [

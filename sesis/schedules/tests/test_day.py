@@ -27,13 +27,14 @@ WEDNESDAY = dt.date(2026, 11, 18)
 
 @pytest.fixture
 def slots(speech: District) -> dict[str, ScheduleSlot]:
-    def add(students: list, **fields: object) -> ScheduleSlot:  # type: ignore[type-arg]
-        return schedule_slot_create(actor=speech.doe_speech, provider=speech.doe_speech,
-                                    data=slot_input(students, **fields))  # fmt: skip
+    def add(students: list, **fields: object) -> ScheduleSlot:
+        return schedule_slot_create(
+            actor=speech.doe_speech, provider=speech.doe_speech, data=slot_input(students, **fields)
+        )
 
     return {
         "ana": add([speech.speech_student], weekdays=[1, 3]),
-        "group": add(speech.group, weekdays=[3, 5], start_time=dt.time(10), end_time=dt.time(10, 30)),  # type: ignore[attr-defined]
+        "group": add(speech.group, weekdays=[3, 5], start_time=dt.time(10), end_time=dt.time(10, 30)),
     }
 
 
@@ -42,15 +43,18 @@ def key(slot: ScheduleSlot) -> str:
     return f"s{slot.pk}"
 
 
-def record(d: District, outcomes: dict[str, Outcome], certify: bool = True, day: dt.date = WEDNESDAY) -> list:  # type: ignore[type-arg]
+def record(d: District, outcomes: dict[str, Outcome], certify: bool = True, day: dt.date = WEDNESDAY) -> list:
     return day_record(actor=d.doe_speech, provider=d.doe_speech, day=day, outcomes=outcomes, certify=certify)
 
 
 def test_the_schedule_puts_sessions_on_their_days_only(speech: District, slots: dict[str, ScheduleSlot]) -> None:
     week = occurrences_between(speech.doe_speech, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
     assert [(o.date.day, o.slot.start_time.hour, len(o.members)) for o in week] == [
-        (16, 9, 1), (18, 9, 1), (18, 10, 4), (20, 10, 4)
-    ]  # fmt: skip
+        (16, 9, 1),
+        (18, 9, 1),
+        (18, 10, 4),
+        (20, 10, 4),
+    ]
     assert not occurrences_on(speech.doe_speech, dt.date(2026, 11, 17))
 
 
@@ -60,7 +64,7 @@ def test_a_closed_school_or_a_student_off_the_caseload_is_left_out_with_a_note(
     CalendarDay.objects.create(date=WEDNESDAY, kind="closure", school=speech.school_a, description="Water main break")
     assert occurrences_on(speech.doe_speech, WEDNESDAY) == []
     CalendarDay.objects.all().delete()
-    entry = CaseloadEntry.objects.active().get(provider=speech.doe_speech, student=speech.group[0])  # type: ignore[attr-defined]
+    entry = CaseloadEntry.objects.active().get(provider=speech.doe_speech, student=speech.group[0])
     caseload_remove(actor=speech.doe_speech, entry=entry, reason="Moved away")
     group = occurrences_on(speech.doe_speech, WEDNESDAY)[1]
     assert [m.student.first_name for m in group.members] == ["Blake", "Casey", "Devon"]
@@ -68,19 +72,31 @@ def test_a_closed_school_or_a_student_off_the_caseload_is_left_out_with_a_note(
 
 
 def test_a_day_recorded_in_one_pass(speech: District, slots: dict[str, ScheduleSlot]) -> None:
-    saved = record(speech, {
-        key(slots["ana"]): Outcome(notes="Articulation /r/ drills."),
-        key(slots["group"]): Outcome(notes="Turn-taking.", absent={"700000002"}),
-    })  # fmt: skip
+    saved = record(
+        speech,
+        {
+            key(slots["ana"]): Outcome(notes="Articulation /r/ drills."),
+            key(slots["group"]): Outcome(notes="Turn-taking.", absent={"700000002"}),
+        },
+    )
     assert len(saved) == 5
     ana = ServiceRecord.objects.get(student=speech.speech_student)
     assert (ana.date, ana.start_time, ana.end_time, ana.location, ana.language, ana.grouping) == (
-        WEDNESDAY, dt.time(9), dt.time(9, 30), "separate", "English", "individual")  # fmt: skip
+        WEDNESDAY,
+        dt.time(9),
+        dt.time(9, 30),
+        "separate",
+        "English",
+        "individual",
+    )
     assert ana.is_certified and ana.hash_is_valid() and ana.notes == "Articulation /r/ drills."
-    group = ServiceRecord.objects.filter(student__in=speech.group).order_by("student__osis")  # type: ignore[attr-defined]
+    group = ServiceRecord.objects.filter(student__in=speech.group).order_by("student__osis")
     assert [(r.session_type, r.group_count) for r in group] == [
-        ("provided", 3), ("provided", 3), ("student_absent", 3), ("provided", 3)
-    ]  # fmt: skip
+        ("provided", 3),
+        ("provided", 3),
+        ("student_absent", 3),
+        ("provided", 3),
+    ]
     assert len({r.group_session_id for r in group}) == 1
     assert all(o.recorded and o.certified for o in occurrences_on(speech.doe_speech, WEDNESDAY))
 
@@ -100,8 +116,9 @@ def test_a_retried_day_records_nothing_twice(speech: District, slots: dict[str, 
         (Outcome(session_type="cancelled", cancel_reason="school_activity"), ("cancelled", "school_activity", "")),
     ],
 )
-def test_a_session_that_did_not_happen_is_one_choice(speech: District, slots: dict[str, ScheduleSlot],
-                                                     outcome: Outcome, expected: tuple[str, str, str]) -> None:  # fmt: skip
+def test_a_session_that_did_not_happen_is_one_choice(
+    speech: District, slots: dict[str, ScheduleSlot], outcome: Outcome, expected: tuple[str, str, str]
+) -> None:
     record(speech, {key(slots["ana"]): outcome})
     ana = ServiceRecord.objects.get()
     assert (ana.session_type, ana.cancel_reason, ana.location) == expected
@@ -114,18 +131,21 @@ def test_a_cancelled_group_is_cancelled_for_each_student(speech: District, slots
 
 
 def test_nobody_present_records_each_student_absent(speech: District, slots: dict[str, ScheduleSlot]) -> None:
-    everyone = {s.osis for s in speech.group}  # type: ignore[attr-defined]
+    everyone = {s.osis for s in speech.group}
     record(speech, {key(slots["group"]): Outcome(absent=everyone)}, certify=False)
     assert sorted(ServiceRecord.objects.values_list("session_type", "group_count")) == [("student_absent", 4)] * 4
 
 
 def test_one_refused_session_saves_nothing_of_the_day(speech: District, slots: dict[str, ScheduleSlot]) -> None:
     with pytest.raises(DayRefused) as caught:
-        record(speech, {
-            key(slots["ana"]): Outcome(notes="Fine."),
-            key(slots["group"]): Outcome(notes=""),  # speech needs Session Notes
-            "s999": Outcome(),
-        })  # fmt: skip
+        record(
+            speech,
+            {
+                key(slots["ana"]): Outcome(notes="Fine."),
+                key(slots["group"]): Outcome(notes=""),  # speech needs Session Notes
+                "s999": Outcome(),
+            },
+        )
     assert caught.value.message == "2 sessions could not be recorded; nothing was saved."
     problems = caught.value.problems
     assert (
@@ -140,8 +160,13 @@ def test_cancelled_needs_its_reason_and_a_group_has_no_student_absent(
     speech: District, slots: dict[str, ScheduleSlot]
 ) -> None:
     with pytest.raises(DayRefused) as caught:
-        record(speech, {key(slots["ana"]): Outcome(session_type="cancelled"),
-                        key(slots["group"]): Outcome(session_type="student_absent")})  # fmt: skip
+        record(
+            speech,
+            {
+                key(slots["ana"]): Outcome(session_type="cancelled"),
+                key(slots["group"]): Outcome(session_type="student_absent"),
+            },
+        )
     assert caught.value.problems[key(slots["ana"])] == ["Choose the reason the session was cancelled."]
     assert caught.value.problems[key(slots["group"])] == [
         "For a group, mark each absent student; Student Absent is chosen per student."
@@ -158,21 +183,34 @@ def test_a_future_day_is_refused_by_the_record_rules(speech: District, slots: di
 
 def test_someone_else_cannot_record_a_providers_day(speech: District, slots: dict[str, ScheduleSlot]) -> None:
     with pytest.raises(ActionRefused, match=r"Outside your access\."):
-        day_record(actor=speech.para, provider=speech.doe_speech, day=WEDNESDAY, certify=True,
-                   outcomes={key(slots["ana"]): Outcome(notes="x")})  # fmt: skip
+        day_record(
+            actor=speech.para,
+            provider=speech.doe_speech,
+            day=WEDNESDAY,
+            certify=True,
+            outcomes={key(slots["ana"]): Outcome(notes="x")},
+        )
     assert not ServiceRecord.objects.exists()
 
 
 class TestThePages:
-    def post_day(self, client, slots: dict[str, ScheduleSlot], **extra: object):  # type: ignore[no-untyped-def]
+    def post_day(self, client, slots: dict[str, ScheduleSlot], **extra: object):
         ana, group = key(slots["ana"]), key(slots["group"])
-        data = {f"{ana}-record": "on", f"{ana}-session_type": "provided", f"{ana}-notes": "Drills.",
-                f"{group}-record": "on", f"{group}-session_type": "provided", f"{group}-notes": "Turn-taking.",
-                f"{group}-absent": ["700000001"], "certify": "on"} | extra  # fmt: skip
+        data = {
+            f"{ana}-record": "on",
+            f"{ana}-session_type": "provided",
+            f"{ana}-notes": "Drills.",
+            f"{group}-record": "on",
+            f"{group}-session_type": "provided",
+            f"{group}-notes": "Turn-taking.",
+            f"{group}-absent": ["700000001"],
+            "certify": "on",
+        } | extra
         return client.post("/day/?date=2026-11-18", data)
 
-    def test_the_homepage_records_the_day_and_a_retry_changes_nothing(self, client, speech: District,
-                                                                      slots: dict[str, ScheduleSlot]) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    def test_the_homepage_records_the_day_and_a_retry_changes_nothing(
+        self, client, speech: District, slots: dict[str, ScheduleSlot]
+    ) -> None:
         client.force_login(speech.doe_speech)
         home = client.get("/")
         assert [f.occurrence.key for f in home.context["forms"]] == [f"s{slots['ana'].pk}", f"s{slots['group'].pk}"]
@@ -187,13 +225,14 @@ class TestThePages:
 
     def test_an_unchecked_session_is_left_for_later(
         self, client, speech: District, slots: dict[str, ScheduleSlot]
-    ) -> None:  # type: ignore[no-untyped-def]
+    ) -> None:
         client.force_login(speech.doe_speech)
         self.post_day(client, slots, **{key(slots["group"]) + "-record": ""})
         assert ServiceRecord.objects.count() == 1
 
-    def test_a_refused_day_shows_each_problem_at_its_session(self, client, speech: District,
-                                                             slots: dict[str, ScheduleSlot]) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    def test_a_refused_day_shows_each_problem_at_its_session(
+        self, client, speech: District, slots: dict[str, ScheduleSlot]
+    ) -> None:
         client.force_login(speech.doe_speech)
         answer = self.post_day(client, slots, **{key(slots["ana"]) + "-notes": ""})
         assert answer.status_code == 200
@@ -202,18 +241,18 @@ class TestThePages:
         assert answer.context["certify_error"] == "1 session could not be recorded; nothing was saved."
         assert not ServiceRecord.objects.exists()
 
-    def test_nothing_chosen_is_said_plainly(self, client, speech: District, slots: dict[str, ScheduleSlot]) -> None:  # type: ignore[no-untyped-def]
+    def test_nothing_chosen_is_said_plainly(self, client, speech: District, slots: dict[str, ScheduleSlot]) -> None:
         client.force_login(speech.doe_speech)
         answer = client.post("/day/?date=2026-11-18", {"certify": "on"})
         assert answer.context["certify_error"] == "Check Record this session for each session you are recording."
         assert not ServiceRecord.objects.exists()
 
     @pytest.mark.parametrize("date", ["2026-11-19", "2026-09-30", "not-a-date"])
-    def test_a_day_outside_the_window_is_not_found(self, client, speech: District, date: str) -> None:  # type: ignore[no-untyped-def]
+    def test_a_day_outside_the_window_is_not_found(self, client, speech: District, date: str) -> None:
         client.force_login(speech.doe_speech)
         assert client.get(f"/day/?date={date}").status_code == 404
 
-    def test_the_homepage_makes_the_same_queries_for_2_or_10_sessions(self, client, speech: District) -> None:  # type: ignore[no-untyped-def]
+    def test_the_homepage_makes_the_same_queries_for_2_or_10_sessions(self, client, speech: District) -> None:
         client.force_login(speech.doe_speech)
 
         def home_queries() -> int:
@@ -225,11 +264,23 @@ class TestThePages:
             for n in range(first, first + count):
                 student = StudentFactory.create(school=speech.school_a, osis=f"8{n:08d}")
                 MandateFactory.create(student=student, service="SPEECH", group_size=1)
-                CaseloadEntry.objects.create(provider=speech.doe_speech, student=student, source="provider",
-                                             added_by=speech.doe_speech, added_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))  # fmt: skip
-                schedule_slot_create(actor=speech.doe_speech, provider=speech.doe_speech, data=slot_input(
-                    [student], weekdays=[3], start_time=dt.time(7 + n // 2, 30 * (n % 2)),
-                    end_time=dt.time(7 + n // 2, 30 * (n % 2) + 20)))  # fmt: skip
+                CaseloadEntry.objects.create(
+                    provider=speech.doe_speech,
+                    student=student,
+                    source="provider",
+                    added_by=speech.doe_speech,
+                    added_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+                )
+                schedule_slot_create(
+                    actor=speech.doe_speech,
+                    provider=speech.doe_speech,
+                    data=slot_input(
+                        [student],
+                        weekdays=[3],
+                        start_time=dt.time(7 + n // 2, 30 * (n % 2)),
+                        end_time=dt.time(7 + n // 2, 30 * (n % 2) + 20),
+                    ),
+                )
 
         add_slots(0, 2)
         few = home_queries()

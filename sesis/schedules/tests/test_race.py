@@ -68,8 +68,9 @@ def test_racing_submissions_of_the_same_day_record_it_once(today: dt.date) -> No
     slot = schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=slot_input([d.speech_student]))
     outcomes = {f"s{slot.pk}": Outcome(notes="Drills.")}
 
-    results, errors = race(lambda n: day_record(actor=d.doe_speech, provider=d.doe_speech, day=today,
-                                                outcomes=outcomes, certify=True))  # fmt: skip
+    results, errors = race(
+        lambda n: day_record(actor=d.doe_speech, provider=d.doe_speech, day=today, outcomes=outcomes, certify=True)
+    )
     assert errors == []
-    assert sorted(len(saved) for saved in results) == [0] * (THREADS - 1) + [1]  # type: ignore[arg-type]
+    assert sorted(len(saved) for saved in results) == [0] * (THREADS - 1) + [1]
     assert ServiceRecord.objects.count() == 1

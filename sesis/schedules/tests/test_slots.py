@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def create(d: District, **fields: object) -> ScheduleSlot:
     students = fields.pop("students", [d.speech_student])
-    return schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=slot_input(students, **fields))  # type: ignore[arg-type]
+    return schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=slot_input(students, **fields))
 
 
 def refused(d: District, **fields: object) -> str:
@@ -40,7 +40,7 @@ def test_an_individual_slot_is_kept_and_audited(speech: District) -> None:
 
 
 def test_a_group_slot_within_every_mandates_group_size(speech: District) -> None:
-    slot = create(speech, students=speech.group)  # type: ignore[attr-defined]
+    slot = create(speech, students=speech.group)
     assert slot.members.count() == 4
 
 
@@ -69,22 +69,21 @@ def test_a_student_off_the_caseload_or_without_a_mandate_is_refused(speech: Dist
 
 def test_a_group_larger_than_a_mandate_allows_is_refused(speech: District) -> None:
     # Ana's mandate is for a group of up to 3; the others' up to 4.
-    message = refused(speech, students=[speech.speech_student, *speech.group[:3]])  # type: ignore[attr-defined]
+    message = refused(speech, students=[speech.speech_student, *speech.group[:3]])
     assert message == "Ana O'Connor's mandate calls for a group of up to 3; this slot has 4 students."
 
 
 def test_two_slots_at_once_on_a_shared_day_are_refused(speech: District) -> None:
     create(speech, weekdays=[1, 3])
     with pytest.raises(SlotRefused) as caught:
-        create(speech, students=[speech.group[0]], weekdays=[3, 5], start_time=dt.time(9, 15),  # type: ignore[attr-defined]
-               end_time=dt.time(9, 45))  # fmt: skip
+        create(speech, students=[speech.group[0]], weekdays=[3, 5], start_time=dt.time(9, 15), end_time=dt.time(9, 45))
     assert caught.value.message == (
         "You already have a session on Wed from 09:00 to 09:30 (Ana O'Connor); a provider cannot be in two places "
         "at once."
     )
     # The same time on other days is fine, and so is the next half hour.
-    create(speech, students=[speech.group[0]], weekdays=[2, 4])  # type: ignore[attr-defined]
-    create(speech, students=[speech.group[1]], weekdays=[1], start_time=dt.time(9, 30), end_time=dt.time(10))  # type: ignore[attr-defined]
+    create(speech, students=[speech.group[0]], weekdays=[2, 4])
+    create(speech, students=[speech.group[1]], weekdays=[1], start_time=dt.time(9, 30), end_time=dt.time(10))
     assert ScheduleSlot.objects.count() == 3
 
 
@@ -95,9 +94,12 @@ def test_only_the_provider_or_their_supervisor_may_change_a_schedule(speech: Dis
 
 
 def test_update_changes_members_and_times_and_records_what_changed(speech: District) -> None:
-    slot = create(speech, students=speech.group[:2])  # type: ignore[attr-defined]
-    schedule_slot_update(actor=speech.doe_speech, slot=slot, data=slot_input(
-        speech.group[1:4], start_time=dt.time(10), end_time=dt.time(10, 30)))  # type: ignore[attr-defined]  # fmt: skip
+    slot = create(speech, students=speech.group[:2])
+    schedule_slot_update(
+        actor=speech.doe_speech,
+        slot=slot,
+        data=slot_input(speech.group[1:4], start_time=dt.time(10), end_time=dt.time(10, 30)),
+    )
     slot.refresh_from_db()
     assert slot.start_time == dt.time(10)
     assert sorted(m.student.first_name for m in slot.members.all()) == ["Blake", "Casey", "Devon"]
@@ -109,12 +111,14 @@ def test_update_changes_members_and_times_and_records_what_changed(speech: Distr
 def test_update_does_not_clash_with_itself_but_refusal_keeps_it(speech: District) -> None:
     slot = create(speech)
     with pytest.raises(SlotRefused):
-        schedule_slot_update(actor=speech.doe_speech, slot=slot,
-                             data=slot_input([speech.speech_student], end_time=dt.time(8)))  # fmt: skip
+        schedule_slot_update(
+            actor=speech.doe_speech, slot=slot, data=slot_input([speech.speech_student], end_time=dt.time(8))
+        )
     slot.refresh_from_db()
     assert slot.end_time == dt.time(9, 30)
-    schedule_slot_update(actor=speech.doe_speech, slot=slot,
-                         data=slot_input([speech.speech_student], end_time=dt.time(9, 45)))  # fmt: skip
+    schedule_slot_update(
+        actor=speech.doe_speech, slot=slot, data=slot_input([speech.speech_student], end_time=dt.time(9, 45))
+    )
     slot.refresh_from_db()
     assert slot.end_time == dt.time(9, 45)
 
@@ -131,8 +135,14 @@ def test_delete_is_audited(speech: District) -> None:
     [{"weekdays": "16"}, {"weekdays": ""}, {"weekdays": "31"}, {"end_time": dt.time(8)}, {"description": "health"}],
 )
 def test_the_database_refuses_a_malformed_slot(speech: District, fields: dict[str, object]) -> None:
-    values = {"provider": speech.doe_speech, "service": "SPEECH", "weekdays": "13", "start_time": dt.time(9),
-              "end_time": dt.time(9, 30), "location": "separate"} | fields  # fmt: skip
+    values = {
+        "provider": speech.doe_speech,
+        "service": "SPEECH",
+        "weekdays": "13",
+        "start_time": dt.time(9),
+        "end_time": dt.time(9, 30),
+        "location": "separate",
+    } | fields
     with pytest.raises(IntegrityError), transaction.atomic():
         ScheduleSlot.objects.create(**values)
 
@@ -144,38 +154,83 @@ def test_a_student_is_in_a_slot_once(speech: District) -> None:
 
 
 class TestPages:
-    def test_the_schedule_pages_add_change_and_remove(self, client, speech: District) -> None:  # type: ignore[no-untyped-def]
+    def test_the_schedule_pages_add_change_and_remove(self, client, speech: District) -> None:
         client.force_login(speech.doe_speech)
         page = client.get("/schedule/add/?student=111111111")
         assert page.context["form"].initial["students"] == ["111111111"]
-        answer = client.post("/schedule/add/", {"service": "SPEECH", "students": ["111111111"], "weekdays": ["1", "3"],
-                                                "start_time": "09:00", "end_time": "09:30", "location": "separate"})  # fmt: skip
+        answer = client.post(
+            "/schedule/add/",
+            {
+                "service": "SPEECH",
+                "students": ["111111111"],
+                "weekdays": ["1", "3"],
+                "start_time": "09:00",
+                "end_time": "09:30",
+                "location": "separate",
+            },
+        )
         assert answer.status_code == 302
         slot = ScheduleSlot.objects.get()
-        answer = client.post(f"/schedule/{slot.pk}/edit/", {"service": "SPEECH", "students": ["111111111"],
-                             "weekdays": ["2"], "start_time": "09:00", "end_time": "09:30", "location": "separate"})  # fmt: skip
+        answer = client.post(
+            f"/schedule/{slot.pk}/edit/",
+            {
+                "service": "SPEECH",
+                "students": ["111111111"],
+                "weekdays": ["2"],
+                "start_time": "09:00",
+                "end_time": "09:30",
+                "location": "separate",
+            },
+        )
         assert answer.status_code == 302
         slot.refresh_from_db()
         assert slot.weekdays == "2"
         assert client.post(f"/schedule/{slot.pk}/remove/").status_code == 302
         assert not ScheduleSlot.objects.exists()
 
-    def test_a_refused_slot_shows_the_reason_at_the_field_and_saves_nothing(self, client, speech: District) -> None:  # type: ignore[no-untyped-def]
+    def test_a_refused_slot_shows_the_reason_at_the_field_and_saves_nothing(self, client, speech: District) -> None:
         client.force_login(speech.doe_speech)
-        answer = client.post("/schedule/add/", {"service": "SPEECH", "students": ["111111111"], "weekdays": [],
-                                                "start_time": "09:30", "end_time": "09:00", "location": "separate"})  # fmt: skip
+        answer = client.post(
+            "/schedule/add/",
+            {
+                "service": "SPEECH",
+                "students": ["111111111"],
+                "weekdays": [],
+                "start_time": "09:30",
+                "end_time": "09:00",
+                "location": "separate",
+            },
+        )
         assert answer.status_code == 200
         errors = answer.context["form"].errors
         assert errors["weekdays"] == ["Choose at least one school day (Monday to Friday)."]
-        answer = client.post("/schedule/add/", {"service": "SPEECH", "students": ["111111111"], "weekdays": ["1"],
-                                                "start_time": "09:30", "end_time": "09:00", "location": "separate"})  # fmt: skip
+        answer = client.post(
+            "/schedule/add/",
+            {
+                "service": "SPEECH",
+                "students": ["111111111"],
+                "weekdays": ["1"],
+                "start_time": "09:30",
+                "end_time": "09:00",
+                "location": "separate",
+            },
+        )
         assert answer.context["form"].errors["end_time"] == ["End Time must be after Start Time."]
-        answer = client.post("/schedule/add/", {"service": "SPEECH", "students": ["666666666"], "weekdays": ["1"],
-                                                "start_time": "09:00", "end_time": "09:30", "location": "separate"})  # fmt: skip
+        answer = client.post(
+            "/schedule/add/",
+            {
+                "service": "SPEECH",
+                "students": ["666666666"],
+                "weekdays": ["1"],
+                "start_time": "09:00",
+                "end_time": "09:30",
+                "location": "separate",
+            },
+        )
         assert "666666666" in answer.context["form"].errors["students"][0]  # not a choice: not on the caseload
         assert not ScheduleSlot.objects.exists()
 
-    def test_another_providers_slot_is_not_found(self, client, speech: District) -> None:  # type: ignore[no-untyped-def]
+    def test_another_providers_slot_is_not_found(self, client, speech: District) -> None:
         slot = create(speech)
         client.force_login(speech.independent_speech)
         for url in (f"/schedule/{slot.pk}/edit/", f"/schedule/{slot.pk}/remove/"):
@@ -184,7 +239,7 @@ class TestPages:
         assert ScheduleSlot.objects.filter(pk=slot.pk).exists()
         assert slot.pk not in [s.pk for s in client.get("/schedule/").context["slots"]]
 
-    def test_a_supervisor_has_no_schedule_of_their_own(self, client, speech: District) -> None:  # type: ignore[no-untyped-def]
+    def test_a_supervisor_has_no_schedule_of_their_own(self, client, speech: District) -> None:
         client.force_login(speech.supervisor)
         for url in ("/schedule/", "/schedule/add/", "/day/"):
             assert client.get(url).status_code == 404

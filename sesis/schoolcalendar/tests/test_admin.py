@@ -18,8 +18,12 @@ def test_non_school_days_prefer_the_most_specific_entry(district: District) -> N
     )
     CalendarDay.objects.create(date=dt.date(2026, 11, 13), kind="holiday", description="Citywide")
     days = non_school_days(district.school_a, dt.date(2026, 11, 12), dt.date(2026, 11, 15))
-    assert days == {dt.date(2026, 11, 12): "Storm", dt.date(2026, 11, 13): "Citywide",
-                    dt.date(2026, 11, 14): "Weekend", dt.date(2026, 11, 15): "Weekend"}  # fmt: skip
+    assert days == {
+        dt.date(2026, 11, 12): "Storm",
+        dt.date(2026, 11, 13): "Citywide",
+        dt.date(2026, 11, 14): "Weekend",
+        dt.date(2026, 11, 15): "Weekend",
+    }
     assert dt.date(2026, 11, 12) not in non_school_days(district.school_b, dt.date(2026, 11, 12), dt.date(2026, 11, 12))
     assert non_school_days(district.school_c, dt.date(2026, 11, 12), dt.date(2026, 11, 12)) == {}
 
@@ -40,9 +44,12 @@ def test_administrators_add_and_remove_calendar_days(client: Client, district: D
     assert both.context["form"].errors["district"] == ["Give a school or a district, not both."]
     client.post(reverse("calendar_day_remove", args=[day.pk]))
     assert not CalendarDay.objects.exists()
-    assert list(AuditEvent.objects.filter(action__startswith="calendar.").values_list("action", flat=True).order_by("id")) == [
-        "calendar.add", "calendar.remove",
-    ]  # fmt: skip
+    assert list(
+        AuditEvent.objects.filter(action__startswith="calendar.").values_list("action", flat=True).order_by("id")
+    ) == [
+        "calendar.add",
+        "calendar.remove",
+    ]
 
 
 def test_only_administrators_keep_the_calendar(client: Client, district: District) -> None:

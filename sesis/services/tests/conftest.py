@@ -23,22 +23,35 @@ class Sessions:
     def para_input(self, **overrides: object) -> ServiceRecord:
         d = self.d
         values: dict[str, object] = {
-            "student": d.para_student, "mandate": Mandate.objects.get(student=d.para_student, service="PARA"), "date": dt.date(2026, 11, 16),
-            "start_time": dt.time(9, 0), "end_time": dt.time(10, 0), "language": "English", "location": "classroom",
-            "description": "health", "progress": "progressing",
-        }  # fmt: skip
+            "student": d.para_student,
+            "mandate": Mandate.objects.get(student=d.para_student, service="PARA"),
+            "date": dt.date(2026, 11, 16),
+            "start_time": dt.time(9, 0),
+            "end_time": dt.time(10, 0),
+            "language": "English",
+            "location": "classroom",
+            "description": "health",
+            "progress": "progressing",
+        }
         values.update(overrides)
-        return draft(**values)  # type: ignore[arg-type]
+        return draft(**values)
 
     def speech_input(self, **overrides: object) -> ServiceRecord:
         d = self.d
         values: dict[str, object] = {
-            "student": d.speech_student, "mandate": Mandate.objects.get(student=d.speech_student, service="SPEECH"), "date": dt.date(2026, 11, 16),
-            "start_time": dt.time(10, 0), "end_time": dt.time(10, 30), "language": "English", "location": "separate",
-            "grouping": "group", "group_count": 2, "notes": "Worked on /s/ blends.",
-        }  # fmt: skip
+            "student": d.speech_student,
+            "mandate": Mandate.objects.get(student=d.speech_student, service="SPEECH"),
+            "date": dt.date(2026, 11, 16),
+            "start_time": dt.time(10, 0),
+            "end_time": dt.time(10, 30),
+            "language": "English",
+            "location": "separate",
+            "grouping": "group",
+            "group_count": 2,
+            "notes": "Worked on /s/ blends.",
+        }
         values.update(overrides)
-        return draft(**values)  # type: ignore[arg-type]
+        return draft(**values)
 
 
 @pytest.fixture

@@ -214,7 +214,7 @@ def test_the_history_trigger_copies_every_column_of_a_version(sessions: Sessions
 
 
 @pytest.fixture
-def two_speech_students(sessions: Sessions):  # type: ignore[no-untyped-def]
+def two_speech_students(sessions: Sessions):
     from sesis.caseloads.actions import caseload_add
     from tests.factories import MandateFactory, StudentFactory
 
@@ -225,7 +225,7 @@ def two_speech_students(sessions: Sessions):  # type: ignore[no-untyped-def]
     return d.speech_student, second
 
 
-def _speech(sessions: Sessions, student, start: dt.time, end: dt.time) -> ServiceRecord:  # type: ignore[no-untyped-def]
+def _speech(sessions: Sessions, student, start: dt.time, end: dt.time) -> ServiceRecord:
     from sesis.mandates.models import Mandate
 
     mandate = Mandate.objects.get(student=student, service="SPEECH")
@@ -236,7 +236,7 @@ def _speech(sessions: Sessions, student, start: dt.time, end: dt.time) -> Servic
 
 def test_an_amended_time_holds_the_provider_to_the_new_time_and_frees_the_old_one(
     sessions: Sessions, two_speech_students
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The issue's steps: certify 06:00-06:30, amend it to 07:00-07:30 ("wrong time");
     another student at 07:00-07:30 is then refused (two places at once) and at
     06:00-06:30 accepted. On PostgreSQL the exclusion constraint reads the same columns."""
@@ -267,7 +267,7 @@ def test_an_amended_time_holds_the_provider_to_the_new_time_and_frees_the_old_on
     assert accepted.pk is not None
 
 
-def test_an_amendment_cannot_move_a_session_onto_another(sessions: Sessions, two_speech_students) -> None:  # type: ignore[no-untyped-def]
+def test_an_amendment_cannot_move_a_session_onto_another(sessions: Sessions, two_speech_students) -> None:
     d = sessions.d
     first, second = two_speech_students
     record = service_record_create(

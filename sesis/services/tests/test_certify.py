@@ -139,7 +139,7 @@ def test_uncertified_records_are_edited_under_the_same_rules(sessions: Sessions,
     ]
 
 
-def test_there_is_no_admin_site_to_bypass_the_actions(client, sessions: Sessions, certified: ServiceRecord) -> None:  # type: ignore[no-untyped-def]
+def test_there_is_no_admin_site_to_bypass_the_actions(client, sessions: Sessions, certified: ServiceRecord) -> None:
     """SESIS has no Django admin: every write goes through the actions, so no admin
     page can edit a certified record."""
     from django.conf import settings

@@ -16,7 +16,7 @@ from sesis.services.tests.conftest import Sessions
 from tests.factories import MandateFactory, StudentFactory
 
 
-def refused(s: Sessions, provider, data) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def refused(s: Sessions, provider, data) -> list[tuple[str, str]]:
     with pytest.raises(RecordRefused) as caught:
         service_record_create(actor=provider, provider=provider, data=data)
     assert not ServiceRecord.objects.filter(
@@ -84,7 +84,7 @@ def test_a_weekend_listed_as_a_school_day_can_be_recorded(sessions: Sessions) ->
     assert service_record_create(actor=s.d.para, provider=s.d.para, data=s.para_input(date=dt.date(2026, 11, 14)))
 
 
-def test_only_inside_the_entry_window(sessions: Sessions, settings) -> None:  # type: ignore[no-untyped-def]
+def test_only_inside_the_entry_window(sessions: Sessions, settings) -> None:
     s = sessions
     assert refused(s, s.d.para, s.para_input(date=dt.date(2026, 9, 30))) == [
         ("date", "The date must be within the entry window: October 1, 2026 to today.")
@@ -143,14 +143,19 @@ def test_a_paraprofessional_needs_a_service_description_and_progress_indicator(s
 def test_absences_and_cancellations_need_no_location_description_or_progress(sessions: Sessions) -> None:
     s = sessions
     absent = service_record_create(
-        actor=s.d.para, provider=s.d.para, certify=True,
+        actor=s.d.para,
+        provider=s.d.para,
+        certify=True,
         data=s.para_input(session_type="student_absent", location="", description="", progress=""),
-    )  # fmt: skip
+    )
     assert absent.is_certified and absent.description == "" and absent.location == ""
     cancelled = service_record_create(
-        actor=s.d.para, provider=s.d.para,
-        data=s.para_input(date=dt.date(2026, 11, 17), session_type="cancelled", cancel_reason="school_activity", location="classroom"),
-    )  # fmt: skip
+        actor=s.d.para,
+        provider=s.d.para,
+        data=s.para_input(
+            date=dt.date(2026, 11, 17), session_type="cancelled", cancel_reason="school_activity", location="classroom"
+        ),
+    )
     assert cancelled.location == ""  # dropped: a cancelled session has no location
 
 

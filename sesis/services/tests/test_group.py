@@ -12,7 +12,7 @@ from tests.factories import MandateFactory, StudentFactory
 
 
 @pytest.fixture
-def group(sessions: Sessions) -> list:  # type: ignore[type-arg]
+def group(sessions: Sessions) -> list:
     """Five speech students of one provider, each with a group-of-5 mandate."""
     members = []
     for n in range(5):
@@ -23,25 +23,34 @@ def group(sessions: Sessions) -> list:  # type: ignore[type-arg]
     return members
 
 
-def common(members: list, **overrides: object) -> ServiceRecord:  # type: ignore[type-arg]
+def common(members: list, **overrides: object) -> ServiceRecord:
     student, mandate = members[0]
-    values: dict[str, object] = {"student": student, "mandate": mandate, "date": dt.date(2026, 11, 16), "start_time": dt.time(11, 0),
-              "end_time": dt.time(11, 30), "language": "English", "location": "separate", "notes": "Articulation game."}  # fmt: skip
+    values: dict[str, object] = {
+        "student": student,
+        "mandate": mandate,
+        "date": dt.date(2026, 11, 16),
+        "start_time": dt.time(11, 0),
+        "end_time": dt.time(11, 30),
+        "language": "English",
+        "location": "separate",
+        "notes": "Articulation game.",
+    }
     values.update(overrides)
-    return draft(**values)  # type: ignore[arg-type]
+    return draft(**values)
 
 
-def test_one_form_records_one_certified_record_per_student(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+def test_one_form_records_one_certified_record_per_student(sessions: Sessions, group: list) -> None:
     members = [(GroupMember(student, present=n != 2), mandate) for n, (student, mandate) in enumerate(group)]
-    records = group_session_record(actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group),
-                                   members=members, certify=True)  # fmt: skip
+    records = group_session_record(
+        actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, common=common(group), members=members, certify=True
+    )
     assert len(records) == 5
     assert sorted((r.session_type, r.group_count) for r in records) == [("provided", 4)] * 4 + [("student_absent", 4)]
     assert all(r.is_certified and r.hash_is_valid() for r in records)
     assert len({r.group_session_id for r in records}) == 1
 
 
-def test_a_refused_member_saves_nobody(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+def test_a_refused_member_saves_nobody(sessions: Sessions, group: list) -> None:
     group[4][1].start_date = dt.date(2026, 11, 17)  # this student's mandate starts after the session
     group[4][1].save()
     members = [(GroupMember(student, present=True), mandate) for student, mandate in group]
@@ -54,7 +63,7 @@ def test_a_refused_member_saves_nobody(sessions: Sessions, group: list) -> None:
     assert not ServiceRecord.objects.exists()
 
 
-def test_a_group_larger_than_a_mandate_allows_is_refused(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+def test_a_group_larger_than_a_mandate_allows_is_refused(sessions: Sessions, group: list) -> None:
     members = [(GroupMember(student, present=True), mandate) for student, mandate in group]
     members.append((GroupMember(sessions.d.speech_student, present=True), sessions.d.speech_student.mandates.get()))
     with pytest.raises(RecordRefused) as caught:
@@ -66,7 +75,7 @@ def test_a_group_larger_than_a_mandate_allows_is_refused(sessions: Sessions, gro
     assert not ServiceRecord.objects.exists()
 
 
-def test_a_group_session_still_cannot_overlap_the_providers_other_sessions(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+def test_a_group_session_still_cannot_overlap_the_providers_other_sessions(sessions: Sessions, group: list) -> None:
     service_record_create(
         actor=sessions.d.doe_speech,
         provider=sessions.d.doe_speech,
@@ -80,7 +89,7 @@ def test_a_group_session_still_cannot_overlap_the_providers_other_sessions(sessi
     assert ServiceRecord.objects.count() == 1
 
 
-def test_a_group_needs_someone_present(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+def test_a_group_needs_someone_present(sessions: Sessions, group: list) -> None:
     members = [(GroupMember(student, present=False), mandate) for student, mandate in group]
     with pytest.raises(RecordRefused, match="at least one student present"):
         group_session_record(
@@ -88,7 +97,7 @@ def test_a_group_needs_someone_present(sessions: Sessions, group: list) -> None:
         )
 
 
-def test_a_group_recorded_one_student_at_a_time_shares_one_group_session(sessions: Sessions, group: list) -> None:  # type: ignore[type-arg]
+def test_a_group_recorded_one_student_at_a_time_shares_one_group_session(sessions: Sessions, group: list) -> None:
     """The guide's way: the whole form once per student, Group Size Group. Same times,
     same service: the same group session, so the provider is not in two places."""
     provider = sessions.d.doe_speech
@@ -106,6 +115,9 @@ def test_a_group_recorded_one_student_at_a_time_shares_one_group_session(session
     with pytest.raises(RecordRefused, match="cannot be in two places"):
         service_record_create(actor=provider, provider=provider, data=common([group[3]]))
     with pytest.raises(RecordRefused, match="cannot be in two places"):
-        service_record_create(actor=provider, provider=provider, data=common(
-            [group[3]], grouping="group", group_count=3, end_time=dt.time(11, 45)))  # fmt: skip
+        service_record_create(
+            actor=provider,
+            provider=provider,
+            data=common([group[3]], grouping="group", group_count=3, end_time=dt.time(11, 45)),
+        )
     assert ServiceRecord.objects.count() == 3

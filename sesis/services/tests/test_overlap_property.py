@@ -27,7 +27,7 @@ def at(slot: int) -> dt.time:
 
 
 @pytest.fixture
-def second(sessions: Sessions):  # type: ignore[no-untyped-def]
+def second(sessions: Sessions):
     student = StudentFactory.create(school=sessions.d.school_a, first_name="Ola", last_name="Berg")
     mandate = MandateFactory.create(student=student, service="PARA", group_size=1)
     caseload_add(actor=sessions.d.para, provider=sessions.d.para, students=[student])
@@ -38,7 +38,7 @@ def second(sessions: Sessions):  # type: ignore[no-untyped-def]
 @given(a_start=SLOTS, a_len=LENGTHS, b_start=SLOTS, b_len=LENGTHS)
 def test_both_sessions_are_accepted_exactly_when_they_do_not_overlap(
     sessions: Sessions, second, a_start, a_len, b_start, b_len
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ServiceRecord.objects.filter(certified_at__isnull=True).delete()
     para = sessions.d.para
     service_record_create(
@@ -56,7 +56,7 @@ def test_both_sessions_are_accepted_exactly_when_they_do_not_overlap(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraints exist only on PostgreSQL")
-def test_postgresql_itself_refuses_an_overlap_that_skipped_the_check(sessions: Sessions, second) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_itself_refuses_an_overlap_that_skipped_the_check(sessions: Sessions, second) -> None:
     para = sessions.d.para
     first = service_record_create(actor=para, provider=para, data=sessions.para_input())
     student, mandate = second
@@ -77,7 +77,7 @@ def test_postgresql_itself_refuses_an_overlap_that_skipped_the_check(sessions: S
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraints exist only on PostgreSQL")
-def test_postgresql_holds_an_amended_session_to_its_new_time(sessions: Sessions, second) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_holds_an_amended_session_to_its_new_time(sessions: Sessions, second) -> None:
     from sesis.services.actions import service_record_amend
 
     para = sessions.d.para

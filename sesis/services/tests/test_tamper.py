@@ -48,7 +48,7 @@ def export_rows(client: Client) -> list[dict[str, str]]:
         {"school": "02M001", "start": "2026-11-01", "end": "2026-11-30"},
     )
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_an_intact_record_is_verified_on_its_page_and_in_the_export(

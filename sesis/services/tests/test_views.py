@@ -11,10 +11,17 @@ from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
 
 PARA_FORM = {
-    "start_time": "09:00", "end_time": "10:00", "language": "English", "session_type": "provided",
-    "grouping": "individual", "location": "classroom", "description": "health", "progress": "progressing",
-    "notes": "", "certify": "on",
-}  # fmt: skip
+    "start_time": "09:00",
+    "end_time": "10:00",
+    "language": "English",
+    "session_type": "provided",
+    "grouping": "individual",
+    "location": "classroom",
+    "description": "health",
+    "progress": "progressing",
+    "notes": "",
+    "certify": "on",
+}
 
 
 @pytest.fixture
@@ -85,8 +92,18 @@ def test_the_form_is_prefilled_from_the_mandate(para: Client, sessions: Sessions
     assert form.initial["location"] == "separate"  # "Separate location in school" on the mandate
     assert form.initial["grouping"] == "individual"
     content = response.content.decode()
-    for label in ["Start Time", "End Time", "Service Type", "Language of Service", "Session Type", "Group Size",
-                  "Service Location", "Service Description", "Progress Indicator", "Session Notes"]:  # fmt: skip
+    for label in [
+        "Start Time",
+        "End Time",
+        "Service Type",
+        "Language of Service",
+        "Session Type",
+        "Group Size",
+        "Service Location",
+        "Service Description",
+        "Progress Indicator",
+        "Session Notes",
+    ]:
         assert f'">{label}</label>' in content, label
     assert "accurate and truthful" in content
 
@@ -220,8 +237,9 @@ def test_the_amend_page_signs_a_new_version_and_the_record_page_lists_its_histor
 
 def test_the_amend_form_shows_only_the_fields_of_the_providers_service(client: Client, sessions: Sessions) -> None:
     d = sessions.d
-    record = service_record_create(actor=d.doe_speech, provider=d.doe_speech, data=sessions.speech_input(),
-                                   certify=True)  # fmt: skip
+    record = service_record_create(
+        actor=d.doe_speech, provider=d.doe_speech, data=sessions.speech_input(), certify=True
+    )
     client.force_login(d.doe_speech)
     page = client.get(reverse("record_amend", args=[record.pk])).content.decode()
     assert 'name="notes"' in page and 'name="description"' not in page  # Service Description: paraprofessionals only
@@ -236,22 +254,39 @@ def test_a_group_session_from_one_form(client: Client, sessions: Sessions) -> No
         MandateFactory.create(student=student, service="SPEECH", group_size=3)
     caseload_add(actor=sessions.d.doe_speech, provider=sessions.d.doe_speech, students=students)
     client.force_login(sessions.d.doe_speech)
-    data = {"date": "2026-11-16", "start_time": "11:00", "end_time": "11:30", "service": "SPEECH", "language": "English",
-            "location": "separate", "notes": "Turn-taking.", "certify": "on",
-            "member": [s.osis for s in students], "absent": [students[0].osis]}  # fmt: skip
+    data = {
+        "date": "2026-11-16",
+        "start_time": "11:00",
+        "end_time": "11:30",
+        "service": "SPEECH",
+        "language": "English",
+        "location": "separate",
+        "notes": "Turn-taking.",
+        "certify": "on",
+        "member": [s.osis for s in students],
+        "absent": [students[0].osis],
+    }
     response = client.post(reverse("group_session"), data, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "Group session saved and certified: 3 records (2 present, 1 absent)."
     ]
     assert sorted(ServiceRecord.objects.values_list("session_type", "group_count")) == [
-        ("provided", 2), ("provided", 2), ("student_absent", 2),
-    ]  # fmt: skip
+        ("provided", 2),
+        ("provided", 2),
+        ("student_absent", 2),
+    ]
 
 
 def test_a_group_session_with_nobody_chosen_says_so(client: Client, sessions: Sessions) -> None:
     client.force_login(sessions.d.doe_speech)
-    data = {"date": "2026-11-16", "start_time": "11:00", "end_time": "11:30", "service": "SPEECH", "language": "English",
-            "location": "separate"}  # fmt: skip
+    data = {
+        "date": "2026-11-16",
+        "start_time": "11:00",
+        "end_time": "11:30",
+        "service": "SPEECH",
+        "language": "English",
+        "location": "separate",
+    }
     response = client.post(reverse("group_session"), data)
     assert response.context["problems"] == ["Choose the students of the group: check In this group next to each."]
 

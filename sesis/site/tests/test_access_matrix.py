@@ -74,7 +74,7 @@ class Outside:
             "records": ServiceRecord.objects.filter(student=self.student).count(),
             "entries": CaseloadEntry.objects.filter(student=self.student).count(),
             "password": Staff.objects.get(pk=self.provider.pk).password,
-            "token": self.provider.api_tokens.filter(pk=self.token_id, revoked_at__isnull=True).exists(),  # type: ignore[attr-defined]
+            "token": self.provider.api_tokens.filter(pk=self.token_id, revoked_at__isnull=True).exists(),
             "calendar_day": CalendarDay.objects.filter(pk=self.calendar_day.pk).exists(),
         }
 
@@ -92,22 +92,44 @@ def outside(district: District, today: dt.date) -> Outside:
     assert added.entry is not None
     mandate = Mandate.objects.get(student=student)
     record = actions.service_record_create(
-        actor=provider, provider=provider, certify=True,
-        data=draft(student=student, mandate=mandate, date=dt.date(2026, 11, 16), start_time=dt.time(9),
-                         end_time=dt.time(9, 30), language="English", location="separate", grouping="individual",
-                         group_count=None, notes="Outside everyone's scope."),
-    )  # fmt: skip
+        actor=provider,
+        provider=provider,
+        certify=True,
+        data=draft(
+            student=student,
+            mandate=mandate,
+            date=dt.date(2026, 11, 16),
+            start_time=dt.time(9),
+            end_time=dt.time(9, 30),
+            language="English",
+            location="separate",
+            grouping="individual",
+            group_count=None,
+            notes="Outside everyone's scope.",
+        ),
+    )
     slot = ScheduleSlot.objects.create(
-        provider=provider, service="SPEECH", weekdays="135", start_time=dt.time(9), end_time=dt.time(9, 30),
+        provider=provider,
+        service="SPEECH",
+        weekdays="135",
+        start_time=dt.time(9),
+        end_time=dt.time(9, 30),
         location="separate",
-    )  # fmt: skip
+    )
     SlotStudent.objects.create(slot=slot, student=student)
-    first_attend_receive(staff_id="900", osis=OUTSIDER_OSIS, service="SPEECH", first_attend_date=today,
-                         call_id="OUTSIDE1", source=Source.CALL)  # fmt: skip
+    first_attend_receive(
+        staff_id="900",
+        osis=OUTSIDER_OSIS,
+        service="SPEECH",
+        first_attend_date=today,
+        call_id="OUTSIDE1",
+        source=Source.CALL,
+    )
     token = api_token_create(actor=provider, name="outside", kind=TokenKind.PERSONAL, days=30)
     day = CalendarDay.objects.create(date=dt.date(2026, 12, 1), kind="closure", school=school, description="Zeta")
-    return Outside(provider, student, added.entry, record, slot, FirstAttend.objects.get(call_id="OUTSIDE1"),
-                   token.token.pk, day)  # fmt: skip
+    return Outside(
+        provider, student, added.entry, record, slot, FirstAttend.objects.get(call_id="OUTSIDE1"), token.token.pk, day
+    )
 
 
 # -- the web -----------------------------------------------------------------------
@@ -117,15 +139,21 @@ def outside(district: District, today: dt.date) -> Outside:
 # also tried with an in-scope provider and the outsider's student or entry.
 def outside_values(o: Outside) -> dict[str, str]:
     return {
-        "staff_id": "900", "osis": OUTSIDER_OSIS, "pk": str(o.record.pk), "entry_id": str(o.entry.pk),
+        "staff_id": "900",
+        "osis": OUTSIDER_OSIS,
+        "pk": str(o.record.pk),
+        "entry_id": str(o.entry.pk),
         "dbn": "09X009",
-    }  # fmt: skip
+    }
 
 
 # Whose pk the <pk> of each URL name is.
 PK_OF = {
-    "slot_edit": "slot", "slot_remove": "slot", "calendar_day_remove": "calendar_day", "revoke_token": "token",
-}  # fmt: skip
+    "slot_edit": "slot",
+    "slot_remove": "slot",
+    "calendar_day_remove": "calendar_day",
+    "revoke_token": "token",
+}
 # Parameters that name a report or a file format, not an object.
 NOT_OBJECT_IDS = {"report_download": {"report": "encounter-attendance", "file_format": "csv"}}
 # Every role but administrator, whose scope is the whole district.
@@ -215,8 +243,16 @@ def test_no_page_without_an_id_shows_the_outsider(
     client: Client, district: District, outside: Outside, role: str
 ) -> None:
     client.force_login(getattr(district, role))
-    queries = {"name": OUTSIDER_NAME.lower(), "last_name": "quill", "osis": OUTSIDER_OSIS, "staff_id": "900",
-               "school": "09X009", "search": "1", "start": "2026-11-01", "end": "2026-11-30"}  # fmt: skip
+    queries = {
+        "name": OUTSIDER_NAME.lower(),
+        "last_name": "quill",
+        "osis": OUTSIDER_OSIS,
+        "staff_id": "900",
+        "school": "09X009",
+        "search": "1",
+        "start": "2026-11-01",
+        "end": "2026-11-30",
+    }
     # The query's own values come back in form fields and export links; what must never
     # appear is what only the outsider's rows hold: names as written, the school's name,
     # the provider, the record's notes (and with no query at all, the OSIS ID).
@@ -227,7 +263,7 @@ def test_no_page_without_an_id_shows_the_outsider(
             continue
         for query in ({}, queries):
             response = client.get(fill(route, NOT_OBJECT_IDS.get(name, {})), query)
-            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+            body = b"".join(response.streaming_content) if response.streaming else response.content
             found = [s for s in secrets + ([] if query else [OUTSIDER_OSIS.encode()]) if s in body]
             if found:
                 shown.append((name, bool(query), found))
@@ -240,8 +276,15 @@ def test_no_page_without_an_id_shows_the_outsider(
 # A valid body for each writing operation that takes an id, so the refusal is the
 # scope's, not the body's.
 def api_bodies(o: Outside) -> dict[tuple[str, str], dict[str, Any]]:
-    record = {"start_time": "10:00", "end_time": "10:30", "language": "English", "session_type": "provided",
-              "location": "separate", "grouping": "individual", "notes": "probe"}  # fmt: skip
+    record = {
+        "start_time": "10:00",
+        "end_time": "10:30",
+        "language": "English",
+        "session_type": "provided",
+        "location": "separate",
+        "grouping": "individual",
+        "notes": "probe",
+    }
     return {
         ("post", "/caseloads/{staff_id}/entries"): {"students": [OUTSIDER_OSIS]},
         ("post", "/caseloads/{staff_id}/entries/{entry_id}/remove"): {"reason": "probe"},
@@ -281,9 +324,11 @@ def test_no_api_operation_reaches_an_object_outside_the_callers_scope(
         body = bodies.get((method, path))
         assert body is not None or method == "get", f"no probe body for {method.upper()} {path}"
         response = getattr(client, method)(
-            url, json.dumps(body) if body is not None else None, content_type="application/json",
+            url,
+            json.dumps(body) if body is not None else None,
+            content_type="application/json",
             headers={"If-Match": '"1"'},
-        )  # fmt: skip
+        )
         answers[f"{method.upper()} {path}"] = response.status_code
     assert len(answers) >= 8
     assert {op: code for op, code in answers.items() if code != 404} == {}
@@ -297,8 +342,17 @@ def test_api_lists_never_include_the_outsider(district: District, outside: Outsi
         for method, path, params in api_operations():
             if method != "get" or params:
                 continue
-            for query in ({}, {"osis": OUTSIDER_OSIS, "student": OUTSIDER_OSIS, "school": "09X009",
-                               "provider": "900", "date_from": "2026-11-01", "date_to": "2026-11-30"}):  # fmt: skip
+            for query in (
+                {},
+                {
+                    "osis": OUTSIDER_OSIS,
+                    "student": OUTSIDER_OSIS,
+                    "school": "09X009",
+                    "provider": "900",
+                    "date_from": "2026-11-01",
+                    "date_to": "2026-11-30",
+                },
+            ):
                 response = client.get("/api/v1" + path, query)
                 assert response.status_code in (200, 400, 422), (role, path, response.status_code)
                 body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -318,18 +372,33 @@ def test_fields_the_form_does_not_offer_are_ignored(client: Client, district: Di
     mandate = Mandate.objects.get(student=district.speech_student)
     response = client.post(
         "/services/111111111/record/new/?date=2026-11-16",
-        {"mandate": mandate.pk, "start_time": "10:00", "end_time": "10:30", "language": "English",
-         "session_type": "provided", "location": "separate", "grouping": "individual", "notes": "n",
-         # not on the form:
-         "provider": district.independent_speech.pk, "recorded_by": district.admin.pk,
-         "certified_at": "2026-01-01T00:00", "certified_by": district.admin.pk, "certification_hash": "0" * 64,
-         "version": "99", "student": district.far_student.pk, "date": "2026-10-01"},
-    )  # fmt: skip
+        {
+            "mandate": mandate.pk,
+            "start_time": "10:00",
+            "end_time": "10:30",
+            "language": "English",
+            "session_type": "provided",
+            "location": "separate",
+            "grouping": "individual",
+            "notes": "n",
+            # not on the form:
+            "provider": district.independent_speech.pk,
+            "recorded_by": district.admin.pk,
+            "certified_at": "2026-01-01T00:00",
+            "certified_by": district.admin.pk,
+            "certification_hash": "0" * 64,
+            "version": "99",
+            "student": district.far_student.pk,
+            "date": "2026-10-01",
+        },
+    )
     assert response.status_code == 302
     record = ServiceRecord.objects.get()
     assert (record.provider, record.recorded_by, record.student) == (
-        district.doe_speech, district.doe_speech, district.speech_student,
-    )  # fmt: skip
+        district.doe_speech,
+        district.doe_speech,
+        district.speech_student,
+    )
     assert record.certified_at is None and record.certification_hash == "" and record.date == dt.date(2026, 11, 16)
     assert record.version == 1
 
@@ -340,9 +409,19 @@ def test_the_api_ignores_fields_it_does_not_offer_and_checks_those_it_does(distr
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     def post(hour: int, **extra: Any) -> Any:
-        body = {"student": "111111111", "service": "SPEECH", "date": "2026-11-16", "start_time": f"{hour:02}:00",
-                "end_time": f"{hour:02}:30", "language": "English", "session_type": "provided",
-                "location": "separate", "grouping": "individual", "notes": "n", **extra}  # fmt: skip
+        body = {
+            "student": "111111111",
+            "service": "SPEECH",
+            "date": "2026-11-16",
+            "start_time": f"{hour:02}:00",
+            "end_time": f"{hour:02}:30",
+            "language": "English",
+            "session_type": "provided",
+            "location": "separate",
+            "grouping": "individual",
+            "notes": "n",
+            **extra,
+        }
         return client.post("/api/v1/service-records", json.dumps(body), content_type="application/json")
 
     # Offered, and checked: recording for another provider needs permission.
@@ -351,8 +430,15 @@ def test_the_api_ignores_fields_it_does_not_offer_and_checks_those_it_does(distr
     assert refused.json()["message"] == "No provider with this staff ID is in your scope."
     assert not ServiceRecord.objects.exists()
     # Not offered: ignored, never applied.
-    extras = [{"certified_at": "2026-01-01T00:00:00Z"}, {"certified_by": "100"}, {"status": "certified"},
-              {"recorded_by": "100"}, {"certification_hash": "0" * 64}, {"version": 7}, {"id": 424242}]  # fmt: skip
+    extras = [
+        {"certified_at": "2026-01-01T00:00:00Z"},
+        {"certified_by": "100"},
+        {"status": "certified"},
+        {"recorded_by": "100"},
+        {"certification_hash": "0" * 64},
+        {"version": 7},
+        {"id": 424242},
+    ]
     for hour, extra in enumerate(extras, start=9):
         assert post(hour, **extra).status_code == 201, extra
     for record in ServiceRecord.objects.all():

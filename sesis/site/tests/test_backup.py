@@ -18,7 +18,7 @@ from sesis.ivr.tests.test_kill import manage
 
 
 def verify(url: str) -> dict[str, object]:
-    return json.loads(manage(url, "verify_records", "--json").stdout)  # type: ignore[no-any-return]
+    return json.loads(manage(url, "verify_records", "--json").stdout)
 
 
 def restore(url: str, backup: Path, tmp_path: Path) -> str:
@@ -33,8 +33,10 @@ def restore(url: str, backup: Path, tmp_path: Path) -> str:
         conn.execute(f"CREATE DATABASE {name}")
     subprocess.run(
         ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={server}/{name}", str(backup)],  # noqa: S607
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return f"{server}/{name}"
 
 
@@ -50,7 +52,7 @@ def test_a_backup_restores_every_row_and_every_signature(scratch_database: str, 
     manage(url, "migrate", "--no-input", "-v0")
     manage(url, "load_demo_data", "-v0")
     before = verify(url)
-    assert before["certified"] > 0 and before["mismatched"] == []  # type: ignore[operator]
+    assert before["certified"] > 0 and before["mismatched"] == []
     backup = tmp_path / "sesis.backup"
     assert "Backed up to" in manage(url, "backup", str(backup)).stdout
     restored = restore(url, backup, tmp_path)
@@ -59,9 +61,14 @@ def test_a_backup_restores_every_row_and_every_signature(scratch_database: str, 
         assert after == before  # every table's rows, every hash, the digest of all signatures
         # The restored database keeps its protections: certified records stay locked.
         with pytest.raises(subprocess.CalledProcessError) as refused:
-            manage(restored, "shell", "--no-imports", "-c",
-                   "from sesis.services.models import ServiceRecord as R; "
-                   "R.objects.filter(certified_at__isnull=False).update(notes='x')")  # fmt: skip
+            manage(
+                restored,
+                "shell",
+                "--no-imports",
+                "-c",
+                "from sesis.services.models import ServiceRecord as R; "
+                "R.objects.filter(certified_at__isnull=False).update(notes='x')",
+            )
         assert "cannot be changed" in refused.value.stderr
     finally:
         drop(restored)

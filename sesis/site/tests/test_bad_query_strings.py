@@ -9,16 +9,48 @@ from django.test import Client
 from tests.factories import District
 
 PATHS = [
-    "/", "/caseload/", "/caseload/add/", "/administration/", "/administration/staff/",
-    "/administration/staff/300/", "/administration/staff/300/caseload/", "/administration/staff/300/caseload/add/",
-    "/administration/staff/300/services/", "/administration/staff/600/services/333333333/",
-    "/administration/staff/600/services/333333333/record/", "/administration/staff/600/services/333333333/record/new/",
-    "/services/", "/services/group/", "/services/333333333/", "/services/333333333/record/",
-    "/services/333333333/record/new/", "/first-attends/", "/administration/first-attends/",
-    "/administration/calendar/", "/profile/", "/services/records/999999/",
-]  # fmt: skip
-PARAMS = ["page", "month", "year", "date", "osis", "last_name", "first_name", "date_of_birth", "school", "name",
-          "staff_id", "provider_type", "discipline", "agency", "status", "search", "error"]  # fmt: skip
+    "/",
+    "/caseload/",
+    "/caseload/add/",
+    "/administration/",
+    "/administration/staff/",
+    "/administration/staff/300/",
+    "/administration/staff/300/caseload/",
+    "/administration/staff/300/caseload/add/",
+    "/administration/staff/300/services/",
+    "/administration/staff/600/services/333333333/",
+    "/administration/staff/600/services/333333333/record/",
+    "/administration/staff/600/services/333333333/record/new/",
+    "/services/",
+    "/services/group/",
+    "/services/333333333/",
+    "/services/333333333/record/",
+    "/services/333333333/record/new/",
+    "/first-attends/",
+    "/administration/first-attends/",
+    "/administration/calendar/",
+    "/profile/",
+    "/services/records/999999/",
+]
+PARAMS = [
+    "page",
+    "month",
+    "year",
+    "date",
+    "osis",
+    "last_name",
+    "first_name",
+    "date_of_birth",
+    "school",
+    "name",
+    "staff_id",
+    "provider_type",
+    "discipline",
+    "agency",
+    "status",
+    "search",
+    "error",
+]
 GARBAGE = ["", "-1", "99999999999999999999", "2026-13-45", "'; DROP TABLE x; --", "\u0000", "é" * 300, "[]"]
 
 

@@ -52,8 +52,11 @@ def test_assignments_name_what_their_kind_needs(district: District) -> None:
         )
     )
     refused(lambda: Assignment.objects.create(staff=d.agency_ot, kind="agency", student=d.ot_student, start_date=start))
-    refused(lambda: Assignment.objects.create(staff=d.doe_speech, kind="school", school=d.school_a, start_date=start,
-                                              end_date=dt.date(2026, 1, 1)))  # fmt: skip
+    refused(
+        lambda: Assignment.objects.create(
+            staff=d.doe_speech, kind="school", school=d.school_a, start_date=start, end_date=dt.date(2026, 1, 1)
+        )
+    )
 
 
 def test_a_student_has_one_current_enrolment(district: District) -> None:
@@ -70,7 +73,11 @@ def test_a_caseload_entry_cannot_end_without_who_and_why(district: District) -> 
     d = district
     refused(
         lambda: CaseloadEntry.objects.create(
-            provider=d.doe_speech, student=d.speech_student, source="provider", added_by=d.doe_speech,
-            added_at=timezone.now(), ended_at=timezone.now(),
+            provider=d.doe_speech,
+            student=d.speech_student,
+            source="provider",
+            added_by=d.doe_speech,
+            added_at=timezone.now(),
+            ended_at=timezone.now(),
         )
-    )  # fmt: skip
+    )

@@ -14,7 +14,7 @@ from sesis.students.models import Student
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_district_loads_once_and_prints_the_logins(today) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_district_loads_once_and_prints_the_logins(today) -> None:
     out = io.StringIO()
     call_command("load_demo_data", "--if-empty", stdout=out)
     assert Student.objects.count() == 200

@@ -31,7 +31,7 @@ def dangling(html: str) -> list[str]:
         ("get", "/caseload/add/?osis=12"),
     ],
 )
-def test_no_field_points_to_a_missing_hint_or_error(client, district: District, today, method: str, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_field_points_to_a_missing_hint_or_error(client, district: District, today, method: str, url: str) -> None:
     caseload_add(actor=district.para, provider=district.para, students=[district.para_student])
     client.force_login(district.para)
     html = getattr(client, method)(url).content.decode()

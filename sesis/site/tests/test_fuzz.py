@@ -28,10 +28,31 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 # Cells a hostile or broken file may hold.
 nasty = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@SUM(A1)", "\t=1", "\x00", "a\x00b", "\r",
-                     "1\n2", '"', "'", "ÿ", "🙂", " ", "2026-02-30", "9" * 30, "-5", "02M001", "SPEECH"]),
+    st.sampled_from(
+        [
+            '=HYPERLINK("http://x","y")',
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\t=1",
+            "\x00",
+            "a\x00b",
+            "\r",
+            "1\n2",
+            '"',
+            "'",
+            "ÿ",
+            "🙂",
+            " ",
+            "2026-02-30",
+            "9" * 30,
+            "-5",
+            "02M001",
+            "SPEECH",
+        ]
+    ),
     st.text(min_size=1, max_size=3).map(lambda s: s * 400),  # far past every column's limit
-)  # fmt: skip
+)
 
 
 def run(kind: str, data: bytes) -> ImportResult | ImportRefused:
@@ -127,9 +148,25 @@ def test_formula_like_names_are_stored_as_plain_text(district: District) -> None
 # -- forms -----------------------------------------------------------------------
 
 FORMS = [
-    ("doe_speech", "/services/111111111/record/new/?date=2026-11-16",
-     ["mandate", "start_time", "end_time", "language", "session_type", "cancel_reason", "location", "grouping",
-      "group_count", "notes", "certify", "makeup_of", "version"]),
+    (
+        "doe_speech",
+        "/services/111111111/record/new/?date=2026-11-16",
+        [
+            "mandate",
+            "start_time",
+            "end_time",
+            "language",
+            "session_type",
+            "cancel_reason",
+            "location",
+            "grouping",
+            "group_count",
+            "notes",
+            "certify",
+            "makeup_of",
+            "version",
+        ],
+    ),
     ("doe_speech", "/services/group/", ["date", "start_time", "end_time", "osis", "location", "language", "certify"]),
     ("doe_speech", "/schedule/add/", ["service", "weekdays", "start_time", "end_time", "location", "students"]),
     ("doe_speech", "/day/?date=2026-11-16", ["certify", "s1-chosen", "s1-session_type", "s1-notes"]),
@@ -141,7 +178,7 @@ FORMS = [
     ("admin", "/administration/calendar/", ["date", "kind", "school", "district", "description"]),
     ("admin", "/administration/staff/300/password/", ["password", "password_again"]),
     (None, "/accounts/login/", ["username", "password"]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("who", "url", "fields"), FORMS, ids=[url for _, url, _ in FORMS])

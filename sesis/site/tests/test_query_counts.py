@@ -54,12 +54,28 @@ def grow(d: District, first: int, count: int) -> None:
         n = int(student.last_name[-3:])
         start = dt.time(7 + n // 6, (n % 6) * 10)
         end = dt.time(7 + n // 6, (n % 6) * 10 + 9)
-        service_record_create(actor=d.doe_speech, provider=d.doe_speech, certify=True, data=draft(
-            student=student, mandate=student.mandates.get(), date=dt.date(2026, 11, 16), start_time=start,
-            end_time=end, language="English", location="separate", notes="Goals."))  # fmt: skip
-        schedule_slot_create(actor=d.doe_speech, provider=d.doe_speech, data=SlotInput(
-            service="SPEECH", weekdays=[3], start_time=start, end_time=end, location="separate",
-            students=[student]))  # fmt: skip
+        service_record_create(
+            actor=d.doe_speech,
+            provider=d.doe_speech,
+            certify=True,
+            data=draft(
+                student=student,
+                mandate=student.mandates.get(),
+                date=dt.date(2026, 11, 16),
+                start_time=start,
+                end_time=end,
+                language="English",
+                location="separate",
+                notes="Goals.",
+            ),
+        )
+        schedule_slot_create(
+            actor=d.doe_speech,
+            provider=d.doe_speech,
+            data=SlotInput(
+                service="SPEECH", weekdays=[3], start_time=start, end_time=end, location="separate", students=[student]
+            ),
+        )
 
 
 def counts(user: Staff, pages: list[str]) -> dict[str, int]:
@@ -74,8 +90,9 @@ def counts(user: Staff, pages: list[str]) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("who", "pages"), [("doe_speech", PROVIDER_PAGES), ("supervisor", SUPERVISOR_PAGES)])
-def test_the_key_pages_do_not_grow_with_the_data(district: District, today: dt.date, who: str,
-                                                 pages: list[str]) -> None:  # fmt: skip
+def test_the_key_pages_do_not_grow_with_the_data(
+    district: District, today: dt.date, who: str, pages: list[str]
+) -> None:
     user = getattr(district, who)
     caseload_add(actor=district.supervisor, provider=district.doe_speech, students=[district.speech_student])
     grow(district, 0, 5)

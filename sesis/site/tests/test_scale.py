@@ -51,8 +51,11 @@ def test_a_tiny_district_keeps_the_rules(today: dt.date) -> None:
     for entry in CaseloadEntry.objects.select_related("provider", "student")[:40]:
         assert permission_to_serve(provider=entry.provider, student=entry.student, day=today).allowed
     # No provider in two places at once (outside a group session).
-    provided = list(records.filter(session_type="provided").values_list(
-        "provider", "date", "start_time", "end_time", "group_session"))  # fmt: skip
+    provided = list(
+        records.filter(session_type="provided").values_list(
+            "provider", "date", "start_time", "end_time", "group_session"
+        )
+    )
     by_slot: dict[tuple[int, dt.date], list[tuple[dt.time, dt.time, int | None]]] = {}
     for provider, day, start, end, group in provided:
         by_slot.setdefault((provider, day), []).append((start, end, group))
@@ -86,7 +89,7 @@ def test_the_command_reports_progress_and_refuses_a_filled_database() -> None:
         call_command("generate_scale_data", "--scale", "0", stdout=io.StringIO())
 
 
-def test_the_pages_work_on_a_generated_district(client, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+def test_the_pages_work_on_a_generated_district(client, today: dt.date) -> None:
     generate(TINY, progress=lambda message: None)
     provider = Staff.objects.filter(role="provider", caseload_entries__isnull=False).first()
     supervisor = Staff.objects.filter(role="supervisor").first()

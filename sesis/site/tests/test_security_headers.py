@@ -56,7 +56,7 @@ def test_https_gets_hsts_and_the_session_cookie_is_secure_and_http_only(client: 
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
-def test_plain_http_is_redirected_to_https_except_the_health_check(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_plain_http_is_redirected_to_https_except_the_health_check(client: Client, settings) -> None:
     settings.SECURE_SSL_REDIRECT = True  # production's default (the test settings turn it off)
     response = client.get(reverse("login"))
     assert response.status_code == 301 and response["Location"].startswith("https://")
@@ -75,7 +75,11 @@ def test_check_deploy_with_production_settings_reports_nothing(proxy: bool) -> N
         env["SESIS_PROXY_SSL_HEADER"] = "HTTP_X_FORWARDED_PROTO"
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

@@ -49,16 +49,33 @@ class Command(BaseCommand):
             self._export(actor, options)
 
     def _export(self, actor: Staff, options: dict[str, Any]) -> None:
-        names = ["date_from", "date_to", "school", "district", "provider", "student", "service", "session_type",
-                 "certified"]  # fmt: skip
-        form = ReportFilterForm({name: options[name] for name in names}, user=actor,
-                                record_filters=options["report"] == "encounter-attendance")  # fmt: skip
+        names = [
+            "date_from",
+            "date_to",
+            "school",
+            "district",
+            "provider",
+            "student",
+            "service",
+            "session_type",
+            "certified",
+        ]
+        form = ReportFilterForm(
+            {name: options[name] for name in names},
+            user=actor,
+            record_filters=options["report"] == "encounter-attendance",
+        )
         if not form.is_valid():
             problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
             raise CommandError(f"The filters are not valid: {problems}")
         try:
-            export = report_export(actor=actor, report=options["report"], filters=form.filters(),
-                                   file_format=options["file_format"], sort=options["sort"])  # fmt: skip
+            export = report_export(
+                actor=actor,
+                report=options["report"],
+                filters=form.filters(),
+                file_format=options["file_format"],
+                sort=options["sort"],
+            )
         except ActionRefused as refused:
             raise CommandError(refused.message) from refused
         self.stderr.write(f"{export.title}: {export.count:,} rows to {options['output']}")

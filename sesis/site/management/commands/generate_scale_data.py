@@ -37,5 +37,7 @@ class Command(BaseCommand):
         counts = generate(plan, progress)
         total = sum(counts.values())
         progress(f"done on {connection.vendor}: {total:,} rows ({total / (time.monotonic() - began):,.0f} rows/s)")
-        self.stdout.write(f"Logins: staff IDs from 5000001 (providers), 8000000 (supervisors), 9000000 "
-                          f"(administrators); password {SCALE_PASSWORD}")  # fmt: skip
+        self.stdout.write(
+            f"Logins: staff IDs from 5000001 (providers), 8000000 (supervisors), 9000000 "
+            f"(administrators); password {SCALE_PASSWORD}"
+        )

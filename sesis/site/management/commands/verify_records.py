@@ -36,8 +36,10 @@ class Command(BaseCommand):
                 f"signatures digest {summary['digest']}"
             )
         if summary["mismatched"]:
-            raise CommandError(f"{len(summary['mismatched'])} certified record(s) do not match their signature: "
-                               f"{summary['mismatched'][:20]}")  # fmt: skip
+            raise CommandError(
+                f"{len(summary['mismatched'])} certified record(s) do not match their signature: "
+                f"{summary['mismatched'][:20]}"
+            )
 
 
 def verify() -> dict[str, Any]:
@@ -62,8 +64,14 @@ def verify() -> dict[str, Any]:
             verified += 1
         else:
             mismatched.append(values["pk"])
-    return {"rows": rows, "certified": certified, "earlier_versions": rows.get(ServiceRecordVersion._meta.db_table, 0),
-            "verified": verified, "mismatched": mismatched, "digest": digest.hexdigest()}  # fmt: skip
+    return {
+        "rows": rows,
+        "certified": certified,
+        "earlier_versions": rows.get(ServiceRecordVersion._meta.db_table, 0),
+        "verified": verified,
+        "mismatched": mismatched,
+        "digest": digest.hexdigest(),
+    }
 
 
 def _json(summary: dict[str, Any]) -> str:
