@@ -61,6 +61,7 @@ class Rec:
     certified: bool = False
     version: int = 1
     amendments: int = 0
+    session: int | None = None  # the group session it belongs to (a group recorded at the same times joins it)
 
     @property
     def minutes(self) -> int:
@@ -77,11 +78,25 @@ def overlaps(a: Rec, b: Rec) -> bool:
 class Model:
     def __init__(self) -> None:
         self.records: dict[int, Rec] = {}
+        self.sessions = 0
+
+    def group_session_for(self, candidate: Rec) -> int | None:
+        """A new group record at exactly the times of an earlier group record joins that
+        record's group session (the guide's way of recording a group); another group
+        record starts its own; an individual one has none."""
+        if candidate.group_count is None:
+            return None
+        for other in self.records.values():
+            same_times = (other.day, other.start, other.end) == (candidate.day, candidate.start, candidate.end)
+            if same_times and other.group_count is not None and other.session is not None:
+                return other.session
+        self.sessions += 1
+        return -self.sessions  # a new one (its number is the model's own)
 
     def accepts(self, candidate: Rec, group_size: int, replacing: int | None = None) -> bool:
         """The rules, plainly: the group size within the mandate's; a Service Provided
-        session never overlaps another of the provider's; a student's session is
-        recorded once per Start Time."""
+        session never overlaps another of the provider's, unless both belong to the same
+        group session; a student's session is recorded once per Start Time."""
         if candidate.group_count is not None and candidate.group_count > group_size:
             return False
         for pk, other in self.records.items():
@@ -90,7 +105,8 @@ class Model:
             if other.student == candidate.student and other.day == candidate.day and other.start == candidate.start:
                 return False
             both_provided = SessionType.PROVIDED == candidate.session_type == other.session_type
-            if both_provided and overlaps(candidate, other):
+            same_group = candidate.session is not None and candidate.session == other.session
+            if both_provided and not same_group and overlaps(candidate, other):
                 return False
         return True
 
@@ -162,6 +178,7 @@ def test_every_reader_agrees_with_a_plain_model_of_the_records(sessions: Session
             self, who: int, day: dt.date, start: int, length: int, kind: str, group: int | None, certify: bool
         ) -> None:
             rec = Rec(who, day, at(start), at(start, length), kind, group, certified=certify)
+            rec = replace(rec, session=self.model.group_session_for(rec))
             data = actions.draft(student=students[who], mandate=mandates[who], date=day, **_entered(rec))
             created = self._outcome(
                 self.model.accepts(rec, mandates[who].group_size),
