@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sesis
 
 
-.PHONY: run test test-sqlite test-postgres lint typecheck bench clean
+.PHONY: run test test-sqlite test-postgres lint typecheck bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,5 +60,11 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml): slow, so not
+# part of make test. Prints each module's score (docs/architecture.md keeps the last).
+mutation: $(VENV)/.installed-dev
+	$(BIN)/mutmut run --max-children 2 >/dev/null || true
+	$(BIN)/python bench/mutation.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) mutants staticfiles .pytest_cache .mypy_cache .ruff_cache

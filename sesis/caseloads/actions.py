@@ -120,7 +120,7 @@ def caseload_remove(*, actor: Staff, entry: CaseloadEntry, reason: str) -> Casel
     reason = reason.strip()
     if not reason:
         raise ActionRefused("Give a reason for removing the student from the caseload.", field="reason")
-    if _access_refusal(actor, entry.provider, entry.student, _source_for(actor, entry.provider)):
+    if not Scope.of(actor).may_act_for(entry.provider, entry.student):
         raise ActionRefused(OUTSIDE_ACCESS)
     with transaction.atomic():
         locked = CaseloadEntry.objects.select_for_update().get(pk=entry.pk)

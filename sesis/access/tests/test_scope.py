@@ -3,7 +3,9 @@ grants once; what each role sees of what belongs to a provider and a student."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -58,3 +60,21 @@ def test_what_belongs_to_a_provider_and_a_student_is_seen_by_role(district: Dist
     assert list(Scope(d.supervisor_out).restrict(entries)) == []
     assert [e.provider for e in Scope(d.doe_speech).restrict(entries)] == [d.doe_speech]
     assert list(Scope(d.agency_ot).restrict(entries)) == []
+
+
+def test_look_ups_outside_the_scope_are_404s_that_say_which(district: District) -> None:
+    """Every look-up outside a user's scope is a 404 (never a 403, which would confirm
+    the student or staff member exists), and each says what was not found."""
+    d = district
+    outsider = Scope(d.supervisor_out)
+    with pytest.raises(Http404, match=r"^No such student\.$"):
+        outsider.student(d.speech_student.osis)
+    with pytest.raises(Http404, match=r"^No such staff member\.$"):
+        outsider.staff_member("999999")
+    with pytest.raises(Http404, match=r"^No such page\.$"):
+        Scope(d.doe_speech).provider(d.agency_ot.staff_id)
+    with pytest.raises(Http404, match=r"^Only service providers have caseloads\.$"):
+        Scope(d.admin).provider(d.supervisor.staff_id)
+    assert Scope(d.supervisor).student(d.speech_student.osis) == d.speech_student
+    assert Scope(d.admin).provider(d.doe_speech.staff_id) == d.doe_speech
+    assert Scope(d.doe_speech).provider(None) == d.doe_speech

@@ -60,6 +60,15 @@ def test_it_refuses_when_the_discipline_does_not_cover_the_mandated_service(dist
     assert result.reason == "The provider's discipline does not cover the mandated service (Occupational Therapy)"
 
 
+def test_the_refusal_names_every_mandated_service_the_discipline_does_not_cover(district: District) -> None:
+    d = district
+    MandateFactory.create(student=d.ot_student, service="PT")
+    result = add_one(d, d.supervisor, d.doe_speech, d.ot_student)
+    assert result.reason == (
+        "The provider's discipline does not cover the mandated service (Occupational Therapy, Physical Therapy)"
+    )
+
+
 def test_it_refuses_a_provider_without_an_assignment_for_the_student(district: District) -> None:
     d = district
     student = StudentFactory(school=d.school_b)  # doe_speech is assigned to school_a and school_c only

@@ -17,6 +17,7 @@ from sesis.reports.compliance import (
     mandated_by_day,
     report_lines,
     still_to_deliver,
+    total,
     visible_mandates,
     whole,
 )
@@ -238,3 +239,124 @@ def test_the_homepage_lists_what_is_still_owed_this_week(sessions: Sessions) -> 
     ]
     _record(s, 17)
     assert still_to_deliver(s.d.doe_speech, s.today) == []
+
+
+def test_the_total_adds_every_count_of_every_line(sessions: Sessions) -> None:
+    s = sessions
+    _record(s, 2)
+    missed = _record(s, 3, session_type=SessionType.PROVIDER_ABSENT)
+    _record(s, 4, makeup_of=missed)
+    _record(s, 9, session_type=SessionType.STUDENT_ABSENT)
+    _record(s, 10, session_type=SessionType.CANCELLED, cancel_reason="school_activity")
+    service_record_create(
+        actor=s.d.doe_speech, provider=s.d.doe_speech, data=s.speech_input(date=dt.date(2026, 11, 12))
+    )
+    lines = report_lines(s.d.admin, Filters(*FIRST_TWO_WEEKS), today=LATER)
+    assert len(lines) > 1  # the total is of several lines, the speech line's counts among them
+    summed = total(lines)
+    for name in ("mandated", "provided", "makeups", "student_absent", "provider_absent", "cancelled", "not_certified"):
+        assert getattr(summed, name) == sum(getattr(line.counts, name) for line in lines), name
+    assert (summed.provided, summed.makeups, summed.not_certified) == (3, 1, 1)
+    assert (summed.student_absent, summed.provider_absent, summed.cancelled) == (1, 1, 1)
+
+
+def test_counts_add_up_across_several_records_of_each_kind(sessions: Sessions) -> None:
+    s = sessions
+    for day in (2, 3):
+        _record(s, day, session_type=SessionType.STUDENT_ABSENT)
+    for day in (4, 5):
+        _record(s, day, session_type=SessionType.PROVIDER_ABSENT)
+    for day in (9, 10):
+        _record(s, day, session_type=SessionType.CANCELLED, cancel_reason="school_activity")
+    for by_week in (False, True):
+        [line] = compliance([_speech(s)], *FIRST_TWO_WEEKS, by_week=by_week)
+        c = line.counts
+        assert (c.provided, c.student_absent, c.provider_absent, c.cancelled) == (0, 2, 2, 2), by_week
+
+
+def test_the_filters_narrow_the_mandates_by_district_student_service_and_dates(sessions: Sessions) -> None:
+    d = sessions.d
+    everyone = {"111111111", "222222222", "333333333", "555555555", "666666666"}
+
+    def osis(**filters: object) -> set[str]:
+        period = filters.pop("period", NOV)
+        return {m.student.osis for m in visible_mandates(d.admin, Filters(*period, **filters))}
+
+    assert osis() == everyone
+    assert osis(district=15) == {"666666666"}
+    assert osis(student=d.ot_student) == {"222222222"}
+    assert osis(service="OT") == {"222222222"}
+    assert osis(school=d.school_b) == {"555555555"}
+    # A mandate starting after the period, or ending before it, is not in it.
+    MandateFactory.create(
+        student=d.no_mandate_student, service="SPEECH", start_date=dt.date(2026, 12, 1), end_date=dt.date(2027, 6, 1)
+    )
+    MandateFactory.create(
+        student=d.no_mandate_student, service="OT", start_date=dt.date(2026, 9, 8), end_date=dt.date(2026, 10, 31)
+    )
+    assert osis() == everyone
+    assert "444444444" in osis(period=(dt.date(2026, 12, 1), dt.date(2026, 12, 31)))
+    assert "444444444" in osis(period=(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
+
+
+def test_a_monthly_period_runs_from_the_first_of_the_month(sessions: Sessions) -> None:
+    # 1 session a month on a monthly mandate: in a report of Nov 2 alone (one of
+    # November's 20 school days, as Nov 2 to 30 has 20), 1/20 of it; from Nov 1 the same.
+    mandate = MandateFactory.create(
+        student=sessions.d.ot_student,
+        service="OT",
+        sessions=20,
+        period="month",
+        start_date=dt.date(2026, 9, 8),
+        end_date=dt.date(2027, 6, 26),
+    )
+    closed = non_school_days(sessions.d.school_a, dt.date(2026, 10, 25), dt.date(2026, 12, 5))
+    shares = mandated_by_day(mandate, closed, dt.date(2026, 11, 2), dt.date(2026, 11, 2))
+    november_school_days = [
+        dt.date(2026, 11, n)
+        for n in range(1, 31)
+        if dt.date(2026, 11, n) not in closed and dt.date(2026, 11, n).weekday() < 5
+    ]
+    assert shares == {dt.date(2026, 11, 2): Fraction(20, len(november_school_days))}
+
+
+def test_the_report_counts_to_the_today_it_is_given(sessions: Sessions) -> None:
+    s = sessions
+    [early] = [
+        line
+        for line in report_lines(s.d.admin, Filters(*FIRST_TWO_WEEKS), today=dt.date(2026, 11, 7))
+        if line.mandate == _speech(s)
+    ]
+    [late] = [
+        line for line in report_lines(s.d.admin, Filters(*FIRST_TWO_WEEKS), today=LATER) if line.mandate == _speech(s)
+    ]
+    assert (early.counts.mandated_sessions, late.counts.mandated_sessions) == (2, 4)
+
+
+def test_the_report_reads_its_students_and_schools_in_its_own_queries(sessions: Sessions) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lines = report_lines(sessions.d.admin, Filters(*NOV), today=LATER)
+    with CaptureQueriesContext(connection) as queries:
+        [(line.student.osis, line.student.school.dbn) for line in lines]
+    assert len(queries) == 0
+
+
+def test_a_monthly_mandate_is_owed_this_month(sessions: Sessions) -> None:
+    s = sessions
+    _record(s, 16)
+    _record(s, 17)  # the weekly mandate is met this week
+    monthly = MandateFactory.create(
+        student=s.d.speech_student,
+        service="SPEECH",
+        sessions=4,
+        period="month",
+        start_date=dt.date(2026, 9, 8),
+        end_date=dt.date(2027, 6, 26),
+    )
+    from sesis.caseloads.models import CaseloadEntry
+
+    CaseloadEntry.objects.get(provider=s.d.doe_speech, student=s.d.speech_student).mandates.add(monthly)
+    owed = [(o.line.mandate, o.period, o.line.counts.shortfall) for o in still_to_deliver(s.d.doe_speech, s.today)]
+    assert owed == [(monthly, "this month", 4)]

@@ -312,3 +312,15 @@ def test_an_amendment_to_an_absence_clears_what_an_absence_does_not_have(
         "",
     )
     assert ServiceRecordVersion.objects.get().location == "classroom"
+
+
+def test_each_kind_of_field_names_the_form_it_expects() -> None:
+    """The words check_fields uses for a value of the wrong type, by the field's kind
+    (the date is a record's identity, so only a field added later would meet it)."""
+    from sesis.services.models import record_field
+    from sesis.services.rules import _expected
+
+    assert _expected(record_field("start_time")) == "enter a time as HH:MM."
+    assert _expected(record_field("date")) == "enter a date as YYYY-MM-DD."
+    assert _expected(record_field("group_count")) == "enter a whole number."
+    assert _expected(record_field("notes")) == "enter text."
