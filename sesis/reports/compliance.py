@@ -78,17 +78,20 @@ class Counts:
         self.cancelled += other.cancelled
         self.not_certified += other.not_certified
 
-    def count(self, session_type: str, *, makeup: bool, certified: bool, n: int = 1) -> None:
+    def count(self, session_type: str, *, n: int = 1, makeups: int = 0, not_certified: int = 0) -> None:
+        """Add n records of a session type, of which `makeups` are make-ups (only a
+        Service Provided session makes one up: the database holds to it) and
+        `not_certified` not yet certified."""
         if session_type == SessionType.PROVIDED:
             self.provided += n
-            self.makeups += n if makeup else 0
         elif session_type == SessionType.STUDENT_ABSENT:
             self.student_absent += n
         elif session_type == SessionType.PROVIDER_ABSENT:
             self.provider_absent += n
         else:
             self.cancelled += n
-        self.not_certified += 0 if certified else n
+        self.makeups += makeups
+        self.not_certified += not_certified
 
 
 @dataclass
@@ -200,7 +203,7 @@ def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week
             "mandate_id", "date", "session_type", "makeup_of_id", "certified_at"
         ):
             line = lines[mandate_id]
-            kwargs = {"makeup": makeup_of is not None, "certified": certified_at is not None}
+            kwargs = {"makeups": int(makeup_of is not None), "not_certified": int(certified_at is None)}
             line.counts.count(session_type, **kwargs)
             line.weeks.setdefault(week_start(day), Counts()).count(session_type, **kwargs)
     else:
@@ -210,10 +213,9 @@ def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week
             not_certified=Count("id", filter=Q(certified_at__isnull=True)),
         )
         for row in grouped:
-            counts = lines[row["mandate_id"]].counts
-            counts.count(row["session_type"], makeup=False, certified=True, n=row["n"])
-            counts.makeups += row["makeups"] if row["session_type"] == SessionType.PROVIDED else 0
-            counts.not_certified += row["not_certified"]
+            lines[row["mandate_id"]].counts.count(
+                row["session_type"], n=row["n"], makeups=row["makeups"], not_certified=row["not_certified"]
+            )
 
 
 def report_lines(user: Staff, filters: Filters, *, today: dt.date | None = None) -> list[Line]:

@@ -78,3 +78,26 @@ def test_look_ups_outside_the_scope_are_404s_that_say_which(district: District) 
     assert Scope(d.supervisor).student(d.speech_student.osis) == d.speech_student
     assert Scope(d.admin).provider(d.doe_speech.staff_id) == d.doe_speech
     assert Scope(d.doe_speech).provider(None) == d.doe_speech
+
+
+def test_a_supervisor_of_a_school_and_an_agency_sees_the_staff_of_both(district: District) -> None:
+    from sesis.people.models import AccessScope, ScopeKind
+
+    d = district
+    AccessScope.objects.create(staff=d.supervisor_out, scope=ScopeKind.AGENCY, value="Acme Therapy")
+    AccessScope.objects.create(staff=d.supervisor_out, scope=ScopeKind.SCHOOL, value=d.school_a.dbn)
+    seen = set(Scope(d.supervisor_out).staff().values_list("staff_id", flat=True))
+    assert {d.agency_ot.staff_id, d.doe_speech.staff_id, d.supervisor_out.staff_id} <= seen
+    assert d.admin.staff_id not in seen and d.supervisor.staff_id not in seen
+    assert Scope(d.supervisor_out).sees_staff(d.supervisor_out)
+    assert not Scope(d.doe_speech).sees_staff(d.para) and Scope(d.doe_speech).sees_staff(d.doe_speech)
+
+
+def test_seeing_oneself_or_everyone_asks_the_database_nothing(district: District) -> None:
+    d = district
+    provider, admin = Scope(d.doe_speech), Scope(d.admin)
+    provider.sees_everything, admin.sees_everything  # noqa: B018 (read the role once, before counting)
+    with CaptureQueriesContext(connection) as queries:
+        assert provider.sees_staff(d.doe_speech)
+        assert admin.sees_staff(d.para)
+    assert len(queries) == 0

@@ -360,3 +360,56 @@ def test_a_monthly_mandate_is_owed_this_month(sessions: Sessions) -> None:
     CaseloadEntry.objects.get(provider=s.d.doe_speech, student=s.d.speech_student).mandates.add(monthly)
     owed = [(o.line.mandate, o.period, o.line.counts.shortfall) for o in still_to_deliver(s.d.doe_speech, s.today)]
     assert owed == [(monthly, "this month", 4)]
+
+
+def test_weeks_are_counted_only_when_asked_for(sessions: Sessions) -> None:
+    _record(sessions, 2)
+    [plain] = compliance([_speech(sessions)], *FIRST_TWO_WEEKS)
+    [by_week] = compliance([_speech(sessions)], *FIRST_TWO_WEEKS, by_week=True)
+    assert plain.weeks == {}
+    assert sorted(by_week.weeks) == [dt.date(2026, 11, 1), dt.date(2026, 11, 8)]
+
+
+def test_a_session_in_a_week_later_closed_still_counts_in_that_week(sessions: Sessions) -> None:
+    # Recorded on Monday Nov 2; the district then closes the whole week: the week
+    # mandates nothing, yet the session shows in it (the records stay; they are signed).
+    _record(sessions, 2)
+    for day in range(2, 7):
+        CalendarDay.objects.create(date=dt.date(2026, 11, day), kind="recess", district=2, description="Recess")
+    [line] = compliance([_speech(sessions)], *FIRST_TWO_WEEKS, by_week=True, today=LATER)
+    week = line.weeks[dt.date(2026, 11, 1)]
+    assert (week.mandated, week.provided) == (0, 1)
+    assert line.counts.mandated_sessions == 2
+
+
+def _monthly(s: Sessions, sessions_a_month: int) -> Mandate:
+    return MandateFactory.create(
+        student=s.d.ot_student,
+        service="OT",
+        sessions=sessions_a_month,
+        period="month",
+        start_date=dt.date(2026, 9, 8),
+        end_date=dt.date(2027, 6, 26),
+    )
+
+
+def test_a_report_ending_on_the_first_of_a_month_counts_that_day(sessions: Sessions) -> None:
+    # Tuesday Dec 1 is a school day: a report to Dec 1 includes its share of December.
+    mandate = _monthly(sessions, 20)
+    closed = non_school_days(sessions.d.school_a, dt.date(2026, 10, 25), dt.date(2027, 1, 2))
+    shares = mandated_by_day(mandate, closed, dt.date(2026, 11, 30), dt.date(2026, 12, 1))
+    assert sorted(shares) == [dt.date(2026, 11, 30), dt.date(2026, 12, 1)]
+
+
+def test_a_report_from_mid_month_knows_the_months_first_day_is_not_a_school_day(sessions: Sessions) -> None:
+    # November 1 is a Sunday: from Nov 18, a monthly mandate's share of a day is still
+    # its sessions over November's school days, the calendar read from the 1st (a
+    # calendar read from the 2nd would count the Sunday as a school day).
+    mandate = _monthly(sessions, 19)
+    [line] = compliance([mandate], dt.date(2026, 11, 18), dt.date(2026, 11, 18), today=LATER)
+    assert line.counts.mandated == Fraction(19, len(_school_days_of_november(sessions)))
+
+
+def _school_days_of_november(s: Sessions) -> list[dt.date]:
+    closed = non_school_days(s.d.school_a, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    return [dt.date(2026, 11, n) for n in range(1, 31) if dt.date(2026, 11, n) not in closed]
