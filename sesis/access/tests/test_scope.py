@@ -101,3 +101,34 @@ def test_seeing_oneself_or_everyone_asks_the_database_nothing(district: District
         assert provider.sees_staff(d.doe_speech)
         assert admin.sees_staff(d.para)
     assert len(queries) == 0
+
+
+def test_an_agency_supervisor_sees_the_students_its_staff_are_assigned(district: District) -> None:
+    from sesis.mandates.models import AssignmentKind
+    from sesis.people.models import AccessScope, Role, ScopeKind
+    from tests.factories import AssignmentFactory, StaffFactory
+
+    d = district
+    agency_lead = StaffFactory.create(staff_id="250", role=Role.SUPERVISOR, provider_type="")
+    AccessScope.objects.create(staff=agency_lead, scope=ScopeKind.AGENCY, value="Acme Therapy")
+    # Acme's OT is assigned school_a as a whole, and one student of school_c by name.
+    AssignmentFactory.create(staff=d.agency_ot, kind=AssignmentKind.AGENCY, student=d.far_student, service="OT")
+    seen = set(Scope(agency_lead).students().values_list("osis", flat=True))
+    assert d.far_student.osis in seen  # named on an assignment
+    assert d.speech_student.osis in seen  # in a school an assignment covers
+    assert d.rsa_student.osis not in seen  # school_b: no Acme assignment there
+
+
+def test_bulk_reads_the_visible_staff_once_as_ids_and_the_plain_form_as_a_subquery(district: District) -> None:
+    d = district
+    caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=[d.speech_student])
+    entries = CaseloadEntry.objects.all()
+    scope = Scope(d.supervisor)
+    scope.school_ids, scope.agency_ids  # noqa: B018 (the grants, read before counting)
+    with CaptureQueriesContext(connection) as plain:
+        assert len(list(scope.restrict(entries, provider="provider"))) == 1
+    with CaptureQueriesContext(connection) as bulk:
+        for _ in range(2):
+            assert len(list(scope.restrict(entries, provider="provider", bulk=True))) == 1
+    assert len(plain) == 1  # one query: the scope inside it
+    assert len(bulk) == 3  # the visible staff's ids once, then one query each
