@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sesis.caseloads.actions import caseload_add
-from sesis.services.actions import service_record_create
-from sesis.services.rules import check_date, check_record
+from sesis.mandates.models import AssignmentKind
+from sesis.services.actions import service_record_create, service_record_update
+from sesis.services.rules import check_date, check_fields, check_record
 from sesis.services.tests.conftest import Sessions
-from tests.factories import MandateFactory, StudentFactory
+from tests.factories import AssignmentFactory, MandateFactory, StaffFactory, StudentFactory
 
 
 def test_a_mandate_is_served_from_its_first_day_to_its_last(sessions: Sessions) -> None:
@@ -59,3 +60,61 @@ def test_only_a_paraprofessionals_overlap_is_flagged(sessions: Sessions) -> None
     ot_data = sessions.speech_input(mandate=ot, grouping="individual", group_count=None, notes="Fine motor.")
     problems, flag = check_record(provider=d.agency_ot, data=ot_data)
     assert problems and "a student cannot receive two related services at once" in problems[0][1] and flag == ""
+
+
+MAKEUP_REFUSED = [("makeup_of", "A make-up session must make up a missed session of the same student and service.")]
+
+
+def test_a_makeup_makes_up_only_a_session_of_its_own_student_provider_and_mandate(sessions: Sessions) -> None:
+    s = sessions
+    d = s.d
+    missed = service_record_create(actor=d.para, provider=d.para, data=s.para_input(session_type="provider_absent"))
+    nov17 = dt.date(2026, 11, 17)
+    # Another student's missed session (a paraprofessional's student, on the speech form).
+    problems, _ = check_record(provider=d.doe_speech, data=s.speech_input(date=nov17, makeup_of=missed))
+    assert problems == MAKEUP_REFUSED
+    # The same student and mandate, but another provider's missed session.
+    other_para = StaffFactory.create(staff_id="601", disciplines=["PARA"])
+    AssignmentFactory.create(staff=other_para, kind=AssignmentKind.SCHOOL, school=d.school_a)
+    caseload_add(actor=other_para, provider=other_para, students=[d.para_student])
+    problems, _ = check_record(provider=other_para, data=s.para_input(date=nov17, makeup_of=missed))
+    assert problems == MAKEUP_REFUSED
+    # Its own: accepted.
+    own = s.para_input(date=nov17, makeup_of=missed)
+    assert check_record(provider=d.para, data=own) == ([], "")
+    # The same student and provider, but another of the student's mandates.
+    own.mandate = MandateFactory.create(student=d.para_student, service="PARA")
+    problems, _ = check_record(provider=d.para, data=own)
+    assert problems == MAKEUP_REFUSED
+
+
+def test_editing_a_makeup_does_not_count_it_as_already_made_up(sessions: Sessions) -> None:
+    s = sessions
+    d = s.d
+    missed = service_record_create(actor=d.para, provider=d.para, data=s.para_input(session_type="provider_absent"))
+    makeup = service_record_create(
+        actor=d.para, provider=d.para, data=s.para_input(date=dt.date(2026, 11, 17), makeup_of=missed)
+    )
+    edited = service_record_update(
+        actor=d.para,
+        record=makeup,
+        data=s.para_input(date=dt.date(2026, 11, 17), makeup_of=missed, notes="Caught up."),
+        version=makeup.version,
+    )
+    assert (edited.makeup_of, edited.notes) == (missed, "Caught up.")
+
+
+def test_every_bad_field_is_named_not_only_the_first(sessions: Sessions) -> None:
+    data = sessions.speech_input(start_time=None, end_time="late", language=5, location="moon", notes="x" * 4001)
+    assert check_fields(data) == [
+        ("start_time", "Start Time cannot be empty (null)."),
+        ("end_time", "End Time: enter a time as HH:MM."),
+        ("language", "Language of Service: enter text."),
+        ("location", "Choose a Service Location from the list."),
+        ("notes", "Session Notes can be at most 4,000 characters."),
+    ]
+
+
+def test_a_session_provided_needs_its_location(sessions: Sessions) -> None:
+    problems, _ = check_record(provider=sessions.d.doe_speech, data=sessions.speech_input(location=""))
+    assert problems == [("location", "Choose the Service Location.")]
