@@ -118,3 +118,38 @@ def test_every_bad_field_is_named_not_only_the_first(sessions: Sessions) -> None
 def test_a_session_provided_needs_its_location(sessions: Sessions) -> None:
     problems, _ = check_record(provider=sessions.d.doe_speech, data=sessions.speech_input(location=""))
     assert problems == [("location", "Choose the Service Location.")]
+
+
+def test_the_first_refusals_stop_the_checks_and_flag_nothing(sessions: Sessions) -> None:
+    s = sessions
+    d = s.d
+    # A bad field.
+    assert check_record(provider=d.doe_speech, data=s.speech_input(notes=None)) == (
+        [("notes", "Session Notes cannot be empty (null).")],
+        "",
+    )
+    # Another student's mandate.
+    data = s.speech_input()
+    data.mandate = MandateFactory.create(student=d.far_student, service="SPEECH")
+    assert check_record(provider=d.doe_speech, data=data) == (
+        [("service", "That mandate is not one of this student's.")],
+        "",
+    )
+
+
+def test_the_student_must_be_on_this_providers_caseload(sessions: Sessions) -> None:
+    s = sessions
+    d = s.d
+    # On another provider's caseload (the speech provider's), not on the OT provider's.
+    ot = MandateFactory.create(student=d.speech_student, service="OT")
+    data = s.speech_input(mandate=ot, grouping="individual", group_count=None)
+    assert check_record(provider=d.agency_ot, data=data) == (
+        [("student", "Ana O'Connor is not on Lucia Ferrari's caseload.")],
+        "",
+    )
+    # The provider has a caseload, without this student.
+    stranger = StudentFactory.create(school=d.school_a, first_name="Ola", last_name="Berg")
+    mandate = MandateFactory.create(student=stranger, service="SPEECH")
+    data = s.speech_input(student=stranger, mandate=mandate)
+    problems, _ = check_record(provider=d.doe_speech, data=data)
+    assert problems == [("student", "Ola Berg is not on Maria Santos's caseload.")]
