@@ -413,3 +413,26 @@ def test_a_report_from_mid_month_knows_the_months_first_day_is_not_a_school_day(
 def _school_days_of_november(s: Sessions) -> list[dt.date]:
     closed = non_school_days(s.d.school_a, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     return [dt.date(2026, 11, n) for n in range(1, 31) if dt.date(2026, 11, n) not in closed]
+
+
+def test_what_is_still_owed_is_read_in_the_same_queries_however_many_students(sessions: Sessions) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sesis.caseloads.actions import caseload_add
+    from tests.factories import StudentFactory
+
+    s = sessions
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            still_to_deliver(s.d.doe_speech, s.today)
+        return len(captured)
+
+    one = queries()
+    for n in range(3):
+        student = StudentFactory.create(school=s.d.school_a, first_name="Ola", last_name=f"Berg{n}")
+        MandateFactory.create(student=student, service="SPEECH")
+        caseload_add(actor=s.d.doe_speech, provider=s.d.doe_speech, students=[student])
+    assert len(still_to_deliver(s.d.doe_speech, s.today)) == 4
+    assert queries() == one
