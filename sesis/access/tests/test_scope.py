@@ -132,3 +132,20 @@ def test_bulk_reads_the_visible_staff_once_as_ids_and_the_plain_form_as_a_subque
             assert len(list(scope.restrict(entries, provider="provider", bulk=True))) == 1
     assert len(plain) == 1  # one query: the scope inside it
     assert len(bulk) == 3  # the visible staff's ids once, then one query each
+
+
+def test_the_visible_staff_as_ids_is_none_for_everyone(district: District) -> None:
+    d = district
+    assert Scope(d.admin).staff_ids() is None  # everyone: no list to filter by
+    ids = Scope(d.supervisor).staff_ids()
+    assert ids is not None and d.doe_speech.pk in ids and d.admin.pk not in ids
+
+
+def test_an_api_tokens_scope_is_the_one_of_its_request(district: District) -> None:
+    from sesis.access.scope import activate
+
+    d = district
+    with active(None):
+        scope = activate(Scope(d.doe_speech))
+        assert Scope.of(d.doe_speech) is scope
+    assert Scope.of(d.doe_speech) is not scope  # the block put back what was current

@@ -253,9 +253,10 @@ def test_the_total_adds_every_count_of_every_line(sessions: Sessions) -> None:
     )
     lines = report_lines(s.d.admin, Filters(*FIRST_TWO_WEEKS), today=LATER)
     assert len(lines) > 1  # the total is of several lines, the speech line's counts among them
-    summed = total(lines)
+    summed, twice = total(lines), total(lines + lines)
     for name in ("mandated", "provided", "makeups", "student_absent", "provider_absent", "cancelled", "not_certified"):
         assert getattr(summed, name) == sum(getattr(line.counts, name) for line in lines), name
+        assert getattr(twice, name) == 2 * getattr(summed, name), name
     assert (summed.provided, summed.makeups, summed.not_certified) == (3, 1, 1)
     assert (summed.student_absent, summed.provider_absent, summed.cancelled) == (1, 1, 1)
 
@@ -333,14 +334,23 @@ def test_the_report_counts_to_the_today_it_is_given(sessions: Sessions) -> None:
     assert (early.counts.mandated_sessions, late.counts.mandated_sessions) == (2, 4)
 
 
-def test_the_report_reads_its_students_and_schools_in_its_own_queries(sessions: Sessions) -> None:
+def test_the_report_is_read_in_the_same_queries_however_many_mandates(sessions: Sessions) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    lines = report_lines(sessions.d.admin, Filters(*NOV), today=LATER)
-    with CaptureQueriesContext(connection) as queries:
-        [(line.student.osis, line.student.school.dbn) for line in lines]
-    assert len(queries) == 0
+    from tests.factories import StudentFactory
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            lines = report_lines(sessions.d.admin, Filters(*NOV), today=LATER)
+            [(line.student.osis, line.student.school.dbn) for line in lines]
+        return len(lines), len(captured)
+
+    lines, few = queries()
+    for n in range(3):
+        student = StudentFactory.create(school=sessions.d.school_b, first_name="Ola", last_name=f"Berg{n}")
+        MandateFactory.create(student=student, service="SPEECH")
+    assert queries() == (lines + 3, few)
 
 
 def test_a_monthly_mandate_is_owed_this_month(sessions: Sessions) -> None:
@@ -436,3 +446,31 @@ def test_what_is_still_owed_is_read_in_the_same_queries_however_many_students(se
         caseload_add(actor=s.d.doe_speech, provider=s.d.doe_speech, students=[student])
     assert len(still_to_deliver(s.d.doe_speech, s.today)) == 4
     assert queries() == one
+
+
+def test_this_month_runs_from_the_first(sessions: Sessions, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Thursday Dec 3, a monthly mandate of 1 session, provided on Tuesday Dec 1:
+    # nothing is owed this month.
+    from django.utils import timezone
+
+    s = sessions
+    dec3 = dt.date(2026, 12, 3)
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: dec3)
+    data = s.speech_input(date=dt.date(2026, 12, 1), grouping="individual", group_count=None)
+    monthly = MandateFactory.create(
+        student=s.d.speech_student,
+        service="SPEECH",
+        sessions=1,
+        period="month",
+        start_date=dt.date(2026, 9, 8),
+        end_date=dt.date(2027, 6, 26),
+    )
+    from sesis.caseloads.models import CaseloadEntry
+
+    CaseloadEntry.objects.get(provider=s.d.doe_speech, student=s.d.speech_student).mandates.add(monthly)
+    owed = [(o.line.mandate, o.period) for o in still_to_deliver(s.d.doe_speech, dec3)]
+    assert (monthly, "this month") in owed
+    data.mandate = monthly
+    service_record_create(actor=s.d.doe_speech, provider=s.d.doe_speech, data=data, certify=True)
+    owed = [(o.line.mandate, o.period) for o in still_to_deliver(s.d.doe_speech, dec3)]
+    assert (monthly, "this month") not in owed
