@@ -108,3 +108,46 @@ def test_a_first_attend_on_the_first_or_last_day_of_a_mandate_or_assignment_coun
     past = DAY + dt.timedelta(days=1) if "ends" in edge else DAY - dt.timedelta(days=1)
     [result] = caseload_add_first_attends([FirstAttendRequest(d.doe_speech, student, past, "SPEECH")])
     assert result.outcome is Outcome.REFUSED
+
+
+def test_the_same_pair_twice_in_a_batch_is_added_once(district: District) -> None:
+    d = district
+    first, second = caseload_add_first_attends(
+        [_request(d, "doe_speech", "speech_student", "SPEECH"), _request(d, "doe_speech", "speech_student", "SPEECH")]
+    )
+    assert first.outcome is Outcome.ADDED and first.entry is not None
+    assert (second.outcome, second.reason, second.entry) == (Outcome.ALREADY, ALREADY_ON_CASELOAD, first.entry)
+    assert CaseloadEntry.objects.filter(student=d.speech_student).count() == 1
+
+
+def test_a_race_falls_back_to_adding_one_by_one(district: District, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another request adds one of the batch's students between the batch's read and its
+    insert: the constraint refuses the bulk insert, and each first attend is then added
+    by caseload_add with its own provider, day and service."""
+    d = district
+    caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=[d.speech_student])
+    from sesis.caseloads import actions
+
+    real_active = actions.CaseloadEntry.objects.active
+    calls = {"n": 0}
+
+    def blind_first_read():
+        calls["n"] += 1
+        return real_active().none() if calls["n"] == 1 else real_active()
+
+    monkeypatch.setattr(actions.CaseloadEntry.objects, "active", blind_first_read)
+    results = caseload_add_first_attends(
+        [
+            _request(d, "doe_speech", "speech_student", "SPEECH"),
+            _request(d, "agency_ot", "ot_student", "OT"),
+            _request(d, "doe_speech", "ot_student", "OT"),
+        ]
+    )
+    assert [(r.student, r.outcome) for r in results] == [
+        (d.speech_student, Outcome.ALREADY),
+        (d.ot_student, Outcome.ADDED),
+        (d.ot_student, Outcome.REFUSED),
+    ]
+    entry = CaseloadEntry.objects.get(provider=d.agency_ot, student=d.ot_student)
+    assert (entry.source, entry.added_by) == (Source.IVR, d.agency_ot)
+    assert CaseloadEntry.objects.filter(student=d.speech_student).count() == 1
