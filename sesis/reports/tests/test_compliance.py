@@ -164,6 +164,7 @@ def test_counts_of_provided_make_ups_absences_cancellations_and_uncertified(sess
     week1, week2 = line.weeks[dt.date(2026, 11, 1)], line.weeks[dt.date(2026, 11, 8)]
     assert (week1.mandated, week1.provided, week1.provider_absent) == (2, 2, 1)
     assert (week2.mandated, week2.provided, week2.student_absent, week2.cancelled) == (2, 1, 1, 1)
+    assert (week1.makeups, week1.not_certified, week2.makeups, week2.not_certified) == (1, 0, 0, 1)
 
 
 def test_an_amended_session_type_counts_as_amended(sessions: Sessions) -> None:
