@@ -149,3 +149,8 @@ def test_an_api_tokens_scope_is_the_one_of_its_request(district: District) -> No
         scope = activate(Scope(d.doe_speech))
         assert Scope.of(d.doe_speech) is scope
     assert Scope.of(d.doe_speech) is not scope  # the block put back what was current
+
+
+def test_restricting_a_providers_things_needs_to_know_which_field_is_the_provider(district: District) -> None:
+    with pytest.raises(AssertionError, match=r"^a provider's own things are named by their provider$"):
+        Scope(district.doe_speech).restrict(CaseloadEntry.objects.all(), provider=None)
