@@ -145,18 +145,16 @@ def check_record(
         return [("service", "That mandate is not one of this student's.")], ""
     if not CaseloadEntry.objects.active().filter(provider=provider, student=student).exists():
         return [("student", f"{student.full_name} is not on {provider.full_name}'s caseload.")], ""
-    problems += check_date(provider=provider, student=student, mandate=mandate, day=data.date)
+    problems = check_date(provider=provider, student=student, mandate=mandate, day=data.date)
     if data.start_time >= data.end_time:
         problems.append(("end_time", "End Time must be after Start Time."))
     problems += _check_session_type(data)
     problems += _check_group(data)
     problems += _check_service_fields(data)
     problems += _check_makeup(provider, data, exclude)
-    flag = ""
-    if not problems and data.session_type == SessionType.PROVIDED:
-        overlap_problems, flag = _check_overlaps(provider, data, exclude, group_session_id)
-        problems += overlap_problems
-    return problems, flag
+    if problems or data.session_type != SessionType.PROVIDED:
+        return problems, ""
+    return _check_overlaps(provider, data, exclude, group_session_id)
 
 
 def _check_session_type(data: ServiceRecord) -> list[Problem]:

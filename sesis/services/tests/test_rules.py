@@ -153,3 +153,9 @@ def test_the_student_must_be_on_this_providers_caseload(sessions: Sessions) -> N
     data = s.speech_input(student=stranger, mandate=mandate)
     problems, _ = check_record(provider=d.doe_speech, data=data)
     assert problems == [("student", "Ola Berg is not on Maria Santos's caseload.")]
+
+
+def test_a_missed_session_is_never_flagged(sessions: Sessions) -> None:
+    d = sessions.d
+    absent = sessions.speech_input(session_type="student_absent")
+    assert check_record(provider=d.doe_speech, data=absent) == ([], "")
