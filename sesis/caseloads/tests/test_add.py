@@ -9,7 +9,7 @@ from django.utils import timezone
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import ALREADY_ON_CASELOAD, OUTSIDE_ACCESS, Outcome, caseload_add
 from sesis.caseloads.models import CaseloadEntry, Source
-from sesis.mandates.models import AssignmentKind
+from sesis.mandates.models import AssignmentKind, Mandate
 from sesis.mandates.permissions import NO_ASSIGNMENT, NO_MANDATE, NOT_A_PROVIDER
 from tests.factories import AssignmentFactory, District, MandateFactory, StudentFactory
 
@@ -224,3 +224,22 @@ def test_a_race_past_the_check_is_caught_by_the_constraint(district: District, m
     result = add_one(d, d.doe_speech, d.doe_speech, d.speech_student)
     assert (result.outcome, result.reason) == (Outcome.ALREADY, ALREADY_ON_CASELOAD)
     assert CaseloadEntry.objects.filter(student=d.speech_student).count() == 1
+
+
+def test_an_add_returns_the_entry_it_made_or_found_and_audits_it(district: District) -> None:
+    d = district
+    added = add_one(d, d.supervisor, d.doe_speech, d.speech_student)
+    again = add_one(d, d.doe_speech, d.doe_speech, d.speech_student)
+    assert added.entry is not None and again.entry == added.entry
+    assert (again.student, again.outcome, again.reason) == (d.speech_student, Outcome.ALREADY, ALREADY_ON_CASELOAD)
+    event = AuditEvent.objects.get(action="caseload.add")
+    assert (event.object_type, event.object_id) == ("caseloads.CaseloadEntry", str(added.entry.pk))
+    mandate = Mandate.objects.get(student=d.speech_student, service="SPEECH")
+    assert event.details == {
+        "provider": d.doe_speech.staff_id,
+        "source": "supervisor",
+        "mandates": [mandate.mandate_id],
+    }
+    # Another provider's entry for the student is not this provider's "already".
+    other = add_one(d, d.supervisor, d.independent_speech, d.speech_student)
+    assert other.outcome is not Outcome.ALREADY

@@ -159,3 +159,16 @@ def test_a_missed_session_is_never_flagged(sessions: Sessions) -> None:
     d = sessions.d
     absent = sessions.speech_input(session_type="student_absent")
     assert check_record(provider=d.doe_speech, data=absent) == ([], "")
+
+
+def test_the_entry_window_starts_on_the_first_of_the_month_before_across_a_new_year(settings) -> None:
+    from sesis.services.rules import entry_window_start
+
+    settings.SESIS_ENTRY_WINDOW_MONTHS = 1
+    assert entry_window_start(dt.date(2027, 1, 15)) == dt.date(2026, 12, 1)
+    assert entry_window_start(dt.date(2027, 2, 1)) == dt.date(2027, 1, 1)
+    assert entry_window_start(dt.date(2026, 12, 31)) == dt.date(2026, 11, 1)
+    settings.SESIS_ENTRY_WINDOW_MONTHS = 13
+    assert entry_window_start(dt.date(2027, 1, 15)) == dt.date(2025, 12, 1)
+    settings.SESIS_ENTRY_WINDOW_MONTHS = 0
+    assert entry_window_start(dt.date(2027, 1, 15)) == dt.date(2027, 1, 1)
