@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import pytest
 
+from sesis.caseloads.models import CaseloadEntry
 from sesis.mandates.models import Mandate
 from sesis.reports.compliance import (
     compliance,
@@ -354,21 +355,25 @@ def test_the_report_is_read_in_the_same_queries_however_many_mandates(sessions: 
     assert queries() == (lines + 3, few)
 
 
-def test_a_monthly_mandate_is_owed_this_month(sessions: Sessions) -> None:
-    s = sessions
-    _record(s, 16)
-    _record(s, 17)  # the weekly mandate is met this week
+def _served_monthly(s: Sessions, sessions_a_month: int) -> Mandate:
+    """A monthly speech mandate of the speech student's, served by the speech provider."""
     monthly = MandateFactory.create(
         student=s.d.speech_student,
         service="SPEECH",
-        sessions=4,
+        sessions=sessions_a_month,
         period="month",
         start_date=dt.date(2026, 9, 8),
         end_date=dt.date(2027, 6, 26),
     )
-    from sesis.caseloads.models import CaseloadEntry
-
     CaseloadEntry.objects.get(provider=s.d.doe_speech, student=s.d.speech_student).mandates.add(monthly)
+    return monthly
+
+
+def test_a_monthly_mandate_is_owed_this_month(sessions: Sessions) -> None:
+    s = sessions
+    _record(s, 16)
+    _record(s, 17)  # the weekly mandate is met this week
+    monthly = _served_monthly(s, 4)
     owed = [(o.line.mandate, o.period, o.line.counts.shortfall) for o in still_to_deliver(s.d.doe_speech, s.today)]
     assert owed == [(monthly, "this month", 4)]
 
@@ -458,17 +463,7 @@ def test_this_month_runs_from_the_first(sessions: Sessions, monkeypatch: pytest.
     dec3 = dt.date(2026, 12, 3)
     monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: dec3)
     data = s.speech_input(date=dt.date(2026, 12, 1), grouping="individual", group_count=None)
-    monthly = MandateFactory.create(
-        student=s.d.speech_student,
-        service="SPEECH",
-        sessions=1,
-        period="month",
-        start_date=dt.date(2026, 9, 8),
-        end_date=dt.date(2027, 6, 26),
-    )
-    from sesis.caseloads.models import CaseloadEntry
-
-    CaseloadEntry.objects.get(provider=s.d.doe_speech, student=s.d.speech_student).mandates.add(monthly)
+    monthly = _served_monthly(s, 1)
     owed = [(o.line.mandate, o.period) for o in still_to_deliver(s.d.doe_speech, dec3)]
     assert (monthly, "this month") in owed
     data.mandate = monthly
