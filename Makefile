@@ -63,7 +63,7 @@ bench: $(VENV)/.installed-bench
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml): slow, so not
 # part of make test. Prints each module's score (docs/architecture.md keeps the last).
 mutation: $(VENV)/.installed-dev
-	$(BIN)/mutmut run --max-children 2 >/dev/null || true
+	$(BIN)/mutmut run --max-children 2 || true  # its failures show; the scores come next
 	$(BIN)/python bench/mutation.py
 
 clean:
