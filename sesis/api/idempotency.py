@@ -25,7 +25,11 @@ REPLAYED = "Idempotent-Replayed"
 
 # The headers as operation parameters, so that the schema documents them.
 IDEMPOTENCY_KEY: Any = Header(
-    None, alias=HEADER, max_length=255, description="Any unique string; the same key again replays the first response"
+    None,
+    alias=HEADER,
+    max_length=255,
+    pattern=r"^[ -~]*[!-~][ -~]*$",
+    description="Any unique string of printable ASCII (a UUID, say); the same key again replays the first response",
 )
 IF_MATCH: Any = Header(None, alias="If-Match", max_length=40, description="The record's ETag, as read")
 

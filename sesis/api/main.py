@@ -35,8 +35,11 @@ one the web page shows for the same input.
 
 **Retries.** Creates accept an `Idempotency-Key` header: the same key again returns the
 first response (with `Idempotent-Replayed: true`) and does nothing twice. Editing an
-uncertified record needs its current version, as `If-Match` (the record's `ETag`) or
-`version`: a stale edit is refused with 409.
+uncertified record needs the `version` you read (the record's `ETag` names it too): a
+stale edit is refused with 409.
+
+**Times** of sessions are local school times in the district's time zone
+(America/New_York), `HH:MM` or `HH:MM:SS`, with no offset.
 
 **Lists** take `limit` (at most 200) and `offset`, and return
 `{count, limit, offset, next_offset, items}`; `ordering` names a field, `-` before it

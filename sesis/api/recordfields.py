@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, TypeVar, cast
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from django.db import models
 from ninja import Schema
 from pydantic import Field, create_model
 
-from sesis.api.types import IsoDate, IsoTime, JsonInt
+from sesis.api.types import LOCAL_TIME, IsoDate, IsoTime, LocalTime, json_int
 from sesis.services.models import field_bounds, record_field
 
 Mode = Literal["create", "changes", "out"]
@@ -41,11 +41,11 @@ def _type(field: models.Field[Any, Any], mode: Mode) -> tuple[Any, dict[str, Any
             values = (*values, "")
         return Literal[values], {}
     if isinstance(field, models.TimeField):
-        return (dt.time if mode == "out" else IsoTime), {}
+        return (LocalTime if mode == "out" else IsoTime), {}
     if isinstance(field, models.DateField):
         return (dt.date if mode == "out" else IsoDate), {}
     if isinstance(field, models.IntegerField):
-        return (int if mode == "out" else JsonInt), ({} if mode == "out" else _bounds(field))
+        return (int if mode == "out" else json_int(**_bounds(field))), {}
     return str, ({} if mode == "out" else {"max_length": field.max_length})
 
 
@@ -55,9 +55,16 @@ def record_field_definitions(names: Iterable[str], mode: Mode) -> dict[str, Any]
     for name in names:
         field = record_field(name)
         kind, constraints = _type(field, mode)
+        if constraints:
+            # On the value's own type, so that an optional field's schema states them
+            # inside its anyOf (as minimum, maximum, maxLength), not beside it.
+            kind = Annotated[kind, Field(**constraints)]
+            constraints = {}
         description = str(field.verbose_name)
         if field.help_text:
             description += f". {field.help_text}"
+        if isinstance(field, models.TimeField):
+            description += f" ({LOCAL_TIME})"
         if field.null:
             kind = kind | None
         if mode == "out":

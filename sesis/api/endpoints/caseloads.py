@@ -28,7 +28,11 @@ NOT_FOUND = "Not added: OSIS ID {osis} was not found among the students you can 
 
 
 @router.get(
-    "/{staff_id}/entries", response=responses({200: EntryPage}), auth=auth("caseloads:read"), summary="A caseload"
+    "/{staff_id}/entries",
+    response=responses({200: EntryPage}),
+    auth=auth("caseloads:read"),
+    summary="A caseload",
+    operation_id="listCaseloadEntries",
 )
 def list_entries(request: HttpRequest, paging: Query[PageQuery], staff_id: str = STAFF_ID) -> dict[str, Any]:
     """The students on a provider's caseload: yours, or a provider's in your scope."""
@@ -45,6 +49,7 @@ class AddIn(Schema):
     response=responses({200: AddResultsOut}),
     auth=auth("caseloads:write"),
     summary="Add students to a caseload",
+    operation_id="addCaseloadEntries",
 )
 def add_entries(
     request: HttpRequest, payload: AddIn, staff_id: str = STAFF_ID, key: str | None = IDEMPOTENCY_KEY
@@ -98,6 +103,7 @@ class RemoveIn(Schema):
     response=responses({200: CaseloadEntryOut}),
     auth=auth("caseloads:write"),
     summary="Remove a student from a caseload",
+    operation_id="removeCaseloadEntry",
 )
 def remove_entry(
     request: HttpRequest,

@@ -47,8 +47,8 @@ def provider_named(actor: Staff, staff_id: str) -> Staff:
 
 # Path parameters, with examples for the reference page. They are the test personas'
 # identifiers, so schemathesis (which tries examples first) also reaches real rows.
-OSIS: Any = Path(..., max_length=9, description="OSIS ID", examples=["111111111"])
-STAFF_ID: Any = Path(..., max_length=20, description="Staff ID", examples=["300"])
-RECORD_ID: Any = Path(..., description="Service record id", examples=[1])
-ENTRY_ID: Any = Path(..., description="Caseload entry id", examples=[1])
-DBN: Any = Path(..., max_length=6, description="School DBN", examples=["02M001"])
+OSIS: Any = Path(..., max_length=9, description="OSIS ID", example="111111111")
+STAFF_ID: Any = Path(..., max_length=20, description="Staff ID", example="300")
+RECORD_ID: Any = Path(..., description="Service record id", example=1)
+ENTRY_ID: Any = Path(..., description="Caseload entry id", example=1)
+DBN: Any = Path(..., max_length=6, description="School DBN", example="02M001")

@@ -38,6 +38,7 @@ class FirstAttendIn(Schema):
     response=responses({200: FirstAttendOut, 201: FirstAttendOut}),
     auth=auth("first_attends:write"),
     summary="Report a first attend",
+    operation_id="reportFirstAttend",
 )
 def report_first_attend(request: HttpRequest, payload: FirstAttendIn) -> Answer[Any]:
     """Kept as received, then processed at once: the student is added to the
@@ -66,7 +67,13 @@ class FirstAttendSearch(PageQuery):
     osis: str | None = Field(None, max_length=9)
 
 
-@router.get("", response=responses({200: FirstAttendPage}), auth=auth("first_attends:read"), summary="First attends")
+@router.get(
+    "",
+    response=responses({200: FirstAttendPage}),
+    auth=auth("first_attends:read"),
+    summary="First attends",
+    operation_id="listFirstAttends",
+)
 def list_first_attends(request: HttpRequest, filters: Query[FirstAttendSearch]) -> dict[str, Any]:
     """Your first attends (a provider), or those of the providers in your scope, newest first."""
     first_attends = visible_first_attends(actor(request))

@@ -62,7 +62,13 @@ def _loaded(records: Any) -> Any:
     return records.select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH)
 
 
-@router.get("", response=responses({200: RecordPage}), auth=auth("records:read"), summary="Service records")
+@router.get(
+    "",
+    response=responses({200: RecordPage}),
+    auth=auth("records:read"),
+    summary="Service records",
+    operation_id="listServiceRecords",
+)
 def list_records(request: HttpRequest, filters: Query[RecordSearch]) -> dict[str, Any]:
     """The service records you may see: your own; a supervisor's, the providers' and
     students' in scope; an administrator's, all."""
@@ -115,7 +121,13 @@ def _out(record: ServiceRecord) -> dict[str, Any]:
     return RecordOut.from_orm(_fresh(record)).model_dump(mode="json")
 
 
-@router.get("/{int:pk}", response=responses({200: RecordOut}), auth=auth("records:read"), summary="A service record")
+@router.get(
+    "/{int:pk}",
+    response=responses({200: RecordOut}),
+    auth=auth("records:read"),
+    summary="A service record",
+    operation_id="getServiceRecord",
+)
 def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID) -> ServiceRecord:
     """A record in its current version (as amended), with every signed version. The
     ETag header is what If-Match takes to edit or amend it."""
@@ -159,7 +171,9 @@ class RecordUpdateIn(SessionIn):
     service: ServiceType
     makeup_of: JsonInt | None = None
     certify: JsonBool = False
-    version: JsonInt | None = Field(None, description="The version you read; or send If-Match with the ETag")
+    version: JsonInt = Field(
+        ..., description="The version you read (the record's version; its ETag names the same). Required."
+    )
 
 
 def _student(user: Staff, osis: str) -> Student:
@@ -201,7 +215,13 @@ def _input(user: Staff, student: Student, day: dt.date, payload: Any) -> Service
     )
 
 
-@router.post("", response=responses({201: RecordOut}), auth=auth("records:write"), summary="Record a session")
+@router.post(
+    "",
+    response=responses({201: RecordOut}),
+    auth=auth("records:write"),
+    summary="Record a session",
+    operation_id="createServiceRecord",
+)
 def create_record(request: HttpRequest, payload: RecordIn, key: str | None = IDEMPOTENCY_KEY) -> HttpResponse:
     """Record one session for a student on the provider's caseload, and certify it if
     asked. Accepts an Idempotency-Key; without one, the same session (student,
@@ -233,24 +253,25 @@ def _if_match(value: str | None) -> int | None:
 
 @router.put(
     "/{int:pk}",
-    response=responses({200: RecordOut}, 409, 428),
+    response=responses({200: RecordOut}, 409),
     auth=auth("records:write"),
     summary="Edit an uncertified record",
+    operation_id="updateServiceRecord",
 )
 def update_record(
     request: HttpRequest, payload: RecordUpdateIn, pk: int = RECORD_ID, if_match: str | None = IF_MATCH
 ) -> ServiceRecord:
     """Replace an uncertified record's fields (its student and date stay). Send the
-    version you read, as If-Match or version: if someone changed the record since,
-    the edit is refused with 409 and nothing changes."""
+    version you read as `version` (an If-Match header, if sent too, must name the same
+    one): if someone changed the record since, the edit is refused with 409 and
+    nothing changes."""
     user = actor(request)
     record = _record(request, pk)
-    version = _if_match(if_match)
-    version = payload.version if version is None else version
-    if version is None:
-        raise ApiError(
-            428, "version_required", "Send the record's version (If-Match or version) to edit it.", field="version"
-        )
+    version = payload.version
+    header = _if_match(if_match)
+    if header is not None and header != version:
+        message = f"If-Match names version {header} but version is {version}: send the version you read."
+        raise ApiError(422, "invalid", message, field="If-Match")
     if record.is_certified:
         raise ApiError(422, "refused", actions.LOCKED)
     data = _input(user, record.student, record.date, payload)
@@ -263,7 +284,11 @@ class CertifyIn(Schema):
 
 
 @router.post(
-    "/{int:pk}/certify", response=responses({200: RecordOut}), auth=auth("records:write"), summary="Certify a record"
+    "/{int:pk}/certify",
+    response=responses({200: RecordOut}),
+    auth=auth("records:write"),
+    summary="Certify a record",
+    operation_id="certifyServiceRecord",
 )
 def certify_record(request: HttpRequest, payload: CertifyIn, pk: int = RECORD_ID) -> ServiceRecord:
     """Certifying a record is equivalent to attaching your electronic signature."""
@@ -301,6 +326,7 @@ class AmendIn(Schema):
     response=responses({201: RecordOut}, 409),
     auth=auth("records:write"),
     summary="Amend a certified record",
+    operation_id="amendServiceRecord",
 )
 def amend_record(
     request: HttpRequest,
@@ -346,7 +372,11 @@ class GroupIn(CommonIn):
 
 
 @router.post(
-    "/group", response=responses({201: GroupOut}), auth=auth("records:write"), summary="Record a group session"
+    "/group",
+    response=responses({201: GroupOut}),
+    auth=auth("records:write"),
+    summary="Record a group session",
+    operation_id="createGroupServiceRecords",
 )
 def create_group(request: HttpRequest, payload: GroupIn, key: str | None = IDEMPOTENCY_KEY) -> HttpResponse:
     """One record per student: the present as Service Provided with the group size

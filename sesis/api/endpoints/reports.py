@@ -15,7 +15,7 @@ from sesis.api.auth import actor, auth
 from sesis.api.endpoints.common import checked, form_values
 from sesis.api.errors import ApiError, responses
 from sesis.api.paging import PageQuery, page
-from sesis.api.types import IsoDate
+from sesis.api.types import IsoDate, LocalTime
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.codes import ServiceType
@@ -98,7 +98,9 @@ class EncounterTotals(Schema):
 
 # A row as the page and the exports show it: the report's own Row, field for field.
 EncounterRow: type[Schema] = create_model(  # type: ignore[call-overload]
-    "EncounterRow", __base__=Schema, **{name: (hint, ...) for name, hint in get_type_hints(Row).items()}
+    "EncounterRow",
+    __base__=Schema,
+    **{name: (LocalTime if hint is dt.time else hint, ...) for name, hint in get_type_hints(Row).items()},
 )
 
 
@@ -117,6 +119,7 @@ class EncounterPage(Schema):
     response=responses({200: EncounterPage}),
     auth=auth("reports:read"),
     summary="Encounter Attendance",
+    operation_id="getEncounterAttendanceReport",
 )
 def encounter_attendance_report(request: HttpRequest, query: Query[EncounterPageQuery]) -> dict[str, Any]:
     """One row per service record in your scope, as amended, with totals by session type."""
@@ -159,6 +162,7 @@ def _csv(user: Staff, report: str, filters: Filters, sort: str = "") -> Streamin
     auth=auth("reports:read"),
     summary="Encounter Attendance as CSV",
     openapi_extra=CSV_RESPONSE,
+    operation_id="getEncounterAttendanceCsv",
 )
 def encounter_attendance_csv(request: HttpRequest, query: Query[EncounterQuery]) -> StreamingHttpResponse:
     """Every row of the report (not a page), streamed, logged before the first row leaves."""
@@ -224,7 +228,11 @@ def _line(line: compliance.Line) -> dict[str, Any]:
 
 
 @router.get(
-    "/compliance", response=responses({200: CompliancePage}), auth=auth("reports:read"), summary="Mandate Compliance"
+    "/compliance",
+    response=responses({200: CompliancePage}),
+    auth=auth("reports:read"),
+    summary="Mandate Compliance",
+    operation_id="getComplianceReport",
 )
 def compliance_report(request: HttpRequest, query: Query[CompliancePageQuery]) -> dict[str, Any]:
     """One line per mandate in your scope: mandated, delivered and the shortfall,
@@ -266,6 +274,7 @@ def compliance_report(request: HttpRequest, query: Query[CompliancePageQuery]) -
     auth=auth("reports:read"),
     summary="Mandate Compliance as CSV",
     openapi_extra=CSV_RESPONSE,
+    operation_id="getComplianceCsv",
 )
 def compliance_csv(request: HttpRequest, query: Query[ReportQuery]) -> StreamingHttpResponse:
     """Every line of the report, streamed, logged before the first row leaves."""

@@ -48,7 +48,13 @@ class DaySearch(PageQuery):
     district: int | None = Field(None, ge=1, le=99, description="Only this district's own entries")
 
 
-@router.get("/days", response=responses({200: CalendarDayPage}), auth=auth("calendar:read"), summary="Calendar days")
+@router.get(
+    "/days",
+    response=responses({200: CalendarDayPage}),
+    auth=auth("calendar:read"),
+    summary="Calendar days",
+    operation_id="listSchoolDays",
+)
 def list_days(request: HttpRequest, filters: Query[DaySearch]) -> dict[str, Any]:
     """The calendar's entries in a period of at most a year, by date."""
     start, end = _period(filters.date_from, filters.date_to)
@@ -72,6 +78,7 @@ class PeriodQuery(Schema):
     response=responses({200: list[NonSchoolDayOut]}),
     auth=auth("calendar:read"),
     summary="A school's non-school days",
+    operation_id="listSchoolNonSchoolDays",
 )
 def school_closed_days(request: HttpRequest, period: Query[PeriodQuery], dbn: str = DBN) -> list[dict[str, Any]]:
     """Every day in the period that is not a school day for the school, with the

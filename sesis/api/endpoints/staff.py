@@ -32,7 +32,13 @@ class StaffSearch(PageQuery):
     agency: str | None = Field(None, max_length=200)
 
 
-@router.get("", response=responses({200: StaffPage}), auth=auth("staff:read"), summary="Staff Quick Search")
+@router.get(
+    "",
+    response=responses({200: StaffPage}),
+    auth=auth("staff:read"),
+    summary="Staff Quick Search",
+    operation_id="listStaff",
+)
 def search_staff(request: HttpRequest, filters: Query[StaffSearch]) -> dict[str, Any]:
     """Staff in your scope (a provider sees only themself); no filter lists them all."""
     form = StaffQuickSearchForm(form_values(filters))
@@ -40,7 +46,9 @@ def search_staff(request: HttpRequest, filters: Query[StaffSearch]) -> dict[str,
     return page(form.filter(Scope.of(actor(request)).staff()), filters)
 
 
-@router.get("/me", response=responses({200: MeOut}), auth=auth("staff:read"), summary="Who am I")
+@router.get(
+    "/me", response=responses({200: MeOut}), auth=auth("staff:read"), summary="Who am I", operation_id="getCurrentStaff"
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     """The staff member the token or session acts as, and what it may do."""
     token: ApiToken | None = getattr(request, "api_token", None)
@@ -48,7 +56,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return {"staff": actor(request), "token": token, "scopes": scopes}
 
 
-@router.get("/{staff_id}", response=responses({200: StaffDetailOut}), auth=auth("staff:read"), summary="A staff member")
+@router.get(
+    "/{staff_id}",
+    response=responses({200: StaffDetailOut}),
+    auth=auth("staff:read"),
+    summary="A staff member",
+    operation_id="getStaff",
+)
 def get_staff(request: HttpRequest, staff_id: str = STAFF_ID) -> Staff:
     """A staff member with their current assignments. Outside your scope is a 404."""
     return Scope.of(actor(request)).staff_member(staff_id)

@@ -26,14 +26,20 @@ MandatePage = page_of(MandateOut, "MandatePage")
 
 
 class StudentSearch(PageQuery):
-    osis: str | None = Field(None, max_length=9, description="OSIS ID, 9 digits")
+    osis: str | None = Field(None, pattern=r"^\s*\d{9}\s*$", description="OSIS ID, 9 digits")
     last_name: str | None = Field(None, max_length=100, description="From the start of the last name")
     first_name: str | None = Field(None, max_length=100, description="From the start of the first name")
     date_of_birth: IsoDate | None = None
     school: str | None = Field(None, max_length=6, description="DBN")
 
 
-@router.get("", response=responses({200: StudentPage}), auth=auth("students:read"), summary="Student Quick Search")
+@router.get(
+    "",
+    response=responses({200: StudentPage}),
+    auth=auth("students:read"),
+    summary="Student Quick Search",
+    operation_id="listStudents",
+)
 def search_students(request: HttpRequest, filters: Query[StudentSearch]) -> dict[str, Any]:
     """The web page's Student Quick Search: any one field is enough, names match from
     the start; only students in your scope."""
@@ -42,7 +48,13 @@ def search_students(request: HttpRequest, filters: Query[StudentSearch]) -> dict
     return page(form.filter(Scope.of(actor(request)).students()), filters)
 
 
-@router.get("/{osis}", response=responses({200: StudentDetailOut}), auth=auth("students:read"), summary="A student")
+@router.get(
+    "/{osis}",
+    response=responses({200: StudentDetailOut}),
+    auth=auth("students:read"),
+    summary="A student",
+    operation_id="getStudent",
+)
 def get_student(request: HttpRequest, osis: str = OSIS) -> Any:
     """A student with their mandates. Outside your scope is a 404."""
     return Scope.of(actor(request)).student(osis)
@@ -63,7 +75,13 @@ ORDERINGS = {
 }
 
 
-@mandates_router.get("", response=responses({200: MandatePage}), auth=auth("students:read"), summary="Mandates")
+@mandates_router.get(
+    "",
+    response=responses({200: MandatePage}),
+    auth=auth("students:read"),
+    summary="Mandates",
+    operation_id="listMandates",
+)
 def list_mandates(request: HttpRequest, filters: Query[MandateSearch]) -> dict[str, Any]:
     """The IEP mandates of the students in your scope."""
     mandates = Mandate.objects.filter(student__in=Scope.of(actor(request)).students()).select_related("student")

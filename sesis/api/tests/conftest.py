@@ -42,7 +42,7 @@ def api_as() -> Callable[[Staff], Api]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from sesis.api.tests.test_schema import CASES
+    from sesis.api.tests.test_schema import CASES, REFUSALS
 
     if CASES:
         operations = {op for counts in CASES.values() for op in counts}
@@ -51,3 +51,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"schemathesis: {len(operations)} operations, {total} cases as {len(CASES)} roles ({roles})"
         )
+        refused = ", ".join(f"{kind} {count}" for kind, count in REFUSALS.most_common()) or "none"
+        terminalreporter.write_line(f"schemathesis: deliberate refusals of schema-valid input: {refused}")

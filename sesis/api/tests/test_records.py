@@ -146,7 +146,9 @@ def test_an_edit_at_the_current_version_is_saved(para: Api, sessions: Sessions) 
     record = _uncertified(sessions)
     read = para.get(f"/service-records/{record.pk}")
     assert read["ETag"] == '"1"'
-    saved = para.put(f"/service-records/{record.pk}", edit(end_time="09:45"), **{"If-Match": read["ETag"]})
+    saved = para.put(
+        f"/service-records/{record.pk}", edit(end_time="09:45", version=1), **{"If-Match": read["ETag"]}
+    )
     assert saved.status_code == 200 and saved.json()["version"] == 2 and saved.json()["end_time"] == "09:45:00"
     by_field = para.put(f"/service-records/{record.pk}", edit(end_time="09:40", version=2))
     assert by_field.status_code == 200 and by_field.json()["version"] == 3
@@ -154,19 +156,28 @@ def test_an_edit_at_the_current_version_is_saved(para: Api, sessions: Sessions) 
 
 def test_a_stale_edit_is_refused_with_409_and_changes_nothing(para: Api, sessions: Sessions) -> None:
     record = _uncertified(sessions)
-    para.put(f"/service-records/{record.pk}", edit(end_time="09:45"), **{"If-Match": '"1"'})
-    stale = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **{"If-Match": '"1"'})
+    para.put(f"/service-records/{record.pk}", edit(end_time="09:45", version=1))
+    stale = para.put(f"/service-records/{record.pk}", edit(end_time="09:15", version=1), **{"If-Match": '"1"'})
     assert stale.status_code == 409
     assert stale.json()["code"] == "stale_version"
     assert stale.json()["message"].startswith("This record was changed by someone else since you opened it.")
     assert ServiceRecord.objects.get(pk=record.pk).end_time == dt.time(9, 45)
 
 
-def test_an_edit_without_a_version_is_refused_with_428(para: Api, sessions: Sessions) -> None:
+def test_an_edit_without_a_version_is_refused_naming_version(para: Api, sessions: Sessions) -> None:
     record = _uncertified(sessions)
-    refused = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"))
-    assert refused.status_code == 428 and refused.json()["code"] == "version_required"
+    for headers in ({}, {"If-Match": '"1"'}):  # the header alone is not enough: the schema requires version
+        refused = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **headers)
+        assert refused.status_code == 422 and refused.json()["field"] == "version"
     assert ServiceRecord.objects.get(pk=record.pk).version == 1
+
+
+def test_an_if_match_that_disagrees_with_the_version_is_refused(para: Api, sessions: Sessions) -> None:
+    record = _uncertified(sessions)
+    refused = para.put(f"/service-records/{record.pk}", edit(end_time="09:15", version=1), **{"If-Match": '"2"'})
+    assert refused.status_code == 422 and refused.json()["field"] == "If-Match"
+    assert refused.json()["message"] == "If-Match names version 2 but version is 1: send the version you read."
+    assert ServiceRecord.objects.get(pk=record.pk).end_time != dt.time(9, 15)
 
 
 def test_certifying_needs_the_attestation_and_then_locks_the_record(para: Api, sessions: Sessions) -> None:
@@ -175,7 +186,7 @@ def test_certifying_needs_the_attestation_and_then_locks_the_record(para: Api, s
     assert refused.status_code == 422 and refused.json()["field"] == "certify"
     certified = para.post(f"/service-records/{record.pk}/certify", {"certify": True})
     assert certified.status_code == 200 and certified.json()["certified_by"] == sessions.d.para.staff_id
-    locked = para.put(f"/service-records/{record.pk}", edit(end_time="09:15"), **{"If-Match": '"1"'})
+    locked = para.put(f"/service-records/{record.pk}", edit(end_time="09:15", version=2))
     assert locked.status_code == 422
     assert (
         locked.json()["message"] == "A certified service record cannot be changed or deleted; add an amendment instead."
