@@ -5,18 +5,24 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sesis
 
 
-.PHONY: run test test-sqlite test-postgres lint typecheck bench mutation clean
+.PHONY: run test test-sqlite test-postgres lint typecheck bench mutation upgrade-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# Every package, transitive ones included, is pinned with its hashes (requirements*.txt,
+# compiled from the .in files by make upgrade-deps); pip refuses anything else.
+PIP_INSTALL := $(BIN)/pip install --quiet --require-hashes --no-deps
+
 $(VENV)/.installed: requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
+	$(BIN)/pip check
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
+	$(BIN)/pip check
 	touch $@
 
 run: $(VENV)/.installed
@@ -51,7 +57,7 @@ test-postgres: $(VENV)/.installed-dev
 test: lint typecheck test-sqlite test-postgres
 
 $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
-	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(PIP_INSTALL) -r requirements-bench.txt
 	touch $@
 
 # The district at scale under a mixed workload (bench/README.md). Generates the data
@@ -65,6 +71,16 @@ bench: $(VENV)/.installed-bench
 mutation: $(VENV)/.installed-dev
 	$(BIN)/mutmut run --max-children 2 || true  # its failures show; the scores come next
 	$(BIN)/python bench/mutation.py
+
+# Newer releases of every package within the .in files' pins (edit an .in file to move a
+# direct dependency), recompiled with hashes. No registry address is written down.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --upgrade --generate-hashes --no-emit-index-url --no-emit-find-links \
+	--allow-unsafe --strip-extras
+upgrade-deps: $(VENV)/.installed-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
+	@echo "Pins updated: review git diff requirements*.txt, then make test."
 
 clean:
 	rm -rf $(VENV) mutants staticfiles .pytest_cache .mypy_cache .ruff_cache
