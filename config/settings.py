@@ -157,7 +157,7 @@ X_FRAME_OPTIONS = "DENY"
 # balancer that ends TLS, SESIS_PROXY_SSL_HEADER names the header it sets, e.g.
 # HTTP_X_FORWARDED_PROTO (it must strip that header from clients' requests).
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SESIS_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^ping/$"]
+SECURE_REDIRECT_EXEMPT = [r"^ping/$", r"^healthz$"]  # checks from inside the network, over HTTP
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SESIS_HSTS_SECONDS", 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG and env_bool("SESIS_HSTS_PRELOAD", True)  # consent to browsers' preload lists

@@ -10,6 +10,7 @@ from sesis.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),
     path(
         "accounts/login/",

@@ -56,11 +56,13 @@ def test_https_gets_hsts_and_the_session_cookie_is_secure_and_http_only(client: 
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
+@pytest.mark.django_db
 def test_plain_http_is_redirected_to_https_except_the_health_check(client: Client, settings) -> None:
     settings.SECURE_SSL_REDIRECT = True  # production's default (the test settings turn it off)
     response = client.get(reverse("login"))
     assert response.status_code == 301 and response["Location"].startswith("https://")
     assert client.get(reverse("ping")).status_code != 301
+    assert client.get(reverse("healthz")).status_code == 200
 
 
 @pytest.mark.parametrize("proxy", [False, True])
