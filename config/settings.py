@@ -194,10 +194,17 @@ LOGGING = {
 # Service records may be entered for the current month and this many months before it.
 SESIS_ENTRY_WINDOW_MONTHS = env_int("SESIS_ENTRY_WINDOW_MONTHS", 1)
 
-# The telephone (IVR) webhook. Requests must carry the telephony provider's
-# X-Twilio-Signature made with this account token, unless verification is turned off
-# (development only). Behind a proxy, SESIS_IVR_BASE_URL is the public origin the
-# provider calls (e.g. https://sesis.example.org).
+# The telephone (IVR) webhook (docs/ivr.md). Requests must carry the telephony
+# provider's X-Twilio-Signature, made with the account's auth token or a SharedKey
+# (its secret, and optionally its id), unless verification is turned off (development
+# only). Behind a proxy, SESIS_IVR_BASE_URL is the public origin the provider calls
+# (e.g. https://sesis.example.org). check --deploy reports an IVR that is enabled but
+# could verify no request.
+SESIS_IVR_ENABLED = env_bool("SESIS_IVR_ENABLED", True)
 SESIS_IVR_AUTH_TOKEN = env_str("SESIS_IVR_AUTH_TOKEN", "")
+SESIS_IVR_SHARED_KEY = env_str("SESIS_IVR_SHARED_KEY", "")
+SESIS_IVR_SHARED_KEY_ID = env_str("SESIS_IVR_SHARED_KEY_ID", "")
 SESIS_IVR_VERIFY_SIGNATURE = env_bool("SESIS_IVR_VERIFY_SIGNATURE", True)
 SESIS_IVR_BASE_URL = env_str("SESIS_IVR_BASE_URL", "")
+SESIS_IVR_VOICE = env_str("SESIS_IVR_VOICE", "Polly.Joanna")  # <Say voice="...">
+SESIS_IVR_LANGUAGE = env_str("SESIS_IVR_LANGUAGE", "en-US")  # <Say language="...">

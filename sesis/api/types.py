@@ -48,6 +48,8 @@ LocalTime = Annotated[
     PlainSerializer(lambda value: value.strftime("%H:%M:%S"), return_type=str),
     WithJsonSchema({"type": "string", "pattern": _TIME_PATTERN, "example": "10:00:00", "description": LOCAL_TIME}),
 ]
+
+
 def _integral(value: Any) -> Any:
     """JSON Schema counts 2.0 as an integer; so does the API. 2.5 stays a float."""
     if isinstance(value, float) and value.is_integer():
@@ -58,7 +60,9 @@ def _integral(value: Any) -> Any:
 JsonInt = Annotated[int, BeforeValidator(_integral), Strict()]
 
 
-def json_int(**bounds: int) -> Any:
-    """JsonInt within bounds (ge, le), stated in the schema as minimum and maximum."""
-    return Annotated[int, Field(**bounds), BeforeValidator(_integral), Strict()]
+def json_int(*, ge: int | None = None, le: int | None = None) -> Any:
+    """JsonInt within bounds, stated in the schema as minimum and maximum."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integral), Strict()]
+
+
 JsonBool = Annotated[bool, Strict()]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 @require_POST
 def voice(request: HttpRequest) -> HttpResponse:
     """The telephony provider's webhook: answers each step of a call in TwiML."""
+    if not settings.SESIS_IVR_ENABLED:
+        raise Http404("The telephone line is not enabled.")
     if not request_is_signed(request):
         log.warning("IVR request refused: missing or wrong X-Twilio-Signature from %s", request.META.get("REMOTE_ADDR"))
         return HttpResponseForbidden("Request signature missing or wrong.", content_type="text/plain")

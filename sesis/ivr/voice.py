@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils import timezone
 
 from sesis.access.scope import Scope
@@ -39,14 +40,16 @@ def spell(digits: str) -> str:
 
 
 def spoken_date(day: dt.date) -> str:
-    return f"{day:%A}, {day:%B} {day.day}"
+    """The day as the read-back says it; with its year when that is not this year."""
+    spoken = f"{day:%A}, {day:%B} {day.day}"
+    return spoken if day.year == timezone.localdate().year else f"{spoken}, {day.year}"
 
 
 class Call:
     def __init__(self, session: CallSession, url: str) -> None:
         self.session = session
         self.url = url
-        self.response = TwiML()
+        self.response = TwiML(voice=settings.SESIS_IVR_VOICE, language=settings.SESIS_IVR_LANGUAGE)
 
     # -- prompting -------------------------------------------------------------
 
@@ -83,6 +86,9 @@ class Call:
             return self.ask("staff_id", before="Welcome to SESIS first attend reporting.")
         if step == "ended":
             return str(self.response.say(GOODBYE).hangup())
+        if digits is None and step == "another":
+            # Silence after a report is a caller who is done: the report is kept.
+            return self.on_another("")
         if digits is None:
             return self.fail("We did not hear any digits.")
         digits = digits.strip().rstrip("#")

@@ -78,7 +78,7 @@ def test_the_document_validates_with_openapi_spec_validator(tmp_path: Path) -> N
     # And the validator is not simply lenient: the form the issue found is refused.
     broken = json.loads(path.read_text())
     broken["paths"]["/api/v1/students/{osis}"]["get"]["parameters"][0]["examples"] = ["111111111"]
-    with pytest.raises(Exception, match="is not of type 'object'|is not of type \"object\""):
+    with pytest.raises(Exception, match=r"is not of type .object."):
         validate(broken)
 
 
@@ -121,7 +121,7 @@ def client_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("client")
     document = root / "openapi.json"
     document.write_text(json.dumps(_document()))
-    done = subprocess.run(  # noqa: S603 (our own venv's generator, our own document)
+    done = subprocess.run(
         [
             str(GENERATOR),
             "generate",

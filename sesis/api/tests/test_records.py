@@ -146,9 +146,7 @@ def test_an_edit_at_the_current_version_is_saved(para: Api, sessions: Sessions) 
     record = _uncertified(sessions)
     read = para.get(f"/service-records/{record.pk}")
     assert read["ETag"] == '"1"'
-    saved = para.put(
-        f"/service-records/{record.pk}", edit(end_time="09:45", version=1), **{"If-Match": read["ETag"]}
-    )
+    saved = para.put(f"/service-records/{record.pk}", edit(end_time="09:45", version=1), **{"If-Match": read["ETag"]})
     assert saved.status_code == 200 and saved.json()["version"] == 2 and saved.json()["end_time"] == "09:45:00"
     by_field = para.put(f"/service-records/{record.pk}", edit(end_time="09:40", version=2))
     assert by_field.status_code == 200 and by_field.json()["version"] == 3

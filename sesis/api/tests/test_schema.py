@@ -5,8 +5,8 @@ refuses it), every call without a token refused."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from twilio.request_validator import RequestValidator
 
 from sesis.caseloads.models import CaseloadEntry
 from sesis.ivr.models import FirstAttend, Status
@@ -29,14 +30,15 @@ class Phone:
             params["Digits"] = digits
         headers = {}
         if signed:
-            headers["HTTP_X_TWILIO_SIGNATURE"] = expected_signature(token, URL, {k: [v] for k, v in params.items()})
+            # Signed by Twilio's own library, as Twilio signs its webhooks.
+            headers["HTTP_X_TWILIO_SIGNATURE"] = RequestValidator(token).compute_signature(URL, params)
         response = self.client.post("/ivr/voice/", params, **headers)
         self.status = response.status_code
         return response.content.decode()
 
 
 def said(twiml: str) -> str:
-    return " ".join(re.findall(r"<Say>(.*?)</Say>", twiml)).replace("&#x27;", "'").replace("&apos;", "'")
+    return " ".join(re.findall(r"<Say[^>]*>(.*?)</Say>", twiml)).replace("&#x27;", "'").replace("&apos;", "'")
 
 
 @pytest.fixture
@@ -67,6 +69,40 @@ def test_a_whole_call_reports_a_first_attend_and_adds_the_student(phone: Phone, 
     assert "Thank you. Goodbye." in said(goodbye) and "<Hangup/>" in goodbye
 
 
+def test_silence_after_a_report_is_a_goodbye_not_a_failure(phone: Phone, district: District) -> None:
+    for digits in (None, "300", "4827", "111111111", "1"):
+        phone.post(digits)
+    assert "The student was added" in said(phone.post("1"))
+    done = phone.post(None)  # the caller says nothing more: Gather times out
+    assert said(done) == "Thank you. Goodbye." and done.endswith("<Hangup/></Response>")
+    assert "Sorry" not in done
+    assert FirstAttend.objects.get().status == Status.ADDED
+
+
+def test_every_say_has_the_configured_voice_and_language(phone: Phone, district: District, settings) -> None:
+    greeting = phone.post()
+    says = re.findall(r"<Say[^>]*>", greeting)
+    assert says and all(tag == '<Say voice="Polly.Joanna" language="en-US">' for tag in says)
+    settings.SESIS_IVR_VOICE, settings.SESIS_IVR_LANGUAGE = "alice", "es-US"
+    assert '<Say voice="alice" language="es-US">' in Phone(phone.client, "CA0002").post()
+
+
+def test_the_read_back_says_the_year_when_it_is_not_this_year(phone: Phone, district: District, today) -> None:
+    for digits in (None, "300", "4827", "111111111", "2"):
+        phone.post(digits)
+    assert "on Monday, November 16. To confirm" in said(phone.post("1116"))  # this year: no year
+    phone.post("2")
+    phone.post("111111111")
+    phone.post("2")
+    assert "on Monday, December 1, 2025. To confirm" in said(phone.post("1201"))
+
+
+def test_a_disabled_line_answers_404(phone: Phone, settings) -> None:
+    settings.SESIS_IVR_ENABLED = False
+    phone.post()
+    assert phone.status == 404
+
+
 def test_a_date_can_be_keyed_in_and_another_report_follows(phone: Phone, district: District, today) -> None:
     for digits in (None, "300", "4827", "111111111", "2"):
         phone.post(digits)
@@ -86,7 +122,7 @@ def test_a_date_can_be_keyed_in_and_another_report_follows(phone: Phone, distric
 def test_a_future_date_keyed_in_means_last_year(phone: Phone, district: District, today) -> None:
     for digits in (None, "300", "4827", "111111111", "2"):
         phone.post(digits)
-    assert "on Monday, December 1" in said(phone.post("1201"))  # 2025-12-01, not 2026
+    assert "on Monday, December 1, 2025" in said(phone.post("1201"))  # 2025-12-01, not 2026
     phone.post("1")
     assert FirstAttend.objects.get().first_attend_date.isoformat() == "2025-12-01"
 

@@ -65,17 +65,15 @@ def test_plain_http_is_redirected_to_https_except_the_health_check(client: Clien
     assert client.get(reverse("healthz")).status_code == 200
 
 
-@pytest.mark.parametrize("proxy", [False, True])
-def test_check_deploy_with_production_settings_reports_nothing(proxy: bool) -> None:
+def _check_deploy(**variables: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("SESIS_", "DJANGO_", "DATABASE_URL"))}
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SESIS_SECRET_KEY": "k8-Qe2vN7!xZp4Lr9sTw1yUb6Hc3Jd0Fg5Mn8Ai2Ok7Pl4Ws1Ex9Rv6Ty3Gz0Hq5",
         "SESIS_ALLOWED_HOSTS": "sesis.example.org",
+        **variables,
     }
-    if proxy:
-        env["SESIS_PROXY_SSL_HEADER"] = "HTTP_X_FORWARDED_PROTO"
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=ROOT,
         env=env,
@@ -83,5 +81,30 @@ def test_check_deploy_with_production_settings_reports_nothing(proxy: bool) -> N
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize("proxy", [False, True])
+def test_check_deploy_with_production_settings_reports_nothing(proxy: bool) -> None:
+    variables = {"SESIS_IVR_AUTH_TOKEN": "telephony-account-token"}
+    if proxy:
+        variables["SESIS_PROXY_SSL_HEADER"] = "HTTP_X_FORWARDED_PROTO"
+    result = _check_deploy(**variables)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variables", "error"),
+    [
+        ({}, "sesis.ivr.E001"),  # enabled, nothing to verify a call with: every call would be 403
+        ({"SESIS_IVR_VERIFY_SIGNATURE": "false", "SESIS_IVR_AUTH_TOKEN": "t"}, "sesis.ivr.E002"),
+        ({"SESIS_IVR_ENABLED": "false"}, None),
+        ({"SESIS_IVR_SHARED_KEY": "shared-key-secret"}, None),
+    ],
+)
+def test_check_deploy_reports_an_ivr_that_cannot_verify_calls(variables: dict[str, str], error: str | None) -> None:
+    result = _check_deploy(**variables)
+    if error is None:
+        assert result.returncode == 0, result.stdout + result.stderr
+    else:
+        assert result.returncode != 0 and error in result.stderr + result.stdout
