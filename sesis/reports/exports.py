@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -54,6 +55,8 @@ def display(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     return "" if value is None else str(value)
 
 
@@ -77,22 +80,60 @@ def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
         yield writer.writerow([_text(cell) for cell in row])
 
 
+# Excel number formats: dates, times and timestamps are real Excel values (numbers
+# shown as dates), so a spreadsheet sorts and sums them; shown as the page shows them.
+XLSX_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm", dt.date: "yyyy-mm-dd", dt.time: "hh:mm"}
+XLSX_SAMPLE_ROWS = 200  # column widths are fitted to the header and the first rows
+XLSX_MAX_WIDTH = 50
+
+
 def write_xlsx(out: IO[bytes], title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
-    """An XLSX workbook written row by row (openpyxl's write-only mode keeps memory flat)."""
+    """An XLSX workbook written row by row (openpyxl's write-only mode keeps memory
+    flat): a sheet named after the report, a bold header row that stays in view
+    (frozen) with an autofilter, columns as wide as their header and first rows, and
+    dates, times and numbers as Excel values, not text."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(cell) for cell in row])
+    sheet.freeze_panes = "A2"
+    rows = iter(rows)
+    sample = [[_xlsx_value(cell) for cell in row] for _, row in zip(range(XLSX_SAMPLE_ROWS), rows, strict=False)]
+    for index, name in enumerate(header, 1):
+        longest = max([len(name) + 2, *(len(display(row[index - 1])) + 1 for row in sample)])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8), XLSX_MAX_WIDTH)
+    bold = Font(bold=True)
+
+    def header_cell(name: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        return cell
+
+    sheet.append([header_cell(name) for name in header])
+    count = 0
+    for row in itertools.chain(sample, ([_xlsx_value(cell) for cell in row] for row in rows)):
+        sheet.append([_xlsx_cell(sheet, value, WriteOnlyCell) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     workbook.save(out)
 
 
-def _xlsx_cell(value: Any) -> Any:
+def _xlsx_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)  # local time, as shown on the page
     return neutralise(value)
+
+
+def _xlsx_cell(sheet: Any, value: Any, cell_type: Any) -> Any:
+    number_format = XLSX_FORMATS.get(type(value))
+    if number_format is None:
+        return value
+    cell = cell_type(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def xlsx_file(title: str, header: list[str], rows: Iterable[list[Any]]) -> IO[bytes]:

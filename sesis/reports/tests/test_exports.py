@@ -96,6 +96,27 @@ def test_the_xlsx_export_reads_back_with_openpyxl(sessions: Sessions, recorded: 
     assert values[3][9] == 30 and isinstance(values[3][6], dt.datetime)
 
 
+def test_the_xlsx_export_is_a_spreadsheet_not_text(sessions: Sessions, recorded: None) -> None:
+    """Excel values with formats, a bold frozen header with an autofilter, widths."""
+    body = _download(sessions.d.admin, f"/reports/encounter-attendance/export/xlsx/{QUERY}&sort=-date")
+    workbook = load_workbook(io.BytesIO(body))
+    sheet = workbook.active
+    assert sheet is not None and sheet.title == "Encounter Attendance"
+    header = [cell.value for cell in sheet[1]]
+    date, start, end, minutes = (header.index(name) for name in ("Date", "Start Time", "End Time", "Minutes"))
+    row = sheet[2]
+    assert row[date].is_date and row[date].number_format == "yyyy-mm-dd"
+    assert isinstance(row[start].value, dt.time) and row[start].number_format == "hh:mm"
+    assert isinstance(row[end].value, dt.time) and row[end].value > row[start].value
+    assert row[minutes].data_type == "n" and isinstance(row[minutes].value, int)
+    assert all(cell.font.b for cell in sheet[1]) and not row[0].font.b
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:U{sheet.max_row}"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in ("A", "G", "P")}
+    assert all(8 <= width <= 50 for width in widths.values()), widths
+    assert widths["A"] >= len("=HYPERLINK(\"http://x\"), Ana")  # the longest student name fits
+
+
 def test_the_pdf_export_reads_back_with_its_totals(sessions: Sessions, recorded: None) -> None:
     body = _download(sessions.d.admin, f"/reports/encounter-attendance/export/pdf/{QUERY}")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
