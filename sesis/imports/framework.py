@@ -189,22 +189,46 @@ class Row:
         except ValueError:
             raise RowInvalid(column, f"must be a date as YYYY-MM-DD, not {value!r}") from None
 
-    def choice(self, column: str, choices: Iterable[str], *, required: bool = True) -> str:
+    def choice(self, column: str, choices: Closed, *, required: bool = True, store_label: bool = False) -> str:
+        """One value of a closed set. choices are codes, or (code, label) pairs: the
+        code or the label is accepted in any case, and the code is returned (the
+        label, with store_label). Anything else is a named problem, never kept."""
         value = self.text(column, required=required)
-        allowed = list(choices)
-        if value and value not in allowed:
-            raise RowInvalid(column, f"must be one of {', '.join(allowed)}, not {value!r}")
-        return value
+        if not value:
+            return value
+        accepted, listed = _closed(choices, store_label)
+        found = accepted.get(value.casefold())
+        if found is None:
+            raise RowInvalid(column, f"must be one of {', '.join(listed)}, not {value!r}")
+        return found
 
-    def codes(self, column: str, choices: Iterable[str]) -> list[str]:
-        """A ;-separated list of codes, each from choices."""
-        allowed = list(choices)
+    def codes(self, column: str, choices: Closed, *, store_label: bool = False) -> list[str]:
+        """A ;-separated list of values of a closed set (as choice reads each one),
+        without repeats, in the order given."""
+        accepted, listed = _closed(choices, store_label)
         items = [item.strip() for item in self.text(column, required=False, max_length=1000).split(";")]
-        items = [item for item in items if item]
-        for item in items:
-            if item not in allowed:
-                raise RowInvalid(column, f"{item!r} is not one of {', '.join(allowed)}")
-        return sorted(set(items))
+        found = []
+        for item in (item for item in items if item):
+            value = accepted.get(item.casefold())
+            if value is None:
+                raise RowInvalid(column, f"{item!r} is not one of {', '.join(listed)}")
+            found.append(value)
+        return list(dict.fromkeys(found))
+
+
+# A closed set of values: codes, or (code, label) pairs such as a TextChoices' .choices.
+Closed = Iterable[str] | Iterable[tuple[str, str]]
+
+
+def _closed(choices: Closed, store_label: bool) -> tuple[dict[str, str], list[str]]:
+    """{accepted spelling, casefolded: value kept} and the values to list in a message."""
+    pairs = [(item, item) if isinstance(item, str) else (str(item[0]), str(item[1])) for item in choices]
+    accepted: dict[str, str] = {}
+    for code, label in pairs:
+        kept = label if store_label else code
+        accepted.setdefault(label.casefold(), kept)
+        accepted[code.casefold()] = kept
+    return accepted, [label if store_label else code for code, label in pairs]
 
 
 def _bad_date(value: str) -> dt.date:

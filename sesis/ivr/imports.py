@@ -28,7 +28,7 @@ class FirstAttendImporter(Importer):
         return {
             "staff_id": row.digits("staff_id"),
             "osis": row.digits("osis", length=9),
-            "service": row.choice("service", ServiceType.values),
+            "service": row.choice("service", ServiceType.choices),
             "first_attend_date": row.date("first_attend_date"),
             "call_id": row.text("call_id", max_length=80),
         }

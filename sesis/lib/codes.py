@@ -15,3 +15,39 @@ class ServiceType(models.TextChoices):
     HEALTH = "HEALTH", "School Health Services"
     OM = "OM", "Orientation and Mobility"
     PARA = "PARA", "Paraprofessional"
+
+
+# Where a session took place: the Service Record form's Service Location, and a
+# mandate's location (imports keep the label, which the form pre-fills).
+class ServiceLocation(models.TextChoices):
+    CLASSROOM = "classroom", "Classroom"
+    SEPARATE = "separate", "Separate location in school"
+    OTHER_SCHOOL = "other_school", "Other school site"
+    HOME = "home", "Home"
+    HOSPITAL = "hospital", "Hospital"
+    COMMUNITY = "community", "Community site"
+    REMOTE = "remote", "Remote (teletherapy)"
+
+
+# Languages of service (the Service Record form's list; imports of mandates, students
+# and staff accept these names, in any case).
+LANGUAGES = [
+    "English",
+    "Spanish",
+    "Chinese",
+    "Bengali",
+    "Russian",
+    "Arabic",
+    "Haitian Creole",
+    "Korean",
+    "Urdu",
+    "French",
+    "Polish",
+    "Yiddish",
+    "Italian",
+    "Hindi",
+    "American Sign Language",
+    "Other",
+]
+
+LANGUAGE_CHOICES = [(name, name) for name in LANGUAGES]

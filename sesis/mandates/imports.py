@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
-from sesis.lib.codes import ServiceType
+from sesis.lib.codes import LANGUAGE_CHOICES, ServiceLocation, ServiceType
 from sesis.mandates.models import Assignment, AssignmentKind, Mandate, Period
 from sesis.people.models import ProviderType, Staff
 from sesis.schools.models import School
@@ -54,13 +54,14 @@ class MandateImporter(Importer):
         return {
             "mandate_id": row.text("mandate_id", max_length=40),
             "student": student,
-            "service": row.choice("service", ServiceType.values),
+            "service": row.choice("service", ServiceType.choices),
             "sessions": row.integer("sessions", minimum=1, maximum=31),
-            "period": row.choice("period", Period.values),
+            "period": row.choice("period", Period.choices),
             "minutes": row.integer("minutes", minimum=1, maximum=600),
             "group_size": row.integer("group_size", minimum=1, maximum=12),
-            "language": row.text("language", max_length=50),
-            "location": row.text("location", required=False, max_length=100),
+            "language": row.choice("language", LANGUAGE_CHOICES, store_label=True),
+            # Kept as the Service Location's label, which the Service Record form pre-fills.
+            "location": row.choice("location", ServiceLocation.choices, required=False, store_label=True),
             "start_date": start,
             "end_date": end,
         }
@@ -98,7 +99,7 @@ class AssignmentImporter(Importer):
         staff = self.staff.get(staff_id)
         if staff is None:
             raise RowInvalid("staff_id", f"no staff member has staff id {staff_id}")
-        kind = row.choice("kind", AssignmentKind.values)
+        kind = row.choice("kind", AssignmentKind.choices)
         needed = KIND_FOR_PROVIDER[AssignmentKind(kind)]
         if staff.provider_type != needed:
             raise RowInvalid("kind", f"a {kind} assignment is for {needed} providers; {staff_id} is not one")
@@ -112,7 +113,7 @@ class AssignmentImporter(Importer):
             student = self.students.get(row.digits("osis", length=9))
             if student is None:
                 raise RowInvalid("osis", f"no student has OSIS id {osis}")
-        service = row.choice("service", ServiceType.values, required=False)
+        service = row.choice("service", ServiceType.choices, required=False)
         if kind == AssignmentKind.SCHOOL and school is None:
             raise RowInvalid("school_dbn", "a school assignment needs a school")
         if kind == AssignmentKind.RSA and (student is None or not service):

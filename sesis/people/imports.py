@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
-from sesis.lib.codes import ServiceType
+from sesis.lib.codes import LANGUAGE_CHOICES, ServiceType
 from sesis.lib.search import search_key
 from sesis.people.models import AccessScope, Agency, ProviderType, Role, ScopeKind, Staff, StaffDiscipline
 from sesis.schools.models import School
@@ -28,8 +28,8 @@ class StaffImporter(Importer):
         return parsed["staff_id"]
 
     def parse(self, row: Row) -> dict[str, Any]:
-        role = row.choice("role", Role.values)
-        provider_type = row.choice("provider_type", ProviderType.values, required=False)
+        role = row.choice("role", Role.choices)
+        provider_type = row.choice("provider_type", ProviderType.choices, required=False)
         if role == Role.PROVIDER and not provider_type:
             raise RowInvalid("provider_type", "is required for a provider (DOE, Agency or Independent)")
         if role != Role.PROVIDER and provider_type:
@@ -39,7 +39,7 @@ class StaffImporter(Importer):
             raise RowInvalid("agency", "is only for Agency providers")
         if provider_type == ProviderType.AGENCY and not agency:
             raise RowInvalid("agency", "is required for an Agency provider")
-        disciplines = row.codes("disciplines", ServiceType.values)
+        disciplines = row.codes("disciplines", ServiceType.choices)
         if role == Role.PROVIDER and not disciplines:
             raise RowInvalid("disciplines", "a provider needs at least one discipline")
         email = row.text("email", required=False)
@@ -54,7 +54,7 @@ class StaffImporter(Importer):
             "provider_type": provider_type,
             "agency": agency,
             "disciplines": disciplines,
-            "languages": ";".join(x.strip() for x in row.text("languages", required=False).split(";") if x.strip()),
+            "languages": ";".join(row.codes("languages", LANGUAGE_CHOICES, store_label=True)),
         }
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
@@ -129,7 +129,7 @@ class AccessImporter(Importer):
             raise RowInvalid("staff_id", f"no staff member has staff id {staff_id}")
         if staff.role != Role.SUPERVISOR:
             raise RowInvalid("staff_id", f"staff id {staff_id} is a {staff.role}, not a supervisor")
-        scope = row.choice("scope", ScopeKind.values)
+        scope = row.choice("scope", ScopeKind.choices)
         value = row.text("value")
         if scope == ScopeKind.SCHOOL:
             value = value.upper()

@@ -34,7 +34,7 @@ class CalendarImporter(Importer):
                 raise RowInvalid("district", "give a school or a district, not both")
         return {
             "date": row.date("date"),
-            "kind": row.choice("kind", DayKind.values),
+            "kind": row.choice("kind", DayKind.choices),
             "school": school,
             "district": district,
             "description": row.text("description", required=False),

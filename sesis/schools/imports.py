@@ -19,7 +19,7 @@ class SchoolImporter(Importer):
         if len(dbn) != 6 or not (dbn[:2].isdigit() and dbn[2].isalpha() and dbn[3:].isdigit()):
             raise RowInvalid("dbn", f"must look like 02M123 (district, borough letter, number), not {dbn!r}")
         district = row.integer("district", minimum=1, maximum=99)
-        borough = row.choice("borough", Borough.values)
+        borough = row.choice("borough", Borough.choices)
         if int(dbn[:2]) != district:
             raise RowInvalid("district", f"is {district}, but the DBN {dbn} says district {int(dbn[:2])}")
         if dbn[2] != borough:

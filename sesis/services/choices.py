@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from sesis.lib.codes import LANGUAGE_CHOICES, LANGUAGES, ServiceLocation
+
+__all__ = ["LANGUAGES", "LANGUAGE_CHOICES", "ServiceLocation"]
+
 
 class SessionType(models.TextChoices):
     PROVIDED = "provided", "Service Provided"
@@ -27,16 +31,6 @@ class Grouping(models.TextChoices):
     GROUP = "group", "Group"
 
 
-class ServiceLocation(models.TextChoices):
-    CLASSROOM = "classroom", "Classroom"
-    SEPARATE = "separate", "Separate location in school"
-    OTHER_SCHOOL = "other_school", "Other school site"
-    HOME = "home", "Home"
-    HOSPITAL = "hospital", "Hospital"
-    COMMUNITY = "community", "Community site"
-    REMOTE = "remote", "Remote (teletherapy)"
-
-
 class ServiceDescription(models.TextChoices):
     ALTERNATE_PLACEMENT = "alternate_placement", "Alternate Placement"
     CRISIS = "crisis", "Crisis"
@@ -56,26 +50,8 @@ class ProgressIndicator(models.TextChoices):
     GOAL_MET = "goal_met", "Goal Met"
 
 
-LANGUAGES = [
-    "English",
-    "Spanish",
-    "Chinese",
-    "Bengali",
-    "Russian",
-    "Arabic",
-    "Haitian Creole",
-    "Korean",
-    "Urdu",
-    "French",
-    "Polish",
-    "Yiddish",
-    "Italian",
-    "Hindi",
-    "American Sign Language",
-    "Other",
-]
+# LANGUAGES and LANGUAGE_CHOICES live in sesis.lib.codes (imports read them too).
 
-LANGUAGE_CHOICES = [(name, name) for name in LANGUAGES]
 
 # Services whose providers must write Session Notes (DESIGN.md).
 NOTES_REQUIRED = {"OT", "PT", "SPEECH"}

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
+from sesis.lib.codes import LANGUAGE_CHOICES
 from sesis.schools.models import School
 from sesis.students.models import Enrolment, Student
 
@@ -42,7 +43,7 @@ class StudentImporter(Importer):
             "date_of_birth": born,
             "school": school,
             "grade": grade,
-            "home_language": row.text("home_language", required=False, max_length=50),
+            "home_language": row.choice("home_language", LANGUAGE_CHOICES, required=False, store_label=True),
         }
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
