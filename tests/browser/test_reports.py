@@ -16,7 +16,7 @@ from sesis.caseloads.actions import caseload_add
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import draft, service_record_amend, service_record_create
 from sesis.services.models import ServiceRecord
-from tests.browser.conftest import assert_accessible, assert_fits_phone_width, sign_in
+from tests.browser.conftest import ARTIFACTS, assert_accessible, assert_fits_phone_width, sign_in
 from tests.factories import PASSWORD, District, build_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -158,3 +158,26 @@ def test_every_report_page_is_accessible_and_fits_a_phone(page: Page, district: 
         page.goto(path)
         assert_accessible(page, name)
         assert_fits_phone_width(page, name)
+
+
+def test_the_chart_numbers_and_weeks_sit_under_and_over_their_bars(page: Page, district: District) -> None:
+    """The numbers and week labels are HTML (so their contrast can be measured), placed
+    by CSS over and under the SVG's bars: each must line up with its own week's bars."""
+    _records(district)
+    sign_in(page, "200", PASSWORD)
+    page.goto(f"/reports/students/111111111/chart/{QUERY}")
+    bars = page.locator(".sesis-chart__plot svg rect").all()
+    values = page.locator(".sesis-chart__row--values li span").all()
+    weeks = page.locator(".sesis-chart__row--labels .sesis-chart__week").all()
+    assert len(bars) == len(values) == 2 * len(weeks) > 0
+    for bar, value in zip(bars, values, strict=True):
+        box, label = bar.bounding_box(), value.bounding_box()
+        assert box is not None and label is not None
+        assert abs((box["x"] + box["width"] / 2) - (label["x"] + label["width"] / 2)) <= 2
+    for i, week in enumerate(weeks):
+        left, right, label = bars[2 * i].bounding_box(), bars[2 * i + 1].bounding_box(), week.bounding_box()
+        assert left is not None and right is not None and label is not None
+        middle = (left["x"] + right["x"] + right["width"]) / 2
+        assert abs(middle - (label["x"] + label["width"] / 2)) <= 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".sesis-chart").first.screenshot(path=str(ARTIFACTS / "student-chart.png"))
