@@ -26,7 +26,10 @@ MandatePage = page_of(MandateOut, "MandatePage")
 
 
 class StudentSearch(PageQuery):
-    osis: str | None = Field(None, pattern=r"^\s*\d{9}\s*$", description="OSIS ID, 9 digits")
+    # The pattern is stated for clients; the form checks it, with the page's message.
+    osis: str | None = Field(
+        None, max_length=9, json_schema_extra={"pattern": r"^\d{9}$"}, description="OSIS ID, 9 digits"
+    )
     last_name: str | None = Field(None, max_length=100, description="From the start of the last name")
     first_name: str | None = Field(None, max_length=100, description="From the start of the first name")
     date_of_birth: IsoDate | None = None
