@@ -5,6 +5,7 @@ every report page and export is written to the disclosure log."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -98,7 +99,7 @@ def compliance_report(request: AuthedRequest) -> HttpResponse:
                 short_students=len({line.student.pk for line in lines if line.counts.shortfall}),
                 to_date=filters.end > today,
                 today=today,
-                chart_query=f"from={filters.start.isoformat()}&to={filters.end.isoformat()}",
+                chart_query=urlencode({"date_from": filters.start.isoformat(), "date_to": filters.end.isoformat()}),
             )
     return render(request, "reports/compliance.html", context)
 

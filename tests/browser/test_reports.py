@@ -181,3 +181,18 @@ def test_the_chart_numbers_and_weeks_sit_under_and_over_their_bars(page: Page, d
         assert abs(middle - (label["x"] + label["width"] / 2)) <= 2
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(".sesis-chart").first.screenshot(path=str(ARTIFACTS / "student-chart.png"))
+
+
+def test_a_students_name_on_mandate_compliance_opens_their_chart_for_the_same_period(
+    page: Page, district: District
+) -> None:
+    _records(district)
+    sign_in(page, "200", PASSWORD)
+    page.goto(f"/reports/compliance/{QUERY}&school=02M001")
+    page.get_by_role("link", name="O'Connor, Ana").click()
+    page.get_by_role("heading", name="Weekly chart: Ana O'Connor (111111111)").wait_for()
+    assert page.get_by_label("From", exact=True).input_value() == "2026-11-01"
+    assert page.get_by_label("To", exact=True).input_value() == "2026-11-30"
+    # The chart shows the report's weeks, not only the current one.
+    weeks = page.locator(".sesis-chart__week").all_inner_texts()
+    assert weeks[:3] == ["Nov 1", "Nov 8", "Nov 15"]
