@@ -3,7 +3,7 @@ provider and a student (sesis.access.scope). Anything else is a 404."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sesis.access.scope import Scope
@@ -29,3 +29,16 @@ def record_for_user(user: Staff, pk: int) -> ServiceRecord:
     if record is None:
         raise Http404("No such service record.")
     return record
+
+
+def needs_signature(user: Staff) -> QuerySet[ServiceRecord]:
+    """The uncertified records the user may sign, oldest first: a provider's own
+    sessions (whoever recorded them), and the sessions a supervisor or administrator
+    recorded on a provider's behalf. Never a record someone else must sign."""
+    return (
+        visible_records(user)
+        .filter(certified_at__isnull=True)
+        .filter(Q(provider=user) | Q(recorded_by=user))
+        .select_related("student", "provider", "mandate")
+        .order_by("date", "start_time", "id")
+    )

@@ -73,7 +73,15 @@ def _require_access(actor: Staff, provider: Staff, student: Student) -> None:
         raise ActionRefused("Outside your access.")
 
 
+NOT_YOURS_TO_SIGN = (
+    "Only the provider, or whoever recorded the session on their behalf, can certify this record; "
+    "a signature is never given for someone else."
+)
+
+
 def _certify(record: ServiceRecord, actor: Staff) -> None:
+    if actor.pk not in (record.provider_id, record.recorded_by_id):
+        raise RecordRefused([("certify", NOT_YOURS_TO_SIGN)])
     if (
         not CaseloadEntry.objects.select_for_update()
         .active()
@@ -205,11 +213,18 @@ def service_record_update(
 
 @transaction.atomic
 def service_record_certify(*, actor: Staff, record: ServiceRecord) -> ServiceRecord:
-    """The electronic signature: who, when (server clock), and a hash of the content."""
+    """The electronic signature: who, when (server clock), and a hash of the content.
+    Every rule is checked again first: what was true when the session was saved (the
+    entry window, the mandate, no overlap) must still be true when it is signed."""
     locked = ServiceRecord.objects.select_for_update().get(pk=record.pk)
     if locked.is_certified:
         raise ActionRefused("This record is already certified.")
     _require_access(actor, locked.provider, locked.student)
+    problems, _ = check_record(
+        provider=locked.provider, data=locked, exclude=locked, group_session_id=locked.group_session_id
+    )
+    if problems:
+        raise RecordRefused(problems)
     _certify(locked, actor)
     locked.save(update_fields=["certified_at", "certified_by", "certification_hash", "updated_at"])
     audit_record(
@@ -220,6 +235,36 @@ def service_record_certify(*, actor: Staff, record: ServiceRecord) -> ServiceRec
         details={"hash": locked.certification_hash},
     )
     return locked
+
+
+@dataclass
+class Certified:
+    """What became of one record of a bulk certification."""
+
+    record: ServiceRecord
+    refusal: str = ""  # empty: certified
+
+
+def service_records_certify(*, actor: Staff, records: list[ServiceRecord], attested: bool) -> list[Certified]:
+    """Certify several records with one statement (attested: the user ticked it). Each
+    record is certified on its own, as service_record_certify does it (its own lock,
+    rules, hash and audit event): one that is refused leaves the others certified."""
+    if not attested:
+        raise ActionRefused(
+            "Check the box to certify that the information of each session is accurate and truthful.", field="certify"
+        )
+    if not records:
+        raise ActionRefused("Choose at least one record to certify.", field="records")
+    outcomes = []
+    for record in records:
+        try:
+            with transaction.atomic():
+                signed = service_record_certify(actor=actor, record=record)
+        except ActionRefused as refused:
+            outcomes.append(Certified(record=record, refusal=refused.message))
+        else:
+            outcomes.append(Certified(record=signed))
+    return outcomes
 
 
 @transaction.atomic

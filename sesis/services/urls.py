@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/records/<int:pk>/", views.record_detail, name="record_detail"),
     path("services/records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("services/records/<int:pk>/certify/", views.record_certify, name="record_certify"),
+    path("services/certify/", views.records_certify, name="records_certify"),
     path("services/records/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("services/records/<int:pk>/amend/", views.record_amend, name="record_amend"),
     path("services/<str:osis>/", views.services_calendar, name="services_calendar"),

@@ -10,6 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +24,7 @@ from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
 from sesis.people.models import Staff
 from sesis.services import actions
-from sesis.services.access import record_for_user
+from sesis.services.access import needs_signature, record_for_user
 from sesis.services.calendar import build_month, parse_month, servable_mandates
 from sesis.services.choices import MISSED
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
@@ -277,6 +278,31 @@ def record_certify(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The service record is certified.")
     return redirect("record_detail", pk=record.pk)
+
+
+@require_POST
+def records_certify(request: AuthedRequest) -> HttpResponse:
+    """Needs your signature: certify the ticked records with one statement. Each is
+    checked and signed on its own; one refused does not hold back the others."""
+    ids = [int(value) for value in request.POST.getlist("record") if value.isdigit()]
+    records = list(needs_signature(request.user).filter(pk__in=ids))
+    try:
+        outcomes = actions.service_records_certify(
+            actor=request.user, records=records, attested=request.POST.get("certify") == "on"
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(reverse("home") + "#signature-heading")
+    signed = [outcome for outcome in outcomes if not outcome.refusal]
+    if signed:
+        messages.success(request, f"Certified {len(signed)} service record{pluralize(len(signed))}.")
+    for outcome in outcomes:
+        if outcome.refusal:
+            record = outcome.record
+            messages.error(
+                request, f"Not certified: {record.student.full_name}, {record.date:%b} {record.date.day}: {outcome.refusal}"
+            )
+    return redirect(reverse("home") + "#signature-heading")
 
 
 @require_http_methods(["GET", "POST"])

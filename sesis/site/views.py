@@ -20,20 +20,28 @@ from sesis.people.actions import staff_set_password, staff_set_pin
 from sesis.people.forms import ChangePasswordForm, PinForm
 from sesis.reports.compliance import still_to_deliver
 from sesis.schedules.views import day_context, day_forms
+from sesis.services.access import needs_signature
 from sesis.students.forms import StudentQuickSearchForm
 
 logger = logging.getLogger(__name__)
 
+SIGNATURE_LIST_LIMIT = 100  # the oldest first; the count says how many more
+
 
 def home(request: AuthedRequest) -> HttpResponse:
-    """The SESIS homepage. A provider's shows today's scheduled sessions, ready to record
-    in one pass, the sessions still owed this week, and ends with the My Student
-    Caseload area."""
+    """The SESIS homepage. Everyone's starts with the records that need their signature
+    (certified together, with one statement). A provider's shows today's scheduled
+    sessions, ready to record in one pass, the sessions still owed this week, and ends
+    with the My Student Caseload area."""
     user = request.user
-    context: dict[str, object] = {}
+    today = timezone.localdate()
+    unsigned = needs_signature(user)
+    context: dict[str, object] = {
+        "unsigned": [(record, (today - record.date).days) for record in unsigned[:SIGNATURE_LIST_LIMIT]],
+        "unsigned_count": unsigned.count(),
+    }
     if user.is_provider:
-        today = timezone.localdate()
-        context = day_context(request, today, day_forms(request, today))
+        context |= day_context(request, today, day_forms(request, today))
         context |= {
             "caseload": active_caseload(user)[:10],
             "caseload_count": active_caseload(user).count(),

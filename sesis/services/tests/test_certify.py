@@ -58,7 +58,7 @@ def test_certifying_twice_is_refused(sessions: Sessions, certified: ServiceRecor
 
 def test_certifying_needs_the_student_on_the_caseload_at_that_moment(sessions: Sessions, draft: ServiceRecord) -> None:
     caseload_remove(actor=sessions.d.para, entry=sessions.d.para.caseload_entries.get(), reason="Added in error")
-    with pytest.raises(RecordRefused, match="no longer on the caseload"):
+    with pytest.raises(RecordRefused, match="Chloe Nguyen is not on Carmen Diaz's caseload"):
         service_record_certify(actor=sessions.d.para, record=draft)
     draft.refresh_from_db()
     assert not draft.is_certified
