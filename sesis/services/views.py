@@ -299,9 +299,8 @@ def records_certify(request: AuthedRequest) -> HttpResponse:
     for outcome in outcomes:
         if outcome.refusal:
             record = outcome.record
-            messages.error(
-                request, f"Not certified: {record.student.full_name}, {record.date:%b} {record.date.day}: {outcome.refusal}"
-            )
+            when = f"{record.date:%b} {record.date.day}"
+            messages.error(request, f"Not certified: {record.student.full_name}, {when}: {outcome.refusal}")
     return redirect(reverse("home") + "#signature-heading")
 
 

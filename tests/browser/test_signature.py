@@ -42,7 +42,9 @@ def test_a_week_of_sessions_is_certified_in_two_steps(page: Page, week: District
     expect(page.get_by_text("Check the box to certify")).to_be_visible()
     assert not ServiceRecord.objects.filter(certified_at__isnull=False).exists()
     # The two steps: tick the statement, press the button.
-    page.get_by_label("I certify that the information of each ticked session is accurate and truthful.", exact=False).check()
+    page.get_by_label(
+        "I certify that the information of each ticked session is accurate and truthful.", exact=False
+    ).check()
     page.get_by_role("button", name="Certify ticked records").click()
     expect(page.get_by_text("Certified 5 service records.")).to_be_visible()
     expect(page.get_by_role("heading", name="Needs your signature (5)")).to_have_count(0)

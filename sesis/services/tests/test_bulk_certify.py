@@ -69,9 +69,7 @@ def test_the_rules_are_checked_again_when_signing(sessions: Sessions, monkeypatc
     """Saved on Nov 16; by December 2 the entry window (the current month and the one
     before) has moved past October, so an October session can no longer be signed."""
     d = sessions.d
-    october = service_record_create(
-        actor=d.para, provider=d.para, data=sessions.para_input(date=dt.date(2026, 10, 20))
-    )
+    october = service_record_create(actor=d.para, provider=d.para, data=sessions.para_input(date=dt.date(2026, 10, 20)))
     november = _drafts(sessions, (16,))[0]
     monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: dt.date(2026, 12, 2))
     outcomes = service_records_certify(actor=d.para, records=[october, november], attested=True)
