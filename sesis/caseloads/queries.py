@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
 
+from django.db.models import Prefetch, Q, QuerySet
+
+from sesis.access.scope import Scope
 from sesis.caseloads.models import CaseloadEntry
-from sesis.mandates.models import Mandate
-from sesis.people.models import Staff
+from sesis.mandates.models import Assignment, Mandate
+from sesis.mandates.permissions import AUTHORISING_KIND
+from sesis.people.models import ProviderType, Staff
+from sesis.students.models import Student
 
 
 def active_caseload(provider: Staff) -> QuerySet[CaseloadEntry]:
@@ -25,3 +30,37 @@ def caseload_history(provider: Staff) -> QuerySet[CaseloadEntry]:
         .select_related("student", "ended_by")
         .order_by("-ended_at")
     )
+
+
+def may_serve_not_on_caseload(provider: Staff, day: dt.date, limit: int = 25) -> tuple[list[Student], int]:
+    """Students the provider holds permission to serve on `day` (permission_to_serve:
+    a mandate in one of their disciplines, covered by an assignment of their kind)
+    who are not on their caseload yet: the first `limit` by name, and how many in all.
+    An independent provider's RSAs name students no one may otherwise find for them."""
+    if not provider.is_provider:
+        return [], 0
+    kind = AUTHORISING_KIND.get(ProviderType(provider.provider_type))
+    assignments = list(Assignment.objects.active_on(day).filter(staff=provider, kind=kind))
+    disciplines = provider.discipline_codes()
+    if not assignments or not disciplines:
+        return [], 0
+    covered = Q()
+    for assignment in assignments:
+        # As Assignment.covers: the student by name, else the school; its service, else any.
+        if assignment.student_id is not None:
+            where = Q(student_id=assignment.student_id)
+        else:
+            where = Q(student__school=assignment.school_id)
+        services = {assignment.service} & disciplines if assignment.service else disciplines
+        covered |= where & Q(service__in=services)
+    mandated = Mandate.objects.active_on(day).filter(covered).values("student")
+    on_caseload = provider.caseload_entries.filter(ended_at__isnull=True).values("student")
+    students = (
+        Scope.of(provider)
+        .students()
+        .filter(pk__in=mandated)
+        .exclude(pk__in=on_caseload)
+        .select_related("school")
+        .order_by("last_name_key", "first_name_key", "osis")
+    )
+    return list(students[:limit]), students.count()

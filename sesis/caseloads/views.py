@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from sesis.access.http import AuthedRequest
@@ -56,6 +57,9 @@ def add_to_caseload(request: AuthedRequest, staff_id: str | None = None) -> Http
     if request.method == "POST":
         marked = request.POST.getlist("osis")
         _add_marked(request, provider, marked)
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts=None):  # a path on this site only
+            return redirect(back)
         return redirect(request.get_full_path())
     form = StudentQuickSearchForm(request.GET or None)
     page = None

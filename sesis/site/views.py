@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from sesis.access.http import AuthedRequest
-from sesis.caseloads.queries import active_caseload
+from sesis.caseloads.queries import active_caseload, may_serve_not_on_caseload
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
 from sesis.people.actions import staff_set_password, staff_set_pin
@@ -48,6 +48,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "search_form": StudentQuickSearchForm(),
             "owed": still_to_deliver(user, today),
         }
+        context["may_serve"], context["may_serve_count"] = may_serve_not_on_caseload(user, today)
     return render(request, "site/home.html", context)
 
 

@@ -50,3 +50,19 @@ def test_a_week_of_sessions_is_certified_in_two_steps(page: Page, week: District
     expect(page.get_by_role("heading", name="Needs your signature (5)")).to_have_count(0)
     assert ServiceRecord.objects.filter(certified_by=week.para).count() == 5
     assert_accessible(page, "needs-signature-done")
+
+
+def test_an_independent_provider_adds_a_student_their_rsa_names_from_the_homepage(
+    page: Page, transactional_db: None, today: dt.date
+) -> None:
+    d = build_district()
+    sign_in(page, d.independent_speech.staff_id, PASSWORD)
+    expect(page.get_by_role("heading", name="Students you may serve (1)")).to_be_visible()
+    assert_accessible(page, "may-serve")
+    assert_fits_phone_width(page, "may-serve")
+    page.get_by_role("button", name=f"Add {d.rsa_student.first_name} {d.rsa_student.last_name} to my caseload").click()
+    expect(
+        page.get_by_text(f"Added to the caseload: {d.rsa_student.full_name} ({d.rsa_student.osis}).")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Students you may serve (1)")).to_have_count(0)
+    assert_accessible(page, "may-serve-added")
