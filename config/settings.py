@@ -208,3 +208,24 @@ SESIS_IVR_VERIFY_SIGNATURE = env_bool("SESIS_IVR_VERIFY_SIGNATURE", True)
 SESIS_IVR_BASE_URL = env_str("SESIS_IVR_BASE_URL", "")
 SESIS_IVR_VOICE = env_str("SESIS_IVR_VOICE", "Polly.Joanna")  # <Say voice="...">
 SESIS_IVR_LANGUAGE = env_str("SESIS_IVR_LANGUAGE", "en-US")  # <Say language="...">
+
+# Email (the daily reminders, docs/operations.md). Through an SMTP relay in production;
+# printed to the console in development.
+EMAIL_BACKEND = env_str(
+    "SESIS_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("SESIS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SESIS_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SESIS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("SESIS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SESIS_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("SESIS_EMAIL_FROM", "SESIS <sesis@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address staff reach SESIS at, for the links in emails.
+SESIS_SITE_URL = env_str("SESIS_SITE_URL", "http://127.0.0.1:8000")
+# send_reminders: off for the whole district, and after how many school days an
+# uncertified record is worth a reminder.
+SESIS_REMINDERS_ENABLED = env_bool("SESIS_REMINDERS_ENABLED", True)
+SESIS_REMINDER_SCHOOL_DAYS = env_int("SESIS_REMINDER_SCHOOL_DAYS", 2)

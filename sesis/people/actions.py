@@ -30,6 +30,15 @@ def staff_set_pin(*, actor: Staff, staff: Staff, pin: str) -> None:
     audit_record(actor=actor, action="staff.set_pin", obj=staff, details={"staff_id": staff.staff_id})
 
 
+def staff_set_reminders(*, actor: Staff, staff: Staff, on: bool) -> None:
+    """Turn the daily reminder emails on or off: your own, or anyone's by an administrator."""
+    if actor.pk != staff.pk and not actor.is_administrator:
+        raise ActionRefused("Only you, or an administrator, can change your email reminders.")
+    staff.email_reminders = on
+    staff.save(update_fields=["email_reminders"])
+    audit_record(actor=actor, action="staff.set_reminders", obj=staff, details={"email_reminders": on})
+
+
 @transaction.atomic
 def staff_set_password(*, actor: Staff, staff: Staff, password: str) -> None:
     """Set a staff member's password: their own, or anyone's by an administrator (for

@@ -58,6 +58,9 @@ class Staff(AbstractBaseUser):
     languages = models.CharField(max_length=200, blank=True, help_text="Separated by ;")
     is_active = models.BooleanField(default=True)
     ivr_pin = models.CharField("telephone PIN", max_length=128, blank=True, help_text="Hashed, like a password")
+    email_reminders = models.BooleanField(
+        "email reminders", default=True, help_text="The daily reminder of records awaiting a signature, or the digest"
+    )
 
     USERNAME_FIELD = "staff_id"
     EMAIL_FIELD = "email"
@@ -184,3 +187,24 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.account} {self.address or ''}"
+
+
+class ReminderSent(models.Model):
+    """One reminder email sent to a staff member on a day: the unique constraint is
+    what keeps send_reminders from mailing anyone twice the same day, however often it
+    runs (a retried cron job, two servers)."""
+
+    class Kind(models.TextChoices):
+        SIGNATURE = "signature", "Records awaiting your signature"
+        DIGEST = "digest", "Supervisor's digest"
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="reminders_sent")
+    sent_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "sent_on", "kind"], name="one_reminder_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.staff} on {self.sent_on}"

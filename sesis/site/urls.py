@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/reminders/", views.profile_reminders, name="profile_reminders"),
     path("profile/password/", views.change_password, name="change_password"),
     path("", include("sesis.administration.urls")),
     path("", include("sesis.caseloads.urls")),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
@@ -10,13 +11,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sesis.access.http import AuthedRequest
 from sesis.caseloads.queries import active_caseload, may_serve_not_on_caseload
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
-from sesis.people.actions import staff_set_password, staff_set_pin
+from sesis.people.actions import staff_set_password, staff_set_pin, staff_set_reminders
 from sesis.people.forms import ChangePasswordForm, PinForm
 from sesis.reports.compliance import still_to_deliver
 from sesis.schedules.views import day_context, day_forms
@@ -93,7 +94,16 @@ def profile(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Your telephone PIN is set.")
             return redirect("profile")
-    return render(request, "site/profile.html", {"form": form})
+    return render(request, "site/profile.html", {"form": form, "reminder_days": settings.SESIS_REMINDER_SCHOOL_DAYS})
+
+
+@require_POST
+def profile_reminders(request: AuthedRequest) -> HttpResponse:
+    """Turn my reminder emails on or off (My profile)."""
+    on = request.POST.get("email_reminders") == "on"
+    staff_set_reminders(actor=request.user, staff=request.user, on=on)
+    messages.success(request, "Email reminders are on." if on else "Email reminders are off.")
+    return redirect("profile")
 
 
 @require_http_methods(["GET", "POST"])
