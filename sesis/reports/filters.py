@@ -53,8 +53,16 @@ class Filters:
         return values
 
 
-def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """This month so far."""
+FIRST_DAYS = 7  # in a month's first week, "this month so far" is too short to judge by
+
+
+def default_period(today: dt.date, *, complete: bool = False) -> tuple[dt.date, dt.date]:
+    """This month so far. complete (Mandate Compliance and the charts): in the month's
+    first week, the whole of last month instead, so the page never opens on a month of
+    a day or two in which nothing is yet mandated."""
+    if complete and today.day <= FIRST_DAYS:
+        last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+        return last_month_end.replace(day=1), last_month_end
     return today.replace(day=1), today
 
 
@@ -88,7 +96,7 @@ class ReportFilterForm(UswdsForm, forms.Form):
 
     def __init__(self, data: Any, *, user: Staff, record_filters: bool = True, period_only: bool = False) -> None:
         today = timezone.localdate()
-        start, end = default_period(today)
+        start, end = default_period(today, complete=not record_filters)
         # The page opens on this month; a query string without dates keeps the default.
         data = data.copy() if data is not None else {}
         data.setdefault("date_from", start.isoformat())

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sesis.audit.models import DisclosedStudent, Disclosure
 from sesis.people.models import Staff
+from sesis.reports.filters import default_period
 from sesis.services.actions import service_record_create
 from sesis.services.tests.conftest import Sessions
 from tests.factories import PASSWORD
@@ -177,3 +178,19 @@ def test_the_homepage_shows_what_is_still_owed_this_week(sessions: Sessions, rec
     page = _page(sessions.d.doe_speech, "/")
     assert "Still to deliver this week" in page
     assert "0 of 2 this week" in page
+
+
+@pytest.mark.parametrize(
+    ("today", "complete", "period"),
+    [
+        (dt.date(2026, 12, 1), True, (dt.date(2026, 11, 1), dt.date(2026, 11, 30))),
+        (dt.date(2026, 12, 7), True, (dt.date(2026, 11, 1), dt.date(2026, 11, 30))),
+        (dt.date(2026, 12, 8), True, (dt.date(2026, 12, 1), dt.date(2026, 12, 8))),
+        (dt.date(2027, 1, 3), True, (dt.date(2026, 12, 1), dt.date(2026, 12, 31))),
+        (dt.date(2026, 12, 1), False, (dt.date(2026, 12, 1), dt.date(2026, 12, 1))),  # Encounter Attendance
+    ],
+)
+def test_the_default_period_is_never_a_month_of_a_day_for_compliance(
+    today: dt.date, complete: bool, period: tuple[dt.date, dt.date]
+) -> None:
+    assert default_period(today, complete=complete) == period
