@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sesis.access.scope import Scope
@@ -82,12 +83,10 @@ NOT_YOURS_TO_SIGN = (
 def _certify(record: ServiceRecord, actor: Staff) -> None:
     if actor.pk not in (record.provider_id, record.recorded_by_id):
         raise RecordRefused([("certify", NOT_YOURS_TO_SIGN)])
-    if (
-        not CaseloadEntry.objects.select_for_update()
-        .active()
-        .filter(provider=record.provider, student=record.student)
-        .exists()
-    ):
+    # Under a row lock, so that a removal at the same moment is seen: the student must
+    # be on the caseload, or have left it no earlier than the session's day.
+    entries = CaseloadEntry.objects.select_for_update().filter(provider=record.provider, student=record.student)
+    if not entries.filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=record.date)).exists():
         raise RecordRefused(
             [("student", f"{record.student.full_name} is no longer on the caseload; the record cannot be certified.")]
         )
@@ -221,7 +220,7 @@ def service_record_certify(*, actor: Staff, record: ServiceRecord) -> ServiceRec
         raise ActionRefused("This record is already certified.")
     _require_access(actor, locked.provider, locked.student)
     problems, _ = check_record(
-        provider=locked.provider, data=locked, exclude=locked, group_session_id=locked.group_session_id
+        provider=locked.provider, data=locked, exclude=locked, group_session_id=locked.group_session_id, signing=True
     )
     if problems:
         raise RecordRefused(problems)

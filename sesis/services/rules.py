@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from sesis.caseloads.models import CaseloadEntry
@@ -130,12 +131,28 @@ def check_date(*, provider: Staff, student: Student, mandate: Mandate, day: dt.d
     return []
 
 
+def served_on(provider: Staff, student: Student, day: dt.date) -> bool:
+    """The student was on the provider's caseload on `day` or after it: on it now, or
+    taken off it no earlier than that day. A session saved while the student was on
+    the caseload stays certifiable by its author after the student leaves it (for as
+    long as the entry window allows)."""
+    entries = CaseloadEntry.objects.filter(provider=provider, student=student)
+    return entries.filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=day)).exists()
+
+
 def check_record(
-    *, provider: Staff, data: ServiceRecord, exclude: ServiceRecord | None = None, group_session_id: int | None = None
+    *,
+    provider: Staff,
+    data: ServiceRecord,
+    exclude: ServiceRecord | None = None,
+    group_session_id: int | None = None,
+    signing: bool = False,
 ) -> tuple[list[Problem], str]:
     """Every rule for one record, given as a draft (an unsaved record, or an amendment's
     proposed version). Returns the problems (refusals) and an overlap flag (a
-    paraprofessional's overlap with another provider's session is flagged, not refused)."""
+    paraprofessional's overlap with another provider's session is flagged, not refused).
+    signing: the rules checked again when a saved record is certified, where the
+    student need only have been on the caseload on the session's day (served_on)."""
     problems = check_fields(data)
     if problems:
         return problems, ""
@@ -143,7 +160,12 @@ def check_record(
     student, mandate = data.student, data.mandate
     if mandate.student_id != student.pk:
         return [("service", "That mandate is not one of this student's.")], ""
-    if not CaseloadEntry.objects.active().filter(provider=provider, student=student).exists():
+    on_caseload = (
+        served_on(provider, student, data.date)
+        if signing
+        else CaseloadEntry.objects.active().filter(provider=provider, student=student).exists()
+    )
+    if not on_caseload:
         return [("student", f"{student.full_name} is not on {provider.full_name}'s caseload.")], ""
     problems = check_date(provider=provider, student=student, mandate=mandate, day=data.date)
     if data.start_time >= data.end_time:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.actions import caseload_remove
+from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.errors import ActionRefused
 from sesis.schedules.tests.test_race import race
 from sesis.services.access import needs_signature
@@ -58,6 +59,8 @@ def test_a_refused_record_does_not_hold_back_the_others(sessions: Sessions) -> N
     service_records_certify(actor=d.para, records=[para_records[0]], attested=True)
     entry = d.doe_speech.caseload_entries.get(student=d.speech_student, ended_at__isnull=True)
     caseload_remove(actor=d.doe_speech, entry=entry, reason="Added in error")
+    # Taken off the caseload before the session's day (Nov 16): it cannot be signed.
+    CaseloadEntry.objects.filter(pk=entry.pk).update(ended_at=dt.datetime(2026, 11, 15, 17, tzinfo=dt.UTC))
     outcomes = service_records_certify(actor=d.para, records=[para_records[0], para_records[1]], attested=True)
     assert [outcome.refusal for outcome in outcomes] == ["This record is already certified.", ""]
     refused = service_records_certify(actor=d.doe_speech, records=[speech], attested=True)

@@ -9,6 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from sesis.caseloads.actions import caseload_remove
+from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.errors import ActionRefused
 from sesis.services.actions import (
     LOCKED,
@@ -56,8 +57,23 @@ def test_certifying_twice_is_refused(sessions: Sessions, certified: ServiceRecor
         service_record_certify(actor=sessions.d.para, record=certified)
 
 
-def test_certifying_needs_the_student_on_the_caseload_at_that_moment(sessions: Sessions, draft: ServiceRecord) -> None:
+def test_a_session_stays_certifiable_after_the_student_leaves_the_caseload(
+    sessions: Sessions, draft: ServiceRecord
+) -> None:
+    """Saved on Nov 17 while Chloe was on the caseload; taken off it since: her
+    provider can still sign it (within the entry window)."""
     caseload_remove(actor=sessions.d.para, entry=sessions.d.para.caseload_entries.get(), reason="Added in error")
+    record = service_record_certify(actor=sessions.d.para, record=draft)
+    assert record.is_certified and record.hash_is_valid()
+
+
+def test_certifying_needs_the_student_on_the_caseload_on_the_sessions_day(
+    sessions: Sessions, draft: ServiceRecord
+) -> None:
+    entry = sessions.d.para.caseload_entries.get()
+    caseload_remove(actor=sessions.d.para, entry=entry, reason="Added in error")
+    # Taken off before the session's day (Nov 17): the session cannot be signed.
+    CaseloadEntry.objects.filter(pk=entry.pk).update(ended_at=dt.datetime(2026, 11, 16, 17, tzinfo=dt.UTC))
     with pytest.raises(RecordRefused, match="Chloe Nguyen is not on Carmen Diaz's caseload"):
         service_record_certify(actor=sessions.d.para, record=draft)
     draft.refresh_from_db()
