@@ -335,6 +335,7 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
                     "English",
                     True,
                     "",
+                    True,  # email_reminders
                 )
             )
             disciplines.append((len(disciplines) + 1, pk, service))
@@ -401,6 +402,7 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
                 "English",
                 True,
                 "",
+                True,  # email_reminders
             )
         )
         scopes.append((len(scopes) + 1, pk, "district", str(n % 32 + 1)))
@@ -422,6 +424,7 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
                 "English",
                 True,
                 "",
+                True,  # email_reminders
             )
         )
     supervisor_pk = next(s[0] for s in staff if s[8] == "supervisor")
