@@ -21,6 +21,7 @@ from sesis.schedules.access import slot_for_user
 from sesis.schedules.coverage import schedule_coverage
 from sesis.schedules.forms import ScheduleSlotForm, SessionOutcomeForm
 from sesis.schedules.occurrences import occurrences_on, slots_of
+from sesis.services.access import needs_signature
 from sesis.services.forms import location_for
 from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
@@ -167,7 +168,15 @@ def day_sessions(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _day_message(saved, certify))
                 url = reverse("home") if day == timezone.localdate() else reverse("day_sessions") + f"?date={day}"
                 return redirect(url)
-    return render(request, "schedules/day.html", day_context(request, day, forms, certify_error))
+    context = day_context(request, day, forms, certify_error)
+    # The day's records that still need the user's signature, certified here as on the homepage.
+    unsigned = needs_signature(request.user).filter(date=day)
+    context |= {
+        "unsigned": [(record, (timezone.localdate() - record.date).days) for record in unsigned],
+        "unsigned_count": unsigned.count(),
+        "signature_next": f"{reverse('day_sessions')}?date={day.isoformat()}",
+    }
+    return render(request, "schedules/day.html", context)
 
 
 def day_context(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sesis.access.http import AuthedRequest
@@ -284,6 +285,9 @@ def record_certify(request: AuthedRequest, pk: int) -> HttpResponse:
 def records_certify(request: AuthedRequest) -> HttpResponse:
     """Needs your signature: certify the ticked records with one statement. Each is
     checked and signed on its own; one refused does not hold back the others."""
+    back = request.POST.get("next", "")
+    if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
+        back = reverse("home") + "#signature-heading"
     ids = [int(value) for value in request.POST.getlist("record") if value.isdigit()]
     records = list(needs_signature(request.user).filter(pk__in=ids))
     try:
@@ -292,7 +296,7 @@ def records_certify(request: AuthedRequest) -> HttpResponse:
         )
     except ActionRefused as refused:
         messages.error(request, refused.message)
-        return redirect(reverse("home") + "#signature-heading")
+        return redirect(back)
     signed = [outcome for outcome in outcomes if not outcome.refusal]
     if signed:
         messages.success(request, f"Certified {len(signed)} service record{pluralize(len(signed))}.")
@@ -301,7 +305,7 @@ def records_certify(request: AuthedRequest) -> HttpResponse:
             record = outcome.record
             when = f"{record.date:%b} {record.date.day}"
             messages.error(request, f"Not certified: {record.student.full_name}, {when}: {outcome.refusal}")
-    return redirect(reverse("home") + "#signature-heading")
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])

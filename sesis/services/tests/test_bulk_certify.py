@@ -136,3 +136,20 @@ def test_two_tabs_certifying_the_same_records_sign_each_once(today: dt.date) -> 
     assert len(signed) == 3  # each record signed exactly once, across all the tabs
     assert AuditEvent.objects.filter(action="service_record.certify").count() == 3
     assert all(r.hash_is_valid() for r in ServiceRecord.objects.all())
+
+
+def test_the_day_page_certifies_the_days_records_and_comes_back(sessions: Sessions) -> None:
+    d = sessions.d
+    monday, tuesday = _drafts(sessions, (16, 17))
+    client = Client()
+    assert client.login(username=d.para.staff_id, password=PASSWORD)
+    page = client.get("/day/?date=2026-11-17").content.decode()
+    assert "Needs your signature (1)" in page and f'value="{tuesday.pk}"' in page and f'value="{monday.pk}"' not in page
+    back = "/day/?date=2026-11-17"
+    response = client.post("/services/certify/", {"record": [tuesday.pk], "certify": "on", "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    assert list(needs_signature(d.para)) == [monday]
+    away = client.post(
+        "/services/certify/", {"record": [monday.pk], "certify": "on", "next": "https://evil.example.org/"}
+    )
+    assert away["Location"] == "/#signature-heading"  # a next that leaves the site is not followed
