@@ -141,6 +141,48 @@ def caseload_remove(*, actor: Staff, entry: CaseloadEntry, reason: str) -> Casel
 
 
 @dataclass(frozen=True)
+class TransferResult:
+    student: Student
+    moved: bool
+    reason: str = ""  # why not, when not moved
+
+
+def caseload_transfer(
+    *, actor: Staff, entries: Iterable[CaseloadEntry], target: Staff, day: dt.date | None = None
+) -> list[TransferResult]:
+    """Move students from one provider's caseload to another's. Each student is
+    decided on their own, by every rule of adding (caseload_add: the target's
+    permission to serve, the actor's access to both): when the target may take them,
+    they are added there and taken off the old caseload in one transaction, with
+    "Transferred to ..." as the reason, so both caseloads keep the history. When not,
+    nothing changes for that student and the reason is given."""
+    day = day or timezone.localdate()
+    results = []
+    for entry in entries:
+        student = entry.student
+        if entry.provider_id == target.pk:
+            results.append(TransferResult(student, False, "Choose another provider than the student's own."))
+            continue
+        with transaction.atomic():
+            added = _add_one(
+                actor=actor, provider=target, student=student, source=_source_for(actor, target), day=day, service=None
+            )
+            if added.outcome is Outcome.REFUSED:
+                results.append(TransferResult(student, False, added.reason))
+                continue
+            try:
+                caseload_remove(
+                    actor=actor, entry=entry, reason=f"Transferred to {target.full_name} ({target.staff_id})"
+                )
+            except ActionRefused as refused:
+                transaction.set_rollback(True)  # keep them where they were
+                results.append(TransferResult(student, False, refused.message))
+                continue
+        results.append(TransferResult(student, True))
+    return results
+
+
+@dataclass(frozen=True)
 class FirstAttendRequest:
     provider: Staff
     student: Student

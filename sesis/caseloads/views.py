@@ -9,16 +9,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sesis.access.http import AuthedRequest
-from sesis.caseloads.actions import Outcome, caseload_add, caseload_remove
+from sesis.caseloads.actions import Outcome, caseload_add, caseload_remove, caseload_transfer
 from sesis.caseloads.forms import RemoveFromCaseloadForm
 from sesis.caseloads.models import CaseloadEntry
 from sesis.caseloads.queries import active_caseload, caseload_history
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data, paginate, query_without_page
-from sesis.people.models import Staff
+from sesis.people.models import Role, Staff
 from sesis.students.forms import StudentQuickSearchForm
 
 
@@ -101,6 +101,32 @@ def _add_marked(request: AuthedRequest, provider: Staff, marked: list[str]) -> N
             messages.info(request, f"Already on the caseload: {name}.")
         else:
             messages.error(request, f"Not added: {name}. {result.reason}.")
+
+
+@require_POST
+def transfer_caseload(request: AuthedRequest, staff_id: str) -> HttpResponse:
+    """Move the marked students to another provider (Administration → Staff → Caseload)."""
+    provider = _provider(request, staff_id)
+    back = _urls(provider, own=False)["caseload_url"]
+    ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()]
+    entries = list(active_caseload(provider).filter(pk__in=ids))
+    target_id = request.POST.get("target", "").strip()
+    if not entries:
+        messages.warning(request, "No students were marked. Check the box next to each student to transfer.")
+        return redirect(back)
+    target = request.scope.staff().filter(staff_id=target_id, role=Role.PROVIDER).first() if target_id else None
+    if target is None:
+        messages.error(
+            request, f"Not transferred: no provider with staff ID {target_id[:20] or '(blank)'} is in your scope."
+        )
+        return redirect(back)
+    for result in caseload_transfer(actor=request.user, entries=entries, target=target):
+        name = f"{result.student.full_name} ({result.student.osis})"
+        if result.moved:
+            messages.success(request, f"Transferred to {target.full_name}: {name}.")
+        else:
+            messages.error(request, f"Not transferred: {name}. {result.reason.rstrip('.')}.")
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])
