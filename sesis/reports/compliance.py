@@ -218,6 +218,20 @@ def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week
             )
 
 
+def providers_of(mandate_ids: list[int]) -> dict[int, list[Staff]]:
+    """Who serves each mandate now: the providers with it on an active caseload entry
+    (one query for a page of lines). An empty list: a mandate awaiting a provider."""
+    found: dict[int, list[Staff]] = {}
+    entries = (
+        CaseloadEntry.mandates.through.objects.filter(mandate_id__in=mandate_ids, caseloadentry__ended_at__isnull=True)
+        .select_related("caseloadentry__provider")
+        .order_by("caseloadentry__provider__last_name_key", "caseloadentry__provider__staff_id")
+    )
+    for link in entries:
+        found.setdefault(link.mandate_id, []).append(link.caseloadentry.provider)
+    return found
+
+
 def report_lines(user: Staff, filters: Filters, *, today: dt.date | None = None) -> list[Line]:
     """The compliance report: every mandate in scope, shortfalls first."""
     mandates = visible_mandates(user, filters).select_related("student__school")

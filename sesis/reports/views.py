@@ -90,9 +90,11 @@ def compliance_report(request: AuthedRequest) -> HttpResponse:
             page = Paginator(lines, 25).get_page(request.GET.get("page"))
             shown = [line.mandate.pk for line in page.object_list]
             _log_view(request, compliance.TITLE, mandates.filter(pk__in=shown), len(shown), filters)
+            providers = compliance.providers_of(shown)
             today = timezone.localdate()
             context.update(
                 page=page,
+                rows=[(line, providers.get(line.mandate.pk, [])) for line in page.object_list],
                 total=compliance.total(lines),
                 filters=filters,
                 shortfall=sum(line.counts.shortfall for line in lines),

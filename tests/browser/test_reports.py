@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -196,3 +197,22 @@ def test_a_students_name_on_mandate_compliance_opens_their_chart_for_the_same_pe
     # The chart shows the report's weeks, not only the current one.
     weeks = page.locator(".sesis-chart__week").all_inner_texts()
     assert weeks[:3] == ["Nov 1", "Nov 8", "Nov 15"]
+
+
+def test_mandate_compliance_fits_1280_with_its_key_columns_and_providers(page: Page, district: District) -> None:
+    """At 1280 px the whole table is in view (nothing scrolled away), the shortfall next
+    to the student, and who serves each mandate."""
+    _records(district)
+    sign_in(page, "200", PASSWORD)
+    page.goto(f"/reports/compliance/{QUERY}&school=02M001")
+    wrap = page.locator(".sesis-table-wrap").first
+    assert wrap.evaluate("element => element.scrollWidth <= element.clientWidth")
+    headers = page.locator(".sesis-compliance-table thead th").all_inner_texts()
+    assert headers[:6] == ["Student", "Service Type", "Mandated to date", "Provided", "Shortfall", "Provider"]
+    shortfall = page.get_by_role("columnheader", name="Shortfall").bounding_box()
+    assert shortfall is not None and shortfall["x"] + shortfall["width"] <= 1280
+    row = page.get_by_role("row", name=re.compile("O'Connor, Ana"))
+    expect(row).to_contain_text("Santos, Maria")
+    ARTIFACTS.mkdir(exist_ok=True)
+    wrap.screenshot(path=str(ARTIFACTS / "compliance-1280.png"))
+    assert_accessible(page, "compliance-1280")
