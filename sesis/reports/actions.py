@@ -37,6 +37,9 @@ COMPLIANCE_COLUMNS = [
     "Cancelled",
     "Not yet certified",
     "Shortfall",
+    "Minutes mandated",
+    "Minutes provided",
+    "Minutes short",
 ]
 
 
@@ -73,6 +76,9 @@ def compliance_cells(line: compliance.Line) -> list[Any]:
         c.cancelled,
         c.not_certified,
         c.shortfall,
+        c.mandated_minutes_whole,
+        c.provided_minutes,
+        c.minutes_shortfall,
     ]
 
 

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sesis.access.scope import Scope
@@ -53,6 +53,10 @@ def whole(value: Fraction) -> int:
 
 @dataclass
 class Counts:
+    """Sessions and minutes. A mandate's minutes are its sessions' share times its
+    minutes per session; a Service Provided session delivers the minutes it lasted (a
+    short session delivers its minutes, not a whole session's)."""
+
     mandated: Fraction = Fraction(0)
     provided: int = 0
     makeups: int = 0
@@ -60,6 +64,8 @@ class Counts:
     provider_absent: int = 0
     cancelled: int = 0
     not_certified: int = 0
+    mandated_minutes: Fraction = Fraction(0)
+    provided_minutes: int = 0
 
     @property
     def mandated_sessions(self) -> int:
@@ -69,8 +75,18 @@ class Counts:
     def shortfall(self) -> int:
         return max(0, self.mandated_sessions - self.provided)
 
+    @property
+    def mandated_minutes_whole(self) -> int:
+        return whole(self.mandated_minutes)
+
+    @property
+    def minutes_shortfall(self) -> int:
+        return max(0, self.mandated_minutes_whole - self.provided_minutes)
+
     def add(self, other: Counts) -> None:
         self.mandated += other.mandated
+        self.mandated_minutes += other.mandated_minutes
+        self.provided_minutes += other.provided_minutes
         self.provided += other.provided
         self.makeups += other.makeups
         self.student_absent += other.student_absent
@@ -78,12 +94,15 @@ class Counts:
         self.cancelled += other.cancelled
         self.not_certified += other.not_certified
 
-    def count(self, session_type: str, *, n: int = 1, makeups: int = 0, not_certified: int = 0) -> None:
-        """Add n records of a session type, of which `makeups` are make-ups (only a
-        Service Provided session makes one up: the database holds to it) and
-        `not_certified` not yet certified."""
+    def count(
+        self, session_type: str, *, n: int = 1, makeups: int = 0, not_certified: int = 0, minutes: int = 0
+    ) -> None:
+        """Add n records of a session type lasting `minutes` in all, of which `makeups`
+        are make-ups (only a Service Provided session makes one up: the database holds
+        to it) and `not_certified` not yet certified. Only provided minutes count."""
         if session_type == SessionType.PROVIDED:
             self.provided += n
+            self.provided_minutes += minutes
         elif session_type == SessionType.STUDENT_ABSENT:
             self.student_absent += n
         elif session_type == SessionType.PROVIDER_ABSENT:
@@ -190,8 +209,11 @@ def compliance(
         for day, share in shares.items():
             if day <= until:
                 line.counts.mandated += share
+                line.counts.mandated_minutes += share * m.minutes
             if by_week:
-                line.weeks.setdefault(week_start(day), Counts()).mandated += share
+                week = line.weeks.setdefault(week_start(day), Counts())
+                week.mandated += share
+                week.mandated_minutes += share * m.minutes
     _count_records(lines, start, end, by_week)
     return list(lines.values())
 
@@ -199,11 +221,15 @@ def compliance(
 def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week: bool) -> None:
     records = ServiceRecord.objects.filter(mandate__in=list(lines), date__range=(start, end)).order_by()
     if by_week:
-        for mandate_id, day, session_type, makeup_of, certified_at in records.values_list(
-            "mandate_id", "date", "session_type", "makeup_of_id", "certified_at"
+        for mandate_id, day, session_type, makeup_of, certified_at, began, ended in records.values_list(
+            "mandate_id", "date", "session_type", "makeup_of_id", "certified_at", "start_time", "end_time"
         ):
             line = lines[mandate_id]
-            kwargs = {"makeups": int(makeup_of is not None), "not_certified": int(certified_at is None)}
+            kwargs = {
+                "makeups": int(makeup_of is not None),
+                "not_certified": int(certified_at is None),
+                "minutes": _span(began, ended),
+            }
             line.counts.count(session_type, **kwargs)
             line.weeks.setdefault(week_start(day), Counts()).count(session_type, **kwargs)
     else:
@@ -211,11 +237,24 @@ def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week
             n=Count("id"),
             makeups=Count("id", filter=Q(makeup_of__isnull=False)),
             not_certified=Count("id", filter=Q(certified_at__isnull=True)),
+            duration=Sum(F("end_time") - F("start_time")),
         )
         for row in grouped:
             lines[row["mandate_id"]].counts.count(
-                row["session_type"], n=row["n"], makeups=row["makeups"], not_certified=row["not_certified"]
+                row["session_type"],
+                n=row["n"],
+                makeups=row["makeups"],
+                not_certified=row["not_certified"],
+                minutes=_whole_minutes(row["duration"]),
             )
+
+
+def _span(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def _whole_minutes(duration: dt.timedelta | None) -> int:
+    return int(duration.total_seconds() // 60) if duration else 0
 
 
 def providers_of(mandate_ids: list[int]) -> dict[int, list[Staff]]:
@@ -263,8 +302,9 @@ class Owed:
 
 
 def still_to_deliver(provider: Staff, today: dt.date) -> list[Owed]:
-    """The provider's own shortfalls now: for each mandate they serve, the sessions this
-    week (this month, for a monthly mandate) calls for that are not yet provided."""
+    """The provider's own shortfalls now: for each mandate they serve, the sessions and
+    minutes this week (this month, for a monthly mandate) calls for that are not yet
+    provided."""
     week = (week_start(today), week_start(today) + dt.timedelta(days=6))
     month = (today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1]))
     owed: list[Owed] = []
@@ -272,6 +312,7 @@ def still_to_deliver(provider: Staff, today: dt.date) -> list[Owed]:
         mandates = visible_mandates(provider, Filters(start=start, end=end)).filter(period=period)
         # Counted to the period's end: what the whole week (month) calls for.
         lines = compliance(mandates.select_related("student__school"), start, end, today=end)
-        owed += [Owed(line, label) for line in lines if line.counts.shortfall]
+        # Short in sessions, or in minutes (short sessions): either is still owed.
+        owed += [Owed(line, label) for line in lines if line.counts.shortfall or line.counts.minutes_shortfall]
     owed.sort(key=lambda o: (o.line.student.last_name_key, o.line.student.first_name_key, o.line.mandate.service))
     return owed

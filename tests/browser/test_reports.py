@@ -208,7 +208,15 @@ def test_mandate_compliance_fits_1280_with_its_key_columns_and_providers(page: P
     wrap = page.locator(".sesis-table-wrap").first
     assert wrap.evaluate("element => element.scrollWidth <= element.clientWidth")
     headers = page.locator(".sesis-compliance-table thead th").all_inner_texts()
-    assert headers[:6] == ["Student", "Service Type", "Mandated to date", "Provided", "Shortfall", "Provider"]
+    assert headers[:7] == [
+        "Student",
+        "Service Type",
+        "Mandated to date",
+        "Provided",
+        "Shortfall",
+        "Minutes short",
+        "Provider",
+    ]
     shortfall = page.get_by_role("columnheader", name="Shortfall").bounding_box()
     assert shortfall is not None and shortfall["x"] + shortfall["width"] <= 1280
     row = page.get_by_role("row", name=re.compile("O'Connor, Ana"))

@@ -187,12 +187,18 @@ class ComplianceLine(Schema):
     cancelled: int
     not_certified: int
     shortfall: int
+    mandated_minutes: int = Field(..., description="The mandated sessions' minutes (rounded half up)")
+    provided_minutes: int = Field(..., description="The minutes the Service Provided sessions lasted")
+    minutes_shortfall: int
 
 
 class ComplianceTotal(Schema):
     mandated: int
     provided: int
     shortfall: int
+    mandated_minutes: int
+    provided_minutes: int
+    minutes_shortfall: int
 
 
 class CompliancePage(Schema):
@@ -224,6 +230,9 @@ def _line(line: compliance.Line) -> dict[str, Any]:
         "cancelled": c.cancelled,
         "not_certified": c.not_certified,
         "shortfall": c.shortfall,
+        "mandated_minutes": c.mandated_minutes_whole,
+        "provided_minutes": c.provided_minutes,
+        "minutes_shortfall": c.minutes_shortfall,
     }
 
 
@@ -263,7 +272,14 @@ def compliance_report(request: HttpRequest, query: Query[CompliancePageQuery]) -
     result["items"] = [_line(line) for line in result["items"]]
     total = compliance.total(lines)
     shortfall = sum(line.counts.shortfall for line in lines)
-    result["total"] = {"mandated": total.mandated_sessions, "provided": total.provided, "shortfall": shortfall}
+    result["total"] = {
+        "mandated": total.mandated_sessions,
+        "provided": total.provided,
+        "shortfall": shortfall,
+        "mandated_minutes": total.mandated_minutes_whole,
+        "provided_minutes": total.provided_minutes,
+        "minutes_shortfall": sum(line.counts.minutes_shortfall for line in lines),
+    }
     result["filters"] = filters.describe()
     return result
 

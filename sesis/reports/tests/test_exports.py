@@ -128,11 +128,12 @@ def test_the_pdf_export_reads_back_with_its_totals(sessions: Sessions, recorded:
 def test_the_compliance_exports_read_back(sessions: Sessions, recorded: None) -> None:
     body = _download(sessions.d.supervisor, f"/reports/compliance/export/csv/{QUERY}&school=02M001")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][-1] == "Shortfall"
+    assert rows[0][-4:] == ["Shortfall", "Minutes mandated", "Minutes provided", "Minutes short"]
     by_osis = {r[1]: r for r in rows[1:]}
     assert set(by_osis) == {"111111111", "222222222", "333333333"}
     # Speech, 2 a week up to Wed Nov 18: 2 + 2 + 1.2 = 5.2 -> 5 mandated; 2 provided; 3 short.
-    assert by_osis["111111111"][7:] == ["5", "2", "0", "0", "0", "0", "0", "3"]
+    # In minutes: 5.2 x 30 = 156 mandated, two 30-minute sessions provided, 96 short.
+    assert by_osis["111111111"][7:] == ["5", "2", "0", "0", "0", "0", "0", "3", "156", "60", "96"]
     body = _download(sessions.d.supervisor, f"/reports/compliance/export/xlsx/{QUERY}")
     sheet = load_workbook(io.BytesIO(body)).active
     assert sheet is not None and len(list(sheet.iter_rows())) == 1 + 4
