@@ -80,9 +80,15 @@ NOT_YOURS_TO_SIGN = (
 )
 
 
-def _certify(record: ServiceRecord, actor: Staff) -> None:
+def _require_signer(record: ServiceRecord, actor: Staff) -> None:
+    """A saved session is signed by its provider or by whoever recorded it, never for
+    them by someone else. (An amendment is different: its amender signs the correction
+    they make, in their own name.)"""
     if actor.pk not in (record.provider_id, record.recorded_by_id):
         raise RecordRefused([("certify", NOT_YOURS_TO_SIGN)])
+
+
+def _certify(record: ServiceRecord, actor: Staff) -> None:
     # Under a row lock, so that a removal at the same moment is seen: the student must
     # be on the caseload, or have left it no earlier than the session's day.
     entries = CaseloadEntry.objects.select_for_update().filter(provider=record.provider, student=record.student)
@@ -192,6 +198,7 @@ def service_record_update(
     locked.overlap_flag = flag
     locked.version += 1
     if certify:
+        _require_signer(locked, actor)
         _certify(locked, actor)
     try:
         with transaction.atomic():
@@ -219,6 +226,7 @@ def service_record_certify(*, actor: Staff, record: ServiceRecord) -> ServiceRec
     if locked.is_certified:
         raise ActionRefused("This record is already certified.")
     _require_access(actor, locked.provider, locked.student)
+    _require_signer(locked, actor)
     problems, _ = check_record(
         provider=locked.provider, data=locked, exclude=locked, group_session_id=locked.group_session_id, signing=True
     )

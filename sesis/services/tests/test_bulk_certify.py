@@ -16,7 +16,13 @@ from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.errors import ActionRefused
 from sesis.schedules.tests.test_race import race
 from sesis.services.access import needs_signature
-from sesis.services.actions import NOT_YOURS_TO_SIGN, service_record_create, service_records_certify
+from sesis.services.actions import (
+    NOT_YOURS_TO_SIGN,
+    service_record_amend,
+    service_record_create,
+    service_record_update,
+    service_records_certify,
+)
 from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
 from tests.factories import PASSWORD, build_district
@@ -153,3 +159,20 @@ def test_the_day_page_certifies_the_days_records_and_comes_back(sessions: Sessio
         "/services/certify/", {"record": [monday.pk], "certify": "on", "next": "https://evil.example.org/"}
     )
     assert away["Location"] == "/#signature-heading"  # a next that leaves the site is not followed
+
+
+def test_an_amender_signs_their_own_correction_but_an_editor_never_signs_for_the_provider(sessions: Sessions) -> None:
+    d = sessions.d
+    signed = service_record_create(
+        actor=d.para, provider=d.para, data=sessions.para_input(date=dt.date(2026, 11, 16)), certify=True
+    )
+    amended = service_record_amend(
+        actor=d.supervisor, record=signed, reason="Ended early", changes={"end_time": dt.time(9, 45)}, certify=True
+    )
+    assert amended.certified_by == d.supervisor and amended.version == 2  # the supervisor's own signature
+    draft = _drafts(sessions, (17,))[0]  # recorded by the paraprofessional
+    with pytest.raises(ActionRefused, match="a signature is never given for someone else"):
+        service_record_update(
+            actor=d.supervisor, record=draft, data=sessions.para_input(date=draft.date), version=1, certify=True
+        )
+    assert ServiceRecord.objects.get(pk=draft.pk).certified_at is None
