@@ -28,6 +28,8 @@ class Bar:
     mandated: int
     delivered: int
     in_progress: bool
+    mandated_minutes: int = 0
+    delivered_minutes: int = 0
     x: int = 0
     mandated_y: int = 0
     mandated_height: int = 0
@@ -110,6 +112,8 @@ def weekly_chart(title: str, lines: Iterable[Line], start: dt.date, end: dt.date
             mandated=whole(totals[week].mandated or Fraction(0)),
             delivered=totals[week].provided,
             in_progress=week + dt.timedelta(days=6) >= today,
+            mandated_minutes=whole(totals[week].mandated_minutes),
+            delivered_minutes=totals[week].provided_minutes,
         )
         for week in weeks
     ]

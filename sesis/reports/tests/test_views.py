@@ -156,6 +156,9 @@ def test_the_student_chart_shows_each_week_in_words_and_numbers(sessions: Sessio
         "1 of 3 weeks short." in page
     )
     assert "Short by 1" in page and "In progress" in page
+    # The figures in minutes too: the holiday week mandates 2 x 30, one 30-minute session came.
+    assert '<th scope="row">Nov 8, 2026</th><td>2</td><td>1</td><td>60</td><td>30</td>' in page
+    assert '<th scope="row">Nov 1, 2026</th><td>2</td><td>2</td><td>60</td><td>60</td>' in page
 
 
 def test_charts_are_scoped(sessions: Sessions, recorded: None) -> None:
