@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.template.loader import render_to_string
 
 from sesis.ivr.access import visible_first_attends
@@ -65,8 +65,7 @@ class Digest:
         return bool(self.overdue or self.refused_first_attends)
 
 
-def _overdue(records: object, cutoff: dt.date) -> list[Overdue]:
-    assert hasattr(records, "filter")
+def _overdue(records: QuerySet[ServiceRecord], cutoff: dt.date) -> list[Overdue]:
     rows = (
         records.filter(certified_at__isnull=True, date__lte=cutoff)
         .order_by()

@@ -21,6 +21,7 @@ from openapi_spec_validator.readers import read_from_filename
 
 from sesis.api.main import api
 from sesis.api.tests.conftest import token_for
+from sesis.api.tests.test_records import PARA
 from sesis.services.models import ServiceRecord
 from sesis.services.tests.conftest import Sessions
 
@@ -152,30 +153,16 @@ def test_a_generated_client_records_reads_and_certifies(
     sys.path.insert(0, str(client_package))
     try:
         client_module = importlib.import_module("sesis_client")
-        records = importlib.import_module("sesis_client.api.service_records")
         models = importlib.import_module("sesis_client.models")
         create = importlib.import_module("sesis_client.api.service_records.create_service_record")
         read = importlib.import_module("sesis_client.api.service_records.get_service_record")
         certify = importlib.import_module("sesis_client.api.service_records.certify_service_record")
     finally:
         sys.path.remove(str(client_package))
-    assert records is not None
     para = sessions.d.para
     client = client_module.AuthenticatedClient(base_url=live_server.url, token=token_for(para))
 
-    body = models.RecordIn.from_dict(
-        {
-            "student": sessions.d.para_student.osis,
-            "date": "2026-11-16",
-            "service": "PARA",
-            "start_time": "09:00",
-            "end_time": "10:00",
-            "language": "English",
-            "location": "classroom",
-            "description": "health",
-            "progress": "progressing",
-        }
-    )
+    body = models.RecordIn.from_dict(PARA)  # the paraprofessional session the API's own tests record
     made = create.sync_detailed(client=client, body=body, idempotency_key="client-test-1")
     assert made.status_code == 201, made.content
     record = made.parsed
