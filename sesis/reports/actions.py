@@ -15,11 +15,17 @@ from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.errors import ActionRefused
 from sesis.people.models import Staff
-from sesis.reports import compliance, encounter_attendance
+from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.exports import FORMATS, TooManyRows, check_size, display
 from sesis.reports.filters import Filters
 
-REPORTS = {"encounter-attendance": encounter_attendance.TITLE, "compliance": compliance.TITLE}
+REPORTS = {
+    "encounter-attendance": encounter_attendance.TITLE,
+    "compliance": compliance.TITLE,
+    "provider-totals": totals.TITLE,
+    "awaiting-provider": lists.AWAITING_TITLE,
+    "never-served": lists.NEVER_SERVED_TITLE,
+}
 
 COMPLIANCE_COLUMNS = [
     "Student",
@@ -88,7 +94,8 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
         raise ActionRefused(f"No report is called {report}; choose {' or '.join(REPORTS)}.", field="report")
     if file_format not in FORMATS:
         raise ActionRefused(f"Choose a file format: {', '.join(FORMATS)}.", field="format")
-    students: QuerySet[Any]
+    students: QuerySet[Any] | None = None
+    student_ids: list[int] = []
     extra: dict[str, Any] = {}
     if report == "encounter-attendance":
         records = encounter_attendance.records(actor, filters, sort or encounter_attendance.DEFAULT_SORT)
@@ -98,6 +105,24 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
         header, template = encounter_attendance.COLUMNS, "reports/encounter_attendance_pdf.html"
         if file_format == "pdf":  # the printed report carries the totals
             extra["totals"] = encounter_attendance.totals(records)
+    elif report == "provider-totals":
+        provider_lines = totals.provider_lines(actor, filters, sort=sort or totals.DEFAULT_SORT)
+        count = len(provider_lines)
+        student_ids = sorted({pk for line in provider_lines for pk in line.students})
+        rows = (totals.cells(line) for line in provider_lines)
+        header, template = totals.COLUMNS, "reports/table_pdf.html"
+    elif report == "awaiting-provider":
+        mandates = lists.awaiting_provider(actor, filters)
+        count = mandates.count()
+        students = mandates
+        rows = (lists.awaiting_cells(mandate, filters.end) for mandate in mandates.iterator(chunk_size=2000))
+        header, template = lists.AWAITING_COLUMNS, "reports/table_pdf.html"
+    elif report == "never-served":
+        entries = lists.never_served(actor, filters)
+        count = entries.count()
+        students = entries
+        rows = (lists.never_served_cells(entry, filters.end) for entry in entries.iterator(chunk_size=2000))
+        header, template = lists.NEVER_SERVED_COLUMNS, "reports/table_pdf.html"
     else:
         lines = compliance.report_lines(actor, filters)
         count = len(lines)
@@ -114,6 +139,7 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
         kind=DisclosureKind.EXPORT,
         what=REPORTS[report],
         students=students,
+        student_ids=student_ids,
         record_count=count,
         file_format=file_format,
         filters=filters.describe(),

@@ -35,6 +35,7 @@ class Filters:
     service: str = ""
     session_type: str = ""
     certified: str = ""  # "", "yes" or "no"
+    behind: bool = False  # Provider Service Totals: only providers short of a mandate
 
     def describe(self) -> dict[str, Any]:
         """The filters as the disclosure log and the exports' headings keep them."""
@@ -47,7 +48,7 @@ class Filters:
             values["provider"] = self.provider.staff_id
         if self.student:
             values["student"] = self.student.osis
-        for name in ("service", "session_type", "certified"):
+        for name in ("service", "session_type", "certified", "behind"):
             if getattr(self, name):
                 values[name] = getattr(self, name)
         return values
@@ -93,8 +94,21 @@ class ReportFilterForm(UswdsForm, forms.Form):
         label="Session Type", required=False, choices=[("", "All session types"), *SessionType.choices]
     )
     certified = forms.ChoiceField(label="Certified", required=False, choices=CERTIFIED_CHOICES)
+    behind = forms.ChoiceField(
+        label="Providers", required=False, choices=[("", "All providers"), ("on", "Only providers behind")]
+    )
 
-    def __init__(self, data: Any, *, user: Staff, record_filters: bool = True, period_only: bool = False) -> None:
+    def __init__(
+        self,
+        data: Any,
+        *,
+        user: Staff,
+        record_filters: bool = True,
+        period_only: bool = False,
+        provider_totals: bool = False,
+        as_of_today: bool = False,
+        by_provider: bool = True,
+    ) -> None:
         today = timezone.localdate()
         start, end = default_period(today, complete=not record_filters)
         # The page opens on this month; a query string without dates keeps the default.
@@ -103,11 +117,18 @@ class ReportFilterForm(UswdsForm, forms.Form):
         data.setdefault("date_to", end.isoformat())
         super().__init__(data)
         self.user = user
-        if user.is_provider:
+        if user.is_provider or not by_provider:
             del self.fields["provider"]  # a provider's reports are their own
         if not record_filters:  # the compliance report counts every session type
             del self.fields["session_type"]
             del self.fields["certified"]
+        if not provider_totals:
+            del self.fields["behind"]
+        else:
+            del self.fields["student"]  # a line per provider, not per student
+        if as_of_today:  # a list of what stands today (the dashboard's lists)
+            for name in ("date_from", "date_to", "student", "session_type", "certified"):
+                self.fields.pop(name, None)
         if period_only:  # a chart: its student or school is in the address
             for name in list(self.fields):
                 if name not in ("date_from", "date_to"):
@@ -152,9 +173,10 @@ class ReportFilterForm(UswdsForm, forms.Form):
 
     def filters(self) -> Filters:
         data = self.cleaned_data
+        today = timezone.localdate()
         return Filters(
-            start=data["date_from"],
-            end=data["date_to"],
+            start=data.get("date_from", today),
+            end=data.get("date_to", today),
             school=data.get("school"),
             district=data.get("district"),
             provider=self.user if self.user.is_provider else data.get("provider"),
@@ -162,4 +184,20 @@ class ReportFilterForm(UswdsForm, forms.Form):
             service=data.get("service", ""),
             session_type=data.get("session_type", ""),
             certified=data.get("certified", ""),
+            behind=data.get("behind") == "on",
         )
+
+
+# Each report's filters: the keyword arguments of its ReportFilterForm.
+REPORT_FORMS: dict[str, dict[str, bool]] = {
+    "encounter-attendance": {},
+    "compliance": {"record_filters": False},
+    "provider-totals": {"record_filters": False, "provider_totals": True},
+    "awaiting-provider": {"record_filters": False, "as_of_today": True, "by_provider": False},
+    "never-served": {"record_filters": False, "as_of_today": True},
+}
+
+
+def report_form(report: str, data: Any, user: Staff) -> ReportFilterForm:
+    """The filter form of a report (by its name in the export addresses)."""
+    return ReportFilterForm(data, user=user, **REPORT_FORMS[report])

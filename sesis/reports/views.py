@@ -4,6 +4,7 @@ every report page and export is written to the disclosure log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,16 +16,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from sesis.access.http import AuthedRequest
+from sesis.access.http import AuthedRequest, administration_required
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import paginate, query_without_page
-from sesis.reports import compliance, encounter_attendance
+from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.actions import Export, report_export
 from sesis.reports.charts import weekly_chart
 from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
-from sesis.reports.filters import ReportFilterForm
+from sesis.reports.filters import ReportFilterForm, report_form
 from sesis.services.models import ServiceRecord
 
 
@@ -32,13 +33,13 @@ def reports_home(request: AuthedRequest) -> HttpResponse:
     return render(request, "reports/home.html")
 
 
-def _sort_links(request: AuthedRequest, sort: str) -> dict[str, dict[str, str]]:
+def _sort_links(request: AuthedRequest, sort: str, keys: Iterable[str] = ()) -> dict[str, dict[str, str]]:
     """Each sortable column's link (ascending, or descending when it is the current
     ascending sort) and its aria-sort state."""
     params = request.GET.copy()
     params.pop("page", None)
     links = {}
-    for key in encounter_attendance.SORTS:
+    for key in keys or encounter_attendance.SORTS:
         params["sort"] = f"-{key}" if sort == key else key
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
         links[key] = {"url": "?" + params.urlencode(), "state": state}
@@ -118,10 +119,22 @@ def _log_view(request: AuthedRequest, what: str, students: Any, count: int, filt
         )
 
 
+PAGES = {
+    "encounter-attendance": "encounter_attendance",
+    "compliance": "compliance_report",
+    "provider-totals": "provider_totals",
+    "awaiting-provider": "awaiting_provider",
+    "never-served": "never_served",
+}
+SUPERVISORS_ONLY = {"awaiting-provider", "never-served"}
+
+
 def report_download(request: AuthedRequest, report: str, file_format: str) -> HttpResponseBase:
     """A report's file: the same filters as its page."""
-    form = ReportFilterForm(request.GET, user=request.user, record_filters=report == "encounter-attendance")
-    back = reverse("encounter_attendance" if report == "encounter-attendance" else "compliance_report")
+    if report in SUPERVISORS_ONLY and not request.user.can_administer:
+        raise Http404("No such page.")
+    form = report_form(report, request.GET, request.user)
+    back = reverse(PAGES[report])
     if not form.is_valid():
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{back}?{request.GET.urlencode()}")
@@ -155,6 +168,79 @@ def _file_response(export: Export, file_format: str) -> HttpResponseBase:
     response = HttpResponse(pdf_bytes(export.pdf_template, export.pdf_context), content_type=FORMATS["pdf"])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def provider_totals_report(request: AuthedRequest) -> HttpResponse:
+    """Provider Service Totals: a line per provider in scope, sortable, shortfalls first."""
+    form = report_form("provider-totals", request.GET, request.user)
+    context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
+    sort = request.GET.get("sort", "")
+    sort = sort if sort.removeprefix("-") in totals.SORTS else totals.DEFAULT_SORT
+    if form.is_valid():
+        filters = form.filters()
+        lines = totals.provider_lines(request.user, filters, sort=sort)
+        page = Paginator(lines, 50).get_page(request.GET.get("page"))
+        shown = {pk for line in page.object_list for pk in line.students}
+        if shown:
+            disclosure_record(
+                actor=request.user,
+                kind=DisclosureKind.VIEW,
+                what=totals.TITLE,
+                student_ids=shown,
+                record_count=len(page.object_list),
+                filters=filters.describe(),
+            )
+        today = timezone.localdate()
+        context.update(
+            page=page,
+            filters=filters,
+            sort=sort,
+            sorts=_sort_links(request, sort, totals.SORTS),
+            behind=sum(1 for line in lines if line.behind),
+            to_date=filters.end > today,
+            period=urlencode({"date_from": filters.start.isoformat(), "date_to": filters.end.isoformat()}),
+        )
+    return render(request, "reports/provider_totals.html", context)
+
+
+@administration_required
+def awaiting_provider_list(request: AuthedRequest) -> HttpResponse:
+    """Mandates awaiting a provider, today: grouped by school and service, then each."""
+    form = report_form("awaiting-provider", request.GET, request.user)
+    context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
+    if form.is_valid():
+        filters = form.filters()
+        mandates = lists.awaiting_provider(request.user, filters)
+        page = paginate(request, mandates)
+        shown = [mandate.pk for mandate in page.object_list]
+        _log_view(request, lists.AWAITING_TITLE, mandates.filter(pk__in=shown), len(shown), filters)
+        context.update(
+            page=page,
+            filters=filters,
+            groups=lists.awaiting_by_school_and_service(mandates),
+            rows=[(mandate, lists.days_between(mandate.waiting_since, filters.end)) for mandate in page.object_list],
+        )
+    return render(request, "reports/awaiting_provider.html", context)
+
+
+@administration_required
+def never_served_list(request: AuthedRequest) -> HttpResponse:
+    """Students added to a caseload but never served, today."""
+    form = report_form("never-served", request.GET, request.user)
+    context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
+    if form.is_valid():
+        filters = form.filters()
+        entries = lists.never_served(request.user, filters)
+        page = paginate(request, entries)
+        shown = [entry.pk for entry in page.object_list]
+        _log_view(request, lists.NEVER_SERVED_TITLE, entries.filter(pk__in=shown), len(shown), filters)
+        context.update(
+            page=page,
+            filters=filters,
+            after_days=lists.NEVER_SERVED_AFTER_DAYS,
+            rows=[(entry, lists.never_served_cells(entry, filters.end)) for entry in page.object_list],
+        )
+    return render(request, "reports/never_served.html", context)
 
 
 def _chart_form(request: AuthedRequest) -> ReportFilterForm:

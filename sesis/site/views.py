@@ -22,6 +22,7 @@ from sesis.people.forms import ChangePasswordForm, PinForm
 from sesis.reports.compliance import still_to_deliver
 from sesis.schedules.views import day_context, day_forms
 from sesis.services.access import needs_signature
+from sesis.site.dashboard import supervisor_dashboard
 from sesis.students.forms import StudentQuickSearchForm
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     """The SESIS homepage. Everyone's starts with the records that need their signature
     (certified together, with one statement). A provider's shows today's scheduled
     sessions, ready to record in one pass, the sessions still owed this week, and ends
-    with the My Student Caseload area."""
+    with the My Student Caseload area. A supervisor's is their dashboard."""
     user = request.user
     today = timezone.localdate()
     unsigned = needs_signature(user)
@@ -41,6 +42,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "unsigned": [(record, (today - record.date).days) for record in unsigned[:SIGNATURE_LIST_LIMIT]],
         "unsigned_count": unsigned.count(),
     }
+    if request.scope.supervises:
+        context["dashboard"] = supervisor_dashboard(user, today)
     if user.is_provider:
         context |= day_context(request, today, day_forms(request, today))
         context |= {

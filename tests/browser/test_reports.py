@@ -141,12 +141,20 @@ REPORT_PAGES = {
         ("compliance-supervisor", f"/reports/compliance/{QUERY}&school=02M001"),
         ("student-chart", f"/reports/students/111111111/chart/{QUERY}"),
         ("school-chart", f"/reports/schools/02M001/chart/{QUERY}"),
+        ("provider-totals-supervisor", f"/reports/provider-totals/{QUERY}"),
+        ("provider-totals-behind", f"/reports/provider-totals/{QUERY}&behind=on&sort=provider"),
+        ("awaiting-provider", "/reports/awaiting-provider/"),
+        ("awaiting-provider-invalid", "/reports/awaiting-provider/?school=99X999"),
+        ("never-served", "/reports/never-served/"),
+        ("first-attends-awaiting", "/administration/first-attends/?status=awaiting"),
+        ("home-supervisor-dashboard", "/"),
     ],
     "300": [
         ("home-provider-owed", "/"),
         ("reports-home-provider", "/reports/"),
         ("encounter-attendance-provider-records", f"/reports/encounter-attendance/{QUERY}"),
         ("compliance-provider", f"/reports/compliance/{QUERY}"),
+        ("provider-totals-provider", f"/reports/provider-totals/{QUERY}"),
     ],
 }
 
@@ -224,3 +232,37 @@ def test_mandate_compliance_fits_1280_with_its_key_columns_and_providers(page: P
     ARTIFACTS.mkdir(exist_ok=True)
     wrap.screenshot(path=str(ARTIFACTS / "compliance-1280.png"))
     assert_accessible(page, "compliance-1280")
+
+
+def test_the_supervisors_dashboard_at_1280_and_390(page: Page, district: District) -> None:
+    """The dashboard as a supervisor reads it: every figure and the providers furthest
+    behind in view at 1280 px with nothing scrolled sideways, stacked on a phone; a
+    figure opens its list with the same number."""
+    d = district
+    _records(d)
+    caseload_add(actor=d.supervisor, provider=d.agency_ot, students=[d.ot_student])
+    sign_in(page, "200", PASSWORD)
+    page.goto("/")
+    page.get_by_role("heading", name="Your scope today").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= 1280")
+    behind = page.get_by_role("link", name=re.compile("behind, This week so far"))
+    count = behind.inner_text().split()[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".sesis-dashboard").screenshot(path=str(ARTIFACTS / "dashboard-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".sesis-dashboard").screenshot(path=str(ARTIFACTS / "dashboard-390.png"))
+    assert page.evaluate("document.documentElement.scrollWidth <= 390")
+    assert_accessible(page, "dashboard-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    behind.click()
+    page.get_by_role("heading", name="Provider Service Totals").wait_for()
+    plural = "" if count == "1" else "s"
+    expect(page.get_by_role("status")).to_have_text(f"{count} provider{plural}.")
+    assert page.get_by_label("Providers", exact=True).input_value() == "on"
+    wrap = page.locator(".sesis-table-wrap").first
+    assert wrap.evaluate("element => element.scrollWidth <= element.clientWidth")
+    wrap.screenshot(path=str(ARTIFACTS / "provider-totals-1280.png"))
+    page.go_back()
+    page.get_by_role("link", name=re.compile("Mandates awaiting a provider$")).click()
+    expect(page.get_by_role("status")).to_contain_text("1 mandate awaiting a provider")
+    expect(page.get_by_role("row", name=re.compile("Muñoz, Eve"))).to_contain_text("Speech")

@@ -31,6 +31,10 @@ PROVIDER_PAGES = [
     "/first-attends/",
 ]
 SUPERVISOR_PAGES = [
+    "/",
+    f"/reports/provider-totals/?{MONTH}",
+    "/reports/awaiting-provider/",
+    "/reports/never-served/",
     "/administration/staff/?search=1",
     "/administration/staff/300/",
     "/administration/staff/300/caseload/",

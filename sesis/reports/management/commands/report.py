@@ -14,14 +14,15 @@ from sesis.lib.errors import ActionRefused
 from sesis.people.models import Staff
 from sesis.reports.actions import REPORTS, report_export
 from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
-from sesis.reports.filters import CERTIFIED_CHOICES, ReportFilterForm
+from sesis.reports.filters import CERTIFIED_CHOICES, report_form
 
 PROGRESS_EVERY = 50_000
 
 
 class Command(BaseCommand):
     help = (
-        "Export a report (encounter-attendance or compliance) to a CSV, XLSX or PDF file, as a staff member "
+        "Export a report (encounter-attendance, compliance, provider-totals, or the lists awaiting-provider and "
+        "never-served, which stand as of today) to a CSV, XLSX or PDF file, as a staff member "
         "(--as: their scope applies and the export is written to the disclosure log)."
     )
 
@@ -39,7 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--service", default="", help="A service code, e.g. SPEECH")
         parser.add_argument("--session-type", default="", help="provided, student_absent, provider_absent, cancelled")
         parser.add_argument("--certified", default="", choices=[value for value, _ in CERTIFIED_CHOICES])
-        parser.add_argument("--sort", default="", help="Encounter Attendance: date, student, school, provider...")
+        parser.add_argument(
+            "--sort",
+            default="",
+            help="Encounter Attendance: date, student, ...; Provider Service Totals: -shortfall, ...",
+        )
+        parser.add_argument("--behind", action="store_true", help="Provider Service Totals: only providers behind")
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = Staff.objects.filter(staff_id=options["staff_id"], is_active=True).first()
@@ -60,11 +66,8 @@ class Command(BaseCommand):
             "session_type",
             "certified",
         ]
-        form = ReportFilterForm(
-            {name: options[name] for name in names},
-            user=actor,
-            record_filters=options["report"] == "encounter-attendance",
-        )
+        data = {name: options[name] for name in names} | {"behind": "on" if options["behind"] else ""}
+        form = report_form(options["report"], data, actor)
         if not form.is_valid():
             problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
             raise CommandError(f"The filters are not valid: {problems}")

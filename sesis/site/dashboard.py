@@ -1,0 +1,157 @@
+"""The supervisor's homepage: what needs doing in their scope, each figure a link to
+the list behind it. Every figure is computed by the same scoped query its list runs
+(Provider Service Totals, Encounter Attendance, First Attends, and the lists of
+sesis.reports.lists), with the filters the link carries: a figure and its list
+cannot disagree. The lists filter and export (CSV, XLSX), and log each view and
+export in the disclosure log.
+
+- Providers behind: Provider Service Totals with "only providers behind", this week
+  so far and the last full month.
+- Uncertified records by age: Encounter Attendance, not certified, dated four days
+  ago or earlier within the entry window (still certifiable), and dated before the
+  entry window (no longer certifiable: an administrator must act).
+- First attends awaiting action: refused, and the student is still not on that
+  provider's caseload.
+- Mandates awaiting a provider, and students added but never served (as of today).
+
+Queries: a fixed number per figure (the benchmark's query-count test holds it),
+whatever the size of the scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from sesis.ivr.access import visible_first_attends
+from sesis.ivr.forms import AWAITING_ACTION, awaiting_action
+from sesis.people.models import Staff
+from sesis.reports import encounter_attendance, lists, totals
+from sesis.reports.compliance import week_start
+from sesis.reports.filters import Filters
+from sesis.services.rules import entry_window_start
+
+BEHIND_SHOWN = 5  # the providers furthest behind, named on the dashboard
+UNCERTIFIED_AFTER_DAYS = 3
+HORIZON_DAYS = 365  # how far back the dashboard looks for uncertified records
+
+
+@dataclass
+class Behind:
+    label: str
+    start: dt.date
+    end: dt.date
+    providers: list[totals.ProviderLine]
+    url: str
+
+    @property
+    def count(self) -> int:
+        return len(self.providers)
+
+    @property
+    def sessions(self) -> int:
+        return sum(line.shortfall for line in self.providers)
+
+    @property
+    def minutes(self) -> int:
+        return sum(line.minutes_shortfall for line in self.providers)
+
+    @property
+    def furthest(self) -> list[totals.ProviderLine]:
+        return self.providers[:BEHIND_SHOWN]
+
+
+@dataclass
+class Figure:
+    label: str
+    count: int
+    url: str
+    hint: str = ""
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    behind: list[Behind] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def _link(name: str, **params: object) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _behind(user: Staff, label: str, start: dt.date, end: dt.date, today: dt.date) -> Behind:
+    lines = totals.provider_lines(user, Filters(start=start, end=end, behind=True), today=today)
+    url = _link("provider_totals", date_from=start.isoformat(), date_to=end.isoformat(), behind="on")
+    return Behind(label, start, end, lines, url)
+
+
+def uncertified_periods(today: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+    """(label, hint, from, to) of the two ages of uncertified records."""
+    window = entry_window_start(today)
+    older = today - dt.timedelta(days=UNCERTIFIED_AFTER_DAYS + 1)
+    return [
+        (
+            f"Uncertified records over {UNCERTIFIED_AFTER_DAYS} days old",
+            f"dated {window:%b} {window.day} to {older:%b} {older.day}: still certifiable by their providers",
+            window,
+            older,
+        ),
+        (
+            "Uncertified records before the entry window",
+            f"dated before {window:%b} {window.day}: no longer certifiable",
+            today - dt.timedelta(days=HORIZON_DAYS),
+            window - dt.timedelta(days=1),
+        ),
+    ]
+
+
+def supervisor_dashboard(user: Staff, today: dt.date) -> Dashboard:
+    dashboard = Dashboard(today=today)
+    month_start, month_end = last_full_month(today)
+    dashboard.behind = [
+        _behind(user, "This week so far", week_start(today), today, today),
+        _behind(user, f"{month_start:%B %Y}", month_start, month_end, today),
+    ]
+    for label, hint, start, end in uncertified_periods(today):
+        if end < start:
+            continue
+        filters = Filters(start=start, end=end, certified="no")
+        count = encounter_attendance.records(user, filters).count()
+        url = _link("encounter_attendance", date_from=start.isoformat(), date_to=end.isoformat(), certified="no")
+        dashboard.figures.append(Figure(label, count, url, hint))
+    first_attends = awaiting_action(visible_first_attends(user)).count()
+    dashboard.figures.append(
+        Figure(
+            "First attends not added, awaiting action",
+            first_attends,
+            _link("first_attends_admin", status=AWAITING_ACTION),
+            "refused by the rules; the student is still not on that provider's caseload",
+        )
+    )
+    today_filters = Filters(start=today, end=today)
+    dashboard.figures.append(
+        Figure(
+            lists.AWAITING_TITLE,
+            lists.awaiting_provider(user, today_filters).count(),
+            reverse("awaiting_provider"),
+            "active mandates no provider holds on a caseload",
+        )
+    )
+    dashboard.figures.append(
+        Figure(
+            lists.NEVER_SERVED_TITLE,
+            lists.never_served(user, today_filters).count(),
+            reverse("never_served"),
+            f"on a caseload over {lists.NEVER_SERVED_AFTER_DAYS} days with no session provided",
+        )
+    )
+    return dashboard
