@@ -128,6 +128,17 @@ class Supervisor(Signed):
         self.client.get(f"/administration/staff/{random.choice(self.me['providers'])}/caseload/", name="staff caseload")
 
     @task(1)
+    def dashboard(self) -> None:
+        self.client.get("/", name="home (supervisor dashboard)")
+
+    @task(1)
+    def provider_totals(self) -> None:
+        self.client.get(
+            f"/reports/provider-totals/?date_from={FIXTURE['month'][0]}&date_to={FIXTURE['month'][1]}&behind=on",
+            name="provider service totals (district, month)",
+        )
+
+    @task(1)
     def encounter_attendance(self) -> None:
         school = random.choice(self.me["schools"])
         self.client.get(
