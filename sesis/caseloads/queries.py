@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -12,6 +14,17 @@ from sesis.mandates.models import Assignment, Mandate
 from sesis.mandates.permissions import AUTHORISING_KIND
 from sesis.people.models import ProviderType, Staff
 from sesis.students.models import Student
+
+# What a layer above caseloads has to say before a student comes off a caseload: each
+# function is given the entry and returns what the remove page lists (e.g. the
+# services layer's uncertified records of that provider for that student). Filled in
+# by the apps' ready(), so the caseloads layer never imports the layers above it.
+RemovalNote = Callable[[CaseloadEntry], dict[str, Any] | None]
+REMOVAL_NOTES: list[RemovalNote] = []
+
+
+def removal_notes(entry: CaseloadEntry) -> list[dict[str, Any]]:
+    return [note for note in (check(entry) for check in REMOVAL_NOTES) if note]
 
 
 def active_caseload(provider: Staff) -> QuerySet[CaseloadEntry]:

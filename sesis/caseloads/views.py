@@ -15,7 +15,7 @@ from sesis.access.http import AuthedRequest
 from sesis.caseloads.actions import Outcome, caseload_add, caseload_remove, caseload_transfer
 from sesis.caseloads.forms import RemoveFromCaseloadForm
 from sesis.caseloads.models import CaseloadEntry
-from sesis.caseloads.queries import active_caseload, caseload_history
+from sesis.caseloads.queries import active_caseload, caseload_history, removal_notes
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data, paginate, query_without_page
 from sesis.people.models import Role, Staff
@@ -149,6 +149,7 @@ def remove_from_caseload(request: AuthedRequest, entry_id: int, staff_id: str | 
         "own": staff_id is None,
         "entry": entry,
         "form": form,
+        "notes": removal_notes(entry),
         **_urls(provider, staff_id is None),
     }
     return render(request, "caseloads/remove.html", context)

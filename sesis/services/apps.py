@@ -8,3 +8,10 @@ from django.apps import AppConfig
 class ServicesConfig(AppConfig):
     name = "sesis.services"
     verbose_name = "Service records"
+
+    def ready(self) -> None:
+        from sesis.caseloads.queries import REMOVAL_NOTES
+        from sesis.services.access import uncertified_on_removal
+
+        if uncertified_on_removal not in REMOVAL_NOTES:
+            REMOVAL_NOTES.append(uncertified_on_removal)

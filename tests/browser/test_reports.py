@@ -266,3 +266,14 @@ def test_the_supervisors_dashboard_at_1280_and_390(page: Page, district: Distric
     page.get_by_role("link", name=re.compile("Mandates awaiting a provider$")).click()
     expect(page.get_by_role("status")).to_contain_text("1 mandate awaiting a provider")
     expect(page.get_by_role("row", name=re.compile("Muñoz, Eve"))).to_contain_text("Speech")
+
+
+def test_the_remove_page_warns_of_uncertified_sessions(page: Page, district: District) -> None:
+    _records(district)  # Nov 3, cancelled, not certified
+    sign_in(page, "200", PASSWORD)
+    page.goto("/administration/staff/300/caseload/")
+    page.get_by_role("link", name="Remove Ana O'Connor from the caseload").click()
+    warning = page.get_by_role("region", name=re.compile("not certified"))
+    expect(warning).to_contain_text("Tue, Nov 3, 2026")
+    assert_accessible(page, "remove-with-uncertified")
+    assert_fits_phone_width(page, "remove-with-uncertified")
