@@ -1,7 +1,9 @@
 """Pictures of delivered against mandated sessions, week by week: for one student
 (a chart per mandate) and for a school (all its mandates together). Drawn as SVG on
-the server. Not colour alone: mandated is an outlined bar, delivered a solid one,
-each bar carries its number, a short week is marked "short" in words, and the same
+the server: bars for sessions, and under each week its minutes delivered of mandated
+(a week can be met in sessions and short in minutes, and is then marked short). Not
+colour alone: mandated is an outlined bar, delivered a solid one, each bar carries its
+number, a short week is marked "short" in words, and the same
 figures are in a table beside the picture."""
 
 from __future__ import annotations
@@ -38,11 +40,18 @@ class Bar:
 
     @property
     def short(self) -> bool:
-        return not self.in_progress and self.delivered < self.mandated
+        """A finished week short in sessions, or in minutes (short sessions)."""
+        return not self.in_progress and (
+            self.delivered < self.mandated or self.delivered_minutes < self.mandated_minutes
+        )
 
     @property
     def short_by(self) -> int:
         return max(0, self.mandated - self.delivered)
+
+    @property
+    def minutes_short(self) -> int:
+        return max(0, self.mandated_minutes - self.delivered_minutes)
 
     @property
     def delivered_x(self) -> int:
@@ -84,7 +93,11 @@ class Chart:
         mandated = sum(bar.mandated for bar in self.bars)
         weeks = f"{len(short)} of {len(self.bars)} week{'s' if len(self.bars) != 1 else ''} short"
         sessions = "session" if delivered == 1 else "sessions"
-        return f"{self.title}: {delivered} {sessions} delivered of {mandated} mandated; {weeks}."
+        minutes = (
+            f"{sum(bar.delivered_minutes for bar in self.bars)} of "
+            f"{sum(bar.mandated_minutes for bar in self.bars)} minutes"
+        )
+        return f"{self.title}: {delivered} {sessions} delivered of {mandated} mandated ({minutes}); {weeks}."
 
 
 def _weeks(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:

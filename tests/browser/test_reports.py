@@ -94,7 +94,7 @@ def test_a_supervisor_filters_sorts_and_reads_the_compliance_chart(page: Page, d
     expect(page.get_by_role("img")).to_have_attribute(
         "aria-label",
         "Speech-Language Therapy, 2 x 30 min per week, "
-        "group of up to 3: 1 session delivered of 5 mandated; 2 of 3 "
+        "group of up to 3: 1 session delivered of 5 mandated (25 of 156 minutes); 2 of 3 "
         "weeks short.",
     )
     page.get_by_text("The figures as a table").click()

@@ -87,3 +87,19 @@ def test_a_week_met_in_sessions_but_short_in_minutes_is_still_owed(sessions: Ses
     _record(sessions, 17, "10:00", "10:30")
     [owed] = still_to_deliver(sessions.d.doe_speech, dt.date(2026, 11, 18))
     assert (owed.line.counts.shortfall, owed.line.counts.minutes_shortfall) == (0, 10)
+
+
+def test_the_chart_marks_a_week_met_in_sessions_but_short_in_minutes(sessions: Sessions) -> None:
+    """The week of Nov 8: two sessions of 20 and 30 minutes against 2 x 30 (Nov 11 a
+    holiday): met in sessions, 10 minutes short; the chart says so under the week."""
+    from sesis.reports.charts import weekly_chart
+
+    s = sessions
+    _record(s, 9, "10:00", "10:20")
+    _record(s, 10, "10:00", "10:30")
+    mandate = Mandate.objects.get(student=s.d.speech_student, service="SPEECH")
+    lines = compliance([mandate], *HOLIDAY_WEEK, by_week=True, today=s.today)
+    [bar] = weekly_chart("Speech", lines, *HOLIDAY_WEEK).bars
+    assert (bar.mandated, bar.delivered, bar.short_by) == (2, 2, 0)
+    assert (bar.mandated_minutes, bar.delivered_minutes, bar.minutes_short) == (60, 50, 10)
+    assert bar.short

@@ -152,7 +152,7 @@ def test_the_student_chart_shows_each_week_in_words_and_numbers(sessions: Sessio
     assert 'role="img"' in page
     # Weeks of Nov 1 (2 of 2), Nov 8 (1 of 2: short), Nov 15 (in progress).
     assert (
-        "Speech-Language Therapy, 2 x 30 min per week, group of up to 3: 3 sessions delivered of 6 mandated; "
+        "Speech-Language Therapy, 2 x 30 min per week, group of up to 3: 3 sessions delivered of 6 mandated (90 of 180 minutes); "
         "1 of 3 weeks short." in page
     )
     assert "Short by 1" in page and "In progress" in page
