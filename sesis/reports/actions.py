@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.errors import ActionRefused
+from sesis.lib.exports import FORMATS, TooManyRows, check_size, display
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance, lists, totals
-from sesis.reports.exports import FORMATS, TooManyRows, check_size, display
 from sesis.reports.filters import Filters
 
 REPORTS = {

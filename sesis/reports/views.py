@@ -20,11 +20,11 @@ from sesis.access.http import AuthedRequest, administration_required
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.errors import ActionRefused
+from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
 from sesis.lib.http import paginate, query_without_page
 from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.actions import Export, report_export
 from sesis.reports.charts import weekly_chart
-from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
 from sesis.reports.filters import ReportFilterForm, report_form
 from sesis.services.models import ServiceRecord
 

@@ -19,11 +19,11 @@ from sesis.api.types import IsoDate, LocalTime
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.codes import ServiceType
+from sesis.lib.exports import FORMATS, csv_lines
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import report_export
 from sesis.reports.encounter_attendance import Row
-from sesis.reports.exports import FORMATS, csv_lines
 from sesis.reports.filters import Filters, ReportFilterForm
 from sesis.services.choices import SessionType
 

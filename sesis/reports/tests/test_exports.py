@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sesis.audit.models import AuditEvent, DisclosedStudent, Disclosure
+from sesis.lib import exports
+from sesis.lib.exports import csv_lines, neutralise
 from sesis.people.models import Staff
-from sesis.reports import exports
-from sesis.reports.exports import csv_lines, neutralise
 from sesis.services.actions import service_record_create
 from sesis.services.tests.conftest import Sessions
 from sesis.students.models import Student

@@ -21,10 +21,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sesis.api.tests.conftest import Api, token_for
 from sesis.caseloads.actions import caseload_add
 from sesis.lib.errors import ActionRefused
+from sesis.lib.exports import csv_lines
 from sesis.mandates.models import Mandate
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import report_export
-from sesis.reports.exports import csv_lines
 from sesis.reports.filters import Filters
 from sesis.services import actions
 from sesis.services.calendar import build_month

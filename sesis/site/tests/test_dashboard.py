@@ -157,3 +157,23 @@ def test_the_lists_filter_export_and_log(sessions: Sessions) -> None:
         logged.filter(kind="export", what=lists.NEVER_SERVED_TITLE).get().students.get().student
         == sessions.d.ot_student
     )
+
+
+def test_the_first_attends_awaiting_action_export_and_log(sessions: Sessions) -> None:
+    _setup(sessions)
+    client = Client()
+    client.force_login(sessions.d.supervisor)
+    response = client.get("/administration/first-attends/export/csv/?status=awaiting")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Received", "Provider", "Staff ID", "Student", "OSIS ID"]
+    assert [row[4] for row in rows[1:]] == ["555555555"]
+    assert rows[1][8] == "Not added" and rows[1][9] == "No permission to serve"
+    logged = Disclosure.objects.get(what="First Attends", kind="export")
+    assert logged.filters == {"status": "awaiting"} and logged.students.get().student == sessions.d.rsa_student
+    # Accepted first attends are not awaiting action; providers have no such export.
+    assert client.get("/administration/first-attends/export/xlsx/?status=added").status_code == 200
+    provider = Client()
+    provider.force_login(sessions.d.doe_speech)
+    assert provider.get("/administration/first-attends/export/csv/").status_code == 404
+    refused = client.get("/administration/first-attends/export/csv/?status=nonsense")
+    assert refused.status_code == 302

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sesis.access.scope import Scope, active
 from sesis.lib.errors import ActionRefused
+from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
 from sesis.people.models import Staff
 from sesis.reports.actions import REPORTS, report_export
-from sesis.reports.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
 from sesis.reports.filters import CERTIFIED_CHOICES, report_form
 
 PROGRESS_EVERY = 50_000

@@ -1,4 +1,5 @@
-"""Files of a report: CSV (streamed), XLSX and a printable PDF.
+"""Files of a report or a list: CSV (streamed), XLSX and a printable PDF. Shared by every
+app that exports (the reports, the first attends), so each writes files the same way.
 
 Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @,
 a tab or a carriage return) is neutralised with a leading apostrophe, in CSV and XLSX
