@@ -348,6 +348,25 @@ def load_demo_data(seed: int = 2026, students: int = 200) -> None:
     )
     _recent_sessions(speech, para)
     _schedules(speech, para)
+    _refused_first_attend(speech)
+
+
+def _refused_first_attend(speech: Staff) -> None:
+    """A first attend the rules refused (a student of a school the provider is not
+    assigned to), so the supervisor's dashboard has one awaiting action."""
+    from sesis.ivr.actions import first_attend_receive
+    from sesis.ivr.models import Source
+
+    student = Student.objects.filter(school__dbn="15K444", mandates__service="SPEECH").order_by("osis").first()
+    if student is not None:
+        first_attend_receive(
+            staff_id=speech.staff_id,
+            osis=student.osis,
+            service="SPEECH",
+            first_attend_date=timezone.localdate(),
+            call_id="DEMO-REFUSED-1",
+            source=Source.CALL,
+        )
 
 
 def _schedules(speech: Staff, para: Staff) -> None:
@@ -389,7 +408,8 @@ def _schedules(speech: Staff, para: Staff) -> None:
 def _recent_sessions(speech: Staff, para: Staff) -> None:
     """Two weeks of sessions recorded through the same action as the Service Record
     form, so the Services Calendar has something to show; the latest day is left
-    uncertified, as a provider would find an unfinished record."""
+    uncertified, as a provider would find an unfinished record, and so is a day a week
+    before (over three days old: on the supervisor's dashboard)."""
     today = timezone.localdate()
     school = Student.objects.get(osis=speech.caseload_entries.values_list("student__osis", flat=True)[0]).school
     days: list[dt.date] = []
@@ -424,6 +444,6 @@ def _recent_sessions(speech: Staff, para: Staff) -> None:
                     notes="Articulation practice." if service == "SPEECH" else "",
                 )
                 try:
-                    service_record_create(actor=provider, provider=provider, data=data, certify=day != days[0])
+                    service_record_create(actor=provider, provider=provider, data=data, certify=day not in days[0:6:5])
                 except RecordRefused:
                     continue  # e.g. a mandate that starts after the day
