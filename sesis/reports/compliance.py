@@ -217,21 +217,35 @@ def _served_by(provider: Staff, since: dt.date) -> QuerySet[CaseloadEntry, Any]:
     return entries.values("mandates")
 
 
+def calendar_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days whose calendar a count from start to end reads: the whole weeks and
+    months around them."""
+    span_start = min(week_start(start), start.replace(day=1))
+    span_end = max(week_start(end) + dt.timedelta(days=6), end.replace(day=calendar.monthrange(end.year, end.month)[1]))
+    return span_start, span_end
+
+
 def compliance(
-    mandates: Iterable[Mandate], start: dt.date, end: dt.date, *, by_week: bool = False, today: dt.date | None = None
+    mandates: Iterable[Mandate],
+    start: dt.date,
+    end: dt.date,
+    *,
+    by_week: bool = False,
+    today: dt.date | None = None,
+    closed: dict[int, dict[dt.date, str]] | None = None,
 ) -> list[Line]:
     """A Line per mandate from start to end. Sessions are mandated only up to today; the
-    records are counted over the whole period. Queries: the school calendar (one),
-    the records (one, grouped unless by_week)."""
+    records are counted over the whole period. Queries: the school calendar (one,
+    unless given: non-school days by school over at least calendar_span), the records
+    (one, grouped unless by_week)."""
     today = today or timezone.localdate()
     mandates = list(mandates)
     if not mandates:
         return []
     until = min(end, today)
-    schools = {m.student.school_id: m.student.school for m in mandates}
-    span_start = min(week_start(start), start.replace(day=1))
-    span_end = max(week_start(end) + dt.timedelta(days=6), end.replace(day=calendar.monthrange(end.year, end.month)[1]))
-    closed = non_school_days_by_school(schools.values(), span_start, span_end)
+    if closed is None:
+        schools = {m.student.school_id: m.student.school for m in mandates}
+        closed = non_school_days_by_school(schools.values(), *calendar_span(start, end))
     lines = {m.pk: Line(mandate=m, counts=Counts()) for m in mandates}
     if not by_week:
         caches: dict[int, SchoolDays] = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -26,8 +26,9 @@ from sesis.access.scope import Scope
 from sesis.caseloads.models import CaseloadEntry
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
-from sesis.reports.compliance import Counts, compliance, visible_mandates
+from sesis.reports.compliance import Counts, calendar_span, compliance, visible_mandates
 from sesis.reports.filters import Filters
+from sesis.schoolcalendar.days import non_school_days_by_school
 
 TITLE = "Provider Service Totals"
 
@@ -112,40 +113,91 @@ def cells(line: ProviderLine) -> list[Any]:
     ]
 
 
-def served_in_period(user: Staff, mandates: QuerySet[Mandate], start: dt.date) -> list[tuple[int, int]]:
-    """(provider id, mandate id) for each mandate on a caseload in the period: entries
-    still active or ended on or after its first day (Mandate Compliance's provider
-    filter), of providers in the user's scope."""
-    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+def _since(start: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+
+
+def _links(user: Staff, mandates: QuerySet[Mandate], start: dt.date) -> QuerySet[Any]:
+    """The caseload links of the mandates on a caseload in the period: entries still
+    active or ended on or after its first day (Mandate Compliance's provider filter),
+    of providers in the user's scope."""
     links = CaseloadEntry.mandates.through.objects.filter(mandate__in=mandates.values("pk")).filter(
-        Q(caseloadentry__ended_at__isnull=True) | Q(caseloadentry__ended_at__gte=since)
+        Q(caseloadentry__ended_at__isnull=True) | Q(caseloadentry__ended_at__gte=_since(start))
     )
     scope = Scope.of(user)
     if user.is_provider:
-        links = links.filter(caseloadentry__provider=user)
-    elif not scope.sees_everything:
-        links = links.filter(caseloadentry__provider__in=scope.staff_ids())
-    return list(links.values_list("caseloadentry__provider_id", "mandate_id").distinct())
+        return links.filter(caseloadentry__provider=user)
+    if not scope.sees_everything:
+        return links.filter(caseloadentry__provider__in=scope.staff_ids())
+    return links
+
+
+def served_in_period(user: Staff, mandates: QuerySet[Mandate], start: dt.date) -> list[tuple[int, int]]:
+    """(provider id, mandate id) for each mandate on a caseload in the period."""
+    return list(_links(user, mandates, start).values_list("caseloadentry__provider_id", "mandate_id").distinct())
 
 
 def provider_lines(
     user: Staff, filters: Filters, *, sort: str = DEFAULT_SORT, today: dt.date | None = None
 ) -> list[ProviderLine]:
     """Every provider in scope who served a mandate in the period, one line each."""
-    mandates = visible_mandates(user, filters)
-    links = served_in_period(user, mandates, filters.start)
+    [lines] = provider_lines_for_periods(user, [filters], sort=sort, today=today)
+    return lines
+
+
+def provider_lines_for_periods(
+    user: Staff, periods: list[Filters], *, sort: str = DEFAULT_SORT, today: dt.date | None = None
+) -> list[list[ProviderLine]]:
+    """provider_lines for several periods with the same other filters (the dashboard's
+    week and month), reading the caseload links, the mandates, the providers and the
+    school calendar once for all of them; the records once per period."""
+    union = replace(periods[0], start=min(p.start for p in periods), end=max(p.end for p in periods))
+    links = list(
+        _links(user, visible_mandates(user, union), union.start)
+        .values_list("caseloadentry__provider_id", "mandate_id", "caseloadentry__ended_at")
+        .distinct()
+    )
     if not links:
-        return []
-    served = {mandate_id for _, mandate_id in links}
+        return [[] for _ in periods]
     # Only what the count reads: a district's thousands of mandates load in a fraction
     # of the time full rows take.
     fields = ["sessions", "period", "minutes", "start_date", "end_date", "student__school__district"]
-    mandates_served = Mandate.objects.filter(pk__in=served).select_related("student__school").only(*fields)
-    counted = compliance(mandates_served, filters.start, filters.end, today=today)
+    served = Mandate.objects.filter(pk__in={mandate_id for _, mandate_id, _ in links})
+    mandates = {m.pk: m for m in served.select_related("student__school").only(*fields)}
+    schools = {m.student.school_id: m.student.school for m in mandates.values()}
+    closed = non_school_days_by_school(schools.values(), *calendar_span(union.start, union.end))
+    providers = Staff.objects.in_bulk({provider_id for provider_id, _, _ in links})
+    return [_period_lines(period, links, mandates, providers, closed, sort=sort, today=today) for period in periods]
+
+
+def _period_lines(
+    period: Filters,
+    links: list[tuple[int, int, dt.datetime | None]],
+    mandates: dict[int, Mandate],
+    providers: dict[int, Staff],
+    closed: dict[int, dict[dt.date, str]],
+    *,
+    sort: str,
+    today: dt.date | None,
+) -> list[ProviderLine]:
+    since = _since(period.start)
+    pairs = {
+        (provider_id, mandate_id)
+        for provider_id, mandate_id, ended_at in links
+        if (ended_at is None or ended_at >= since)
+        and mandates[mandate_id].start_date <= period.end
+        and mandates[mandate_id].end_date >= period.start
+    }
+    counted = compliance(
+        [mandates[pk] for pk in sorted({mandate_id for _, mandate_id in pairs})],
+        period.start,
+        period.end,
+        today=today,
+        closed=closed,
+    )
     by_mandate = {line.mandate.pk: line for line in counted}
-    providers = Staff.objects.in_bulk({provider_id for provider_id, _ in links})
     lines: dict[int, ProviderLine] = {}
-    for provider_id, mandate_id in links:
+    for provider_id, mandate_id in sorted(pairs):
         line = lines.setdefault(provider_id, ProviderLine(providers[provider_id]))
         mandate_line = by_mandate[mandate_id]
         line.counts.add(mandate_line.counts)
@@ -154,7 +206,7 @@ def provider_lines(
         line.shortfall += mandate_line.counts.shortfall
         line.minutes_shortfall += mandate_line.counts.minutes_shortfall
     result = list(lines.values())
-    if filters.behind:
+    if period.behind:
         result = [line for line in result if line.behind]
     return sort_lines(result, sort)
 

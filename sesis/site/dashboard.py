@@ -88,10 +88,19 @@ def _link(name: str, **params: object) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
-def _behind(user: Staff, label: str, start: dt.date, end: dt.date, today: dt.date) -> Behind:
-    lines = totals.provider_lines(user, Filters(start=start, end=end, behind=True), today=today)
-    url = _link("provider_totals", date_from=start.isoformat(), date_to=end.isoformat(), behind="on")
-    return Behind(label, start, end, lines, url)
+def _behind(user: Staff, periods: list[tuple[str, dt.date, dt.date]], today: dt.date) -> list[Behind]:
+    filters = [Filters(start=start, end=end, behind=True) for _, start, end in periods]
+    found = totals.provider_lines_for_periods(user, filters, today=today)
+    return [
+        Behind(
+            label,
+            start,
+            end,
+            lines,
+            _link("provider_totals", date_from=start.isoformat(), date_to=end.isoformat(), behind="on"),
+        )
+        for (label, start, end), lines in zip(periods, found, strict=True)
+    ]
 
 
 def uncertified_periods(today: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
@@ -117,10 +126,8 @@ def uncertified_periods(today: dt.date) -> list[tuple[str, str, dt.date, dt.date
 def supervisor_dashboard(user: Staff, today: dt.date) -> Dashboard:
     dashboard = Dashboard(today=today)
     month_start, month_end = last_full_month(today)
-    dashboard.behind = [
-        _behind(user, "This week so far", week_start(today), today, today),
-        _behind(user, f"{month_start:%B %Y}", month_start, month_end, today),
-    ]
+    periods = [("This week so far", week_start(today), today), (f"{month_start:%B %Y}", month_start, month_end)]
+    dashboard.behind = _behind(user, periods, today)
     for label, hint, start, end in uncertified_periods(today):
         if end < start:
             continue
