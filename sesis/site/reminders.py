@@ -21,8 +21,10 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.template.loader import render_to_string
 
 from sesis.ivr.access import visible_first_attends
-from sesis.ivr.models import Status
+from sesis.ivr.forms import AWAITING_ACTION, awaiting_action
 from sesis.people.models import ReminderSent, Role, Staff
+from sesis.reports import lists
+from sesis.reports.filters import Filters
 from sesis.schoolcalendar.models import CalendarDay, DayKind
 from sesis.services.access import visible_records
 from sesis.services.models import ServiceRecord
@@ -58,11 +60,16 @@ class Overdue:
 
 @dataclass
 class Digest:
+    """The dashboard's figures that a daily email can afford (each one counted query;
+    providers behind is a report to open, not to mail to 1,500 people every morning)."""
+
     overdue: list[Overdue] = field(default_factory=list)
-    refused_first_attends: int = 0
+    refused_first_attends: int = 0  # refused and still awaiting action
+    awaiting_provider: int = 0
+    never_served: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.overdue or self.refused_first_attends)
+        return bool(self.overdue or self.refused_first_attends or self.awaiting_provider or self.never_served)
 
 
 def _overdue(records: QuerySet[ServiceRecord], cutoff: dt.date) -> list[Overdue]:
@@ -85,7 +92,8 @@ def _send(staff: Staff, kind: str, today: dt.date, subject: str, template: str, 
     """Send one email, once a day: the ReminderSent row and the email go together (a
     failed send rolls the row back, so the next run tries again). "sent", "skipped"
     (already sent today) or "failed"."""
-    context = {**context, "staff": staff, "site_url": settings.SESIS_SITE_URL.rstrip("/"), "today": today}
+    context = {**context, "awaiting_action": AWAITING_ACTION}
+    context |= {"staff": staff, "site_url": settings.SESIS_SITE_URL.rstrip("/"), "today": today}
     try:
         with transaction.atomic():
             ReminderSent.objects.create(staff=staff, sent_on=today, kind=kind)
@@ -124,9 +132,12 @@ def send_reminders(today: dt.date) -> Sent:
         outcome = _send(item.provider, ReminderSent.Kind.SIGNATURE, today, subject, "site/email/signature", context)
         _count(sent, outcome, "providers")
     for supervisor in Staff.objects.filter(_mailable(), role=Role.SUPERVISOR).order_by("staff_id"):
+        as_of = Filters(start=today, end=today)
         digest = Digest(
             overdue=_overdue(visible_records(supervisor), cutoff),
-            refused_first_attends=visible_first_attends(supervisor).filter(status=Status.REFUSED).count(),
+            refused_first_attends=awaiting_action(visible_first_attends(supervisor)).count(),
+            awaiting_provider=lists.awaiting_provider(supervisor, as_of).count(),
+            never_served=lists.never_served(supervisor, as_of).count(),
         )
         if not digest:
             continue

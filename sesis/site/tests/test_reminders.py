@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from sesis.caseloads.actions import caseload_add, caseload_remove
 from sesis.people.models import ReminderSent, Staff
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.services.actions import service_record_create
@@ -74,8 +75,10 @@ def smtp(settings) -> Iterator[tuple[Inbox, Server]]:
 @pytest.fixture
 def overdue(sessions: Sessions) -> Sessions:  # noqa: F811 (the fixture imported above)
     """Wednesday Nov 18. The paraprofessional left Nov 12, 13 and 16 uncertified (two
-    school days back is Monday the 16th); the speech provider only yesterday's."""
+    school days back is Monday the 16th); the speech provider only yesterday's. Maria
+    Santos also serves Finn Olsen (15K003), so Otto's scope has nothing to report."""
     d = sessions.d
+    caseload_add(actor=d.supervisor_out, provider=d.doe_speech, students=[d.far_student])
     for staff, address in (
         (d.para, "para@example.org"),
         (d.doe_speech, "maria@example.org"),
@@ -127,6 +130,11 @@ def test_the_right_people_get_one_email_each(smtp: tuple[Inbox, Server], overdue
     assert 'href="https://sesis.example.org/"' in parts["text/html"]
     assert digest["Subject"] == "SESIS: your daily digest"
     assert "Diaz, Carmen (600): 3, the oldest from November 12" in _parts(digest)["text/plain"]
+    # The dashboard's other figures: Eve Muñoz's speech mandate has no provider.
+    assert (
+        "Mandates awaiting a provider: 1\r\nhttps://sesis.example.org/reports/awaiting-provider/"
+        in (_parts(digest)["text/plain"])
+    )
     for message in inbox.messages:  # no student is named in an email
         for text in _parts(message).values():
             assert "Nguyen" not in text and "333333333" not in text and "Chloe" not in text
@@ -168,3 +176,15 @@ def test_a_mail_server_that_is_down_is_tried_again_next_run(smtp: tuple[Inbox, S
     server.start()
     _run()
     assert len(inbox.messages) == 2
+
+
+def test_a_mandate_left_without_a_provider_is_in_the_digest(smtp: tuple[Inbox, Server], overdue: Sessions) -> None:
+    inbox, _ = smtp
+    d = overdue.d
+    entry = d.doe_speech.caseload_entries.get(student=d.far_student)
+    caseload_remove(actor=d.supervisor_out, entry=entry, reason="Assigned to another provider")
+    _run()
+    assert ["otto@example.org"] in inbox.recipients
+    otto = next(m for m in inbox.messages if m["To"].endswith("<otto@example.org>"))
+    assert "Mandates awaiting a provider: 1" in _parts(otto)["text/plain"]
+    assert "Olsen" not in _parts(otto)["text/plain"] and "Finn" not in _parts(otto)["text/html"]
