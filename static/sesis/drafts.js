@@ -2,7 +2,9 @@
    values are kept in this tab's sessionStorage (gone when the tab closes, so nothing
    stays on a shared device). If the connection drops before Save, reopening the page
    restores what was typed. A success message after the submission means the server
-   has it, and the draft is dropped. No inline script: this file is the only one. */
+   has it, and the draft is dropped. The certification tick is never kept nor put
+   back: it is the user's electronic signature, given by the user on the page they
+   submit, never restored for them. No inline script: this file is the only one. */
 (function () {
   "use strict";
   var store;
@@ -18,7 +20,7 @@
 
   function fieldsOf(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.id && el.name && el.name !== "csrfmiddlewaretoken" &&
+      return el.id && el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "certify" &&
         ["hidden", "submit", "button", "password", "file"].indexOf(el.type) < 0;
     });
   }

@@ -8,6 +8,7 @@ test-artifacts/figures.json; screenshots in test-artifacts/."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -240,6 +241,8 @@ def test_scheduled_sessions_ahead_on_the_services_calendar(page: Page, day: Dist
 def test_a_draft_survives_a_dropped_connection(page: Page, day: District) -> None:
     sign_in(page, "300", PASSWORD)
     session(page, "08:00").get_by_label("Session Notes").fill("Typed before the network dropped.")
+    certify = page.get_by_label(re.compile("I certify that the information of each session"))
+    certify.check()
     page.context.set_offline(True)
     page.get_by_role("button", name="Save").click()
     page.wait_for_timeout(300)
@@ -247,6 +250,9 @@ def test_a_draft_survives_a_dropped_connection(page: Page, day: District) -> Non
     page.goto("/")
     expect(session(page, "08:00").get_by_label("Session Notes")).to_have_value("Typed before the network dropped.")
     expect(page.get_by_text("What you typed here before was not saved, and has been put back.")).to_be_visible()
+    # Everything typed comes back but the signature: the user ticks it again.
+    expect(certify).not_to_be_checked()
+    assert "certify" not in page.evaluate("JSON.stringify(Object.values(sessionStorage))")
     assert_accessible(page, "home-draft-restored")
     assert not ServiceRecord.objects.exists()
     page.get_by_role("button", name="Discard what was put back").click()
