@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from sesis.access.scope import Scope
 from sesis.caseloads.models import CaseloadEntry
+from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
 from sesis.reports.filters import Filters
@@ -84,12 +85,15 @@ def awaiting_provider(user: Staff, filters: Filters) -> QuerySet[Mandate]:
 
 def awaiting_by_school_and_service(mandates: QuerySet[Mandate]) -> list[dict[str, Any]]:
     """The list grouped: per school and service, how many wait and since when."""
-    return list(
+    groups = list(
         mandates.order_by()
         .values("student__school__dbn", "student__school__name", "service")
         .annotate(mandates=Count("pk"), since=Min("waiting_since"))
         .order_by("since", "student__school__dbn", "service")
     )
+    for group in groups:
+        group["service_label"] = ServiceType(group["service"]).label
+    return groups
 
 
 def days_between(since: dt.date, day: dt.date) -> int:
@@ -143,16 +147,23 @@ def never_served(user: Staff, filters: Filters) -> QuerySet[CaseloadEntry]:
     )
 
 
+def added_on(entry: CaseloadEntry) -> dt.date:
+    return timezone.localtime(entry.added_at).date()
+
+
+def days_on_caseload(entry: CaseloadEntry, day: dt.date) -> int:
+    return days_between(added_on(entry), day)
+
+
 def never_served_cells(entry: CaseloadEntry, day: dt.date) -> list[Any]:
     student, provider = entry.student, entry.provider
-    added = timezone.localtime(entry.added_at).date()
     return [
         f"{student.last_name}, {student.first_name}",
         student.osis,
         student.school.dbn,
         f"{provider.last_name}, {provider.first_name}",
         provider.staff_id,
-        added,
-        days_between(added, day),
+        added_on(entry),
+        days_on_caseload(entry, day),
         entry.get_source_display(),
     ]

@@ -238,7 +238,9 @@ def never_served_list(request: AuthedRequest) -> HttpResponse:
             page=page,
             filters=filters,
             after_days=lists.NEVER_SERVED_AFTER_DAYS,
-            rows=[(entry, lists.never_served_cells(entry, filters.end)) for entry in page.object_list],
+            rows=[
+                (entry, lists.added_on(entry), lists.days_on_caseload(entry, filters.end)) for entry in page.object_list
+            ],
         )
     return render(request, "reports/never_served.html", context)
 
