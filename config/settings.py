@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sesis.people",
     "sesis.students",
     "sesis.mandates",
+    "sesis.medicaid",
     "sesis.access",
     "sesis.caseloads",
     "sesis.schoolcalendar",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "sesis.schedules",
     "sesis.ivr",
     "sesis.reports",
+    "sesis.claims",
     "sesis.api",
     "sesis.administration",
     "sesis.site",
@@ -229,3 +231,27 @@ SESIS_SITE_URL = env_str("SESIS_SITE_URL", "http://127.0.0.1:8000")
 # uncertified record is worth a reminder.
 SESIS_REMINDERS_ENABLED = env_bool("SESIS_REMINDERS_ENABLED", True)
 SESIS_REMINDER_SCHOOL_DAYS = env_int("SESIS_REMINDER_SCHOOL_DAYS", 2)
+
+# Medicaid claim files (docs/medicaid.md): the district as submitter and billing
+# provider of its 837P files, and who receives and pays them. The defaults are the
+# demo district's (NPI 1234567893 is CMS's published example); production sets each.
+SESIS_MEDICAID = {
+    name: env_str(f"SESIS_MEDICAID_{name.upper()}", default)
+    for name, default in {
+        "billing_name": "NYC Department of Education",
+        "billing_npi": "1234567893",
+        "billing_tax_id": "136400434",
+        "billing_address": "52 Chambers Street",
+        "billing_city": "New York",
+        "billing_state": "NY",
+        "billing_zip": "100071222",
+        "contact_name": "Medicaid Claiming Unit",
+        "contact_phone": "2125550100",
+        "submitter_id": "SESISDEMO",
+        "receiver_name": "eMedNY",
+        "receiver_id": "141797357",
+        "payer_name": "New York State Medicaid",
+        "payer_id": "141797357",
+        "usage": "T",  # ISA15: T test, P production
+    }.items()
+}

@@ -13,6 +13,7 @@ from sesis.api.recordfields import with_record_fields
 from sesis.caseloads.models import CaseloadEntry
 from sesis.ivr.models import FirstAttend
 from sesis.mandates.models import Assignment, Mandate
+from sesis.medicaid.claimability import verdict_for
 from sesis.people.models import Staff
 from sesis.services.history import changes_between
 from sesis.services.models import CONTENT_FIELDS, ServiceRecord, SessionContent
@@ -170,6 +171,22 @@ class AddResultsOut(Schema):
     results: list[AddOutcomeOut]
 
 
+class MedicaidReasonOut(Schema):
+    code: str = Field(description="consent, eligibility, order, credential, direction, notes, minutes or unsigned")
+    message: str
+
+
+class MedicaidOut(Schema):
+    """Whether the session can be claimed to Medicaid in its current version, judged by
+    the facts of its day (docs/medicaid.md). Saving never depends on it."""
+
+    claimable: bool
+    procedure_code: str
+    units: int
+    reasons: list[MedicaidReasonOut]
+    message: str = Field(description='"Not claimable to Medicaid: …" naming every reason, or empty')
+
+
 @with_record_fields(CONTENT_FIELDS, "out")
 class VersionOut(Schema):
     """One signed version of a record, the original first: its fields as signed, who
@@ -228,6 +245,9 @@ class RecordOut(Schema):
     amended: bool
     amendment_reason: str
     versions: list[VersionOut]
+    medicaid: MedicaidOut | None = Field(
+        description="Null when the session is no claim: not a provided session, or a service no claim rule covers"
+    )
 
     @staticmethod
     def resolve_etag(obj: ServiceRecord) -> str:
@@ -276,6 +296,19 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_amended(obj: ServiceRecord) -> bool:
         return obj.is_amendment
+
+    @staticmethod
+    def resolve_medicaid(obj: ServiceRecord) -> dict[str, Any] | None:
+        verdict = verdict_for(obj)
+        if verdict is None:
+            return None
+        return {
+            "claimable": verdict.claimable,
+            "procedure_code": verdict.rule.procedure_code,
+            "units": verdict.units,
+            "reasons": [{"code": p.code, "message": p.message} for p in verdict.problems],
+            "message": verdict.message,
+        }
 
     @staticmethod
     def resolve_versions(obj: ServiceRecord) -> list[SessionContent]:

@@ -23,6 +23,7 @@ from sesis.schedules.forms import ScheduleSlotForm, SessionOutcomeForm
 from sesis.schedules.occurrences import occurrences_on, slots_of
 from sesis.services.access import needs_signature
 from sesis.services.forms import location_for
+from sesis.services.medicaid import medicaid_notice
 from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
 
@@ -166,6 +167,7 @@ def day_sessions(request: AuthedRequest) -> HttpResponse:
                 certify_error = refused.message
             else:
                 messages.success(request, _day_message(saved, certify))
+                medicaid_notice(request, saved, provider)
                 url = reverse("home") if day == timezone.localdate() else reverse("day_sessions") + f"?date={day}"
                 return redirect(url)
     context = day_context(request, day, forms, certify_error)

@@ -13,6 +13,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from sesis.mandates.models import Mandate, Period
+from sesis.medicaid.claimability import attach
 from sesis.people.models import Staff
 from sesis.schoolcalendar.days import non_school_days
 from sesis.services.choices import SessionType
@@ -104,7 +105,9 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
     gray = non_school_days(student.school, start, end)
     records = ServiceRecord.objects.filter(provider=provider, student=student, date__range=(start, end))
     by_day: dict[dt.date, list[ServiceRecord]] = {}
-    for record in records.order_by("date", "start_time"):
+    shown = list(records.order_by("date", "start_time"))
+    attach(shown)  # whether each is claimable to Medicaid, on one load of the facts
+    for record in shown:
         by_day.setdefault(record.date, []).append(record)
     mandates = servable_mandates(provider, student, start, end)
     scheduled: dict[dt.date, list[Any]] = {}

@@ -23,6 +23,7 @@ from sesis.caseloads.queries import active_caseload
 from sesis.lib.codes import ServiceType
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
+from sesis.medicaid.claimability import verdict_for
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import needs_signature, record_for_user
@@ -30,6 +31,7 @@ from sesis.services.calendar import build_month, parse_month, servable_mandates
 from sesis.services.choices import MISSED
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
 from sesis.services.history import history, signature
+from sesis.services.medicaid import medicaid_notice
 from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
@@ -173,6 +175,7 @@ def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -
             form.add_error(None, refused.message)
         else:
             messages.success(request, _saved_message(record))
+            medicaid_notice(request, [record], provider)
             return redirect(urls["calendar_url"] + f"?month={day:%Y-%m}")
     context = {"provider": provider, "own": staff_id is None, "student": student, "day": day, "form": form, **urls}
     return render(request, "services/record_form.html", context)
@@ -224,6 +227,7 @@ def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "history": history(record),
         "signature": signature(record),
         "may_change": request.scope.may_act_for(record.provider, record.student),
+        "medicaid": verdict_for(record, you=request.user.pk == record.provider_id),
     }
     return render(request, "services/record_detail.html", context)
 
@@ -255,7 +259,7 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error(None, refused.message)
         else:
             messages.success(request, "The service record was saved.")
-            return redirect("record_detail", pk=record.pk)
+            return redirect("record_detail", pk=record.pk)  # the record page says whether it is claimable
     context = {"record": record, "student": record.student, "day": record.date, "form": form, "editing": True}
     return render(request, "services/record_form.html", context)
 
@@ -416,4 +420,5 @@ def _record_group(
         request,
         f"Group session {certified}: {len(records)} records ({present} present, {len(records) - present} absent).",
     )
+    medicaid_notice(request, records, provider)
     return []

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sesis.caseloads.actions import caseload_add
 from sesis.imports.framework import importers
+from sesis.medicaid.checks import npi_from
 from sesis.people.models import Staff
 from sesis.schoolcalendar.days import non_school_reason
 from sesis.services.actions import RecordRefused, draft, service_record_create
@@ -318,6 +319,79 @@ def demo_files(seed: int = 2026, students: int = 200, today: dt.date | None = No
             ["staff_id", "kind", "school_dbn", "osis", "service", "start_date", "end_date"], assignments
         ),
         "calendar": _csv(["date", "kind", "school_dbn", "description"], calendar),
+        **_medicaid_files(rng, student_rows, mandate_rows, year, year_end),
+    }
+
+
+# Providers' credentials: most licensed; Lucia Ferrari (agency OT) certified under
+# James Chen's direction; Kevin O'Brien's license lapsed on October 31 (his sessions
+# since then say so); Priya Raman's credential is not on file.
+CREDENTIALS = [
+    ("300001", "licensed", "SLP-031842", (2028, 6, 30), ""),
+    ("300002", "licensed", "OT-012577", (2028, 6, 30), ""),
+    ("300003", "licensed", "PT-027731", (2027, 12, 31), ""),
+    ("300004", "licensed", "LMSW-085510", (None, 10, 31), ""),
+    ("400001", "under_direction", "COTA-004418", (2028, 6, 30), "300002"),
+    ("400002", "licensed", "SLP-040916", (2028, 6, 30), ""),
+    ("500001", "licensed", "SLP-029377", (2027, 8, 31), ""),
+]
+ORDERED = {"SPEECH": "F80.9", "OT": "R27.8", "PT": "R26.89", "COUNSELING": "F43.20", "HEALTH": "Z99.89"}
+
+
+def _medicaid_files(
+    rng: random.Random,
+    students: Sequence[Sequence[str]],
+    mandates: Sequence[Sequence[object]],
+    year: dt.date,
+    year_end: dt.date,
+) -> dict[str, io.BytesIO]:
+    """The facts Medicaid claims need, as a district would load them: most students
+    with consent, a Medicaid ID and orders; some without, some lapsed mid-year."""
+    consents, eligibility, orders = [], [], []
+    for n, student in enumerate(students):
+        osis = student[0]
+        if rng.random() < 0.85:
+            withdrawn = dt.date(year.year, 10, 15).isoformat() if rng.random() < 0.04 else ""
+            consents.append((osis, "medicaid_billing", year.isoformat(), withdrawn))
+        if rng.random() < 0.82:
+            cin = f"{chr(65 + n % 26)}{chr(65 + n // 26 % 26)}{10000 + n:05d}{chr(65 + (n * 7) % 26)}"
+            eligibility.append((osis, cin, year.isoformat(), ""))
+    for mandate in mandates:
+        service = str(mandate[2])
+        if service in ORDERED and rng.random() < 0.88:
+            ends = dt.date(year.year, 10, 31) if rng.random() < 0.06 else year_end
+            orders.append(
+                (
+                    mandate[1],
+                    service,
+                    "Dr. Helen Park",
+                    npi_from(111_222_333),
+                    ORDERED[service],
+                    (year - dt.timedelta(days=20)).isoformat(),
+                    year.isoformat(),
+                    ends.isoformat(),
+                )
+            )
+    orders = list({(o[0], o[1]): o for o in orders}.values())  # one per student and service
+    credentials = [
+        (
+            staff_id,
+            npi_from(int(staff_id) * 1000 + 7),
+            kind,
+            number,
+            dt.date(expires[0] or year.year, expires[1], expires[2]).isoformat(),
+            directed_by,
+        )
+        for staff_id, kind, number, expires, directed_by in CREDENTIALS
+    ]
+    return {
+        "consents": _csv(["osis", "kind", "given_on", "withdrawn_on"], consents),
+        "medicaid_eligibility": _csv(["osis", "medicaid_id", "start_date", "end_date"], eligibility),
+        "orders": _csv(
+            ["osis", "service", "ordered_by", "ordered_by_npi", "diagnosis", "order_date", "start_date", "end_date"],
+            orders,
+        ),
+        "credentials": _csv(["staff_id", "npi", "kind", "license_number", "expires_on", "directed_by"], credentials),
     }
 
 

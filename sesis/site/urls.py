@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("sesis.schoolcalendar.urls")),
     path("", include("sesis.reports.urls")),
     path("", include("sesis.ivr.urls")),
+    path("", include("sesis.claims.urls")),
     path("", include("sesis.api.urls")),
 ]

@@ -22,6 +22,7 @@ from sesis.people.forms import ChangePasswordForm, PinForm
 from sesis.reports.compliance import still_to_deliver
 from sesis.schedules.views import day_context, day_forms
 from sesis.services.access import needs_signature
+from sesis.services.medicaid import unclaimable_this_month
 from sesis.site.dashboard import supervisor_dashboard
 from sesis.students.forms import StudentQuickSearchForm
 
@@ -51,6 +52,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "caseload_count": active_caseload(user).count(),
             "search_form": StudentQuickSearchForm(),
             "owed": still_to_deliver(user, today),
+            "unclaimable": unclaimable_this_month(user, today),
         }
         context["may_serve"], context["may_serve_count"] = may_serve_not_on_caseload(user, today)
     return render(request, "site/home.html", context)

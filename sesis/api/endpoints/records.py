@@ -25,6 +25,7 @@ from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.codes import ServiceType
 from sesis.mandates.models import Mandate
+from sesis.medicaid.claimability import attach
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import record_for_user, visible_records
@@ -94,6 +95,7 @@ def list_records(request: HttpRequest, filters: Query[RecordSearch]) -> dict[str
         order = [f"-{name}" for name in order]
     result = page(_loaded(records.order_by(*order)), filters)
     shown: list[ServiceRecord] = result["items"]
+    attach(shown)  # the page's verdicts on one load of the facts
     if shown:
         query = {k: str(v) for k, v in filters.model_dump().items() if v not in (None, "")}
         disclosure_record(

@@ -84,6 +84,10 @@ def test_every_kind_of_design_md_is_importable() -> None:
         "access",
         "calendar",
         "first_attends",
+        "consents",
+        "medicaid_eligibility",
+        "orders",
+        "credentials",
     }
 
 

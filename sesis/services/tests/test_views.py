@@ -267,8 +267,11 @@ def test_a_group_session_from_one_form(client: Client, sessions: Sessions) -> No
         "absent": [students[0].osis],
     }
     response = client.post(reverse("group_session"), data, follow=True)
-    assert [str(m) for m in response.context["messages"]] == [
-        "Group session saved and certified: 3 records (2 present, 1 absent)."
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0] == "Group session saved and certified: 3 records (2 present, 1 absent)."
+    # The two present are claims Medicaid cannot pay (no facts on file): each is named; the absent is no claim.
+    assert [m.split(": Not claimable to Medicaid: ")[0] for m in shown[1:]] == [
+        f"{s.full_name} ({s.osis}), 11:00" for s in students[1:]
     ]
     assert sorted(ServiceRecord.objects.values_list("session_type", "group_count")) == [
         ("provided", 2),
