@@ -27,10 +27,12 @@ from django.urls import reverse
 
 from sesis.ivr.access import visible_first_attends
 from sesis.ivr.forms import AWAITING_ACTION, awaiting_action
+from sesis.medicaid.claimability import Reason, attach, rules
 from sesis.people.models import Staff
 from sesis.reports import encounter_attendance, lists, totals
 from sesis.reports.compliance import week_start
 from sesis.reports.filters import Filters
+from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
 
 BEHIND_SHOWN = 5  # the providers furthest behind, named on the dashboard
@@ -72,10 +74,22 @@ class Figure:
 
 
 @dataclass
+class Unclaimable:
+    """One reason Medicaid cannot pay, this month in the scope: how many sessions, and
+    the first students and providers to chase (each session's record linked)."""
+
+    heading: str
+    count: int
+    sessions: list[ServiceRecord]
+
+
+@dataclass
 class Dashboard:
     today: dt.date
     behind: list[Behind] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    unclaimable: list[Unclaimable] = field(default_factory=list)
+    claimable: int = 0
 
 
 def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -161,4 +175,34 @@ def supervisor_dashboard(user: Staff, today: dt.date) -> Dashboard:
             f"on a caseload over {lists.NEVER_SERVED_AFTER_DAYS} days with no session provided",
         )
     )
+    _medicaid(dashboard, user, today)
     return dashboard
+
+
+UNCLAIMABLE_SHOWN = 5
+
+
+def _medicaid(dashboard: Dashboard, user: Staff, today: dt.date) -> None:
+    """This month's provided sessions in scope that Medicaid cannot pay, by reason."""
+    services = sorted({service for service, _group in rules()})
+    filters = Filters(start=today.replace(day=1), end=today, session_type="provided")
+    records = list(
+        encounter_attendance.records(user, filters)
+        .filter(service__in=services)
+        .select_related("student", "provider")
+        .order_by("date", "start_time", "id")
+    )
+    attach(records)
+    by_reason: dict[str, list[ServiceRecord]] = {}
+    for record in records:
+        verdict = record.medicaid  # type: ignore[attr-defined]
+        if verdict is None:
+            continue
+        if verdict.claimable:
+            dashboard.claimable += 1
+        for code in dict.fromkeys(p.code for p in verdict.problems):
+            by_reason.setdefault(code, []).append(record)
+    dashboard.unclaimable = [
+        Unclaimable(Reason.HEADINGS[code], len(found), found[:UNCLAIMABLE_SHOWN])
+        for code, found in sorted(by_reason.items(), key=lambda item: -len(item[1]))
+    ]

@@ -241,3 +241,21 @@ def test_facts_load_in_a_fixed_number_of_queries(facts: Sessions, django_assert_
     with django_assert_num_queries(5):
         verdicts = judge_all(records)
     assert len(verdicts) == 2 and all(v.claimable for v in verdicts.values())
+
+
+def test_the_supervisors_dashboard_lists_unclaimable_sessions_by_reason_in_scope(facts: Sessions) -> None:
+    from sesis.site.dashboard import supervisor_dashboard
+
+    speech(facts)  # claimable
+    Consent.objects.filter(student=facts.d.speech_student).delete()
+    no_consent = speech(facts, date=dt.date(2026, 11, 17))
+    short = ot(facts, end_time=dt.time(13, 5))
+    board = supervisor_dashboard(facts.d.supervisor, facts.today)
+    # Consent is judged now for every session of the student: both speech sessions lack it.
+    assert [(u.heading, u.count, [r.pk for r in u.sessions]) for u in board.unclaimable] == [
+        ("No parental consent to bill Medicaid", 2, [no_consent.pk - 1, no_consent.pk]),
+        ("Session too short for its procedure code", 1, [short.pk]),
+    ]
+    assert board.claimable == 0
+    outside = supervisor_dashboard(facts.d.supervisor_out, facts.today)  # school 15K003 only
+    assert (outside.unclaimable, outside.claimable) == ([], 0)
