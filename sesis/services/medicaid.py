@@ -20,6 +20,8 @@ def medicaid_notice(request: HttpRequest, records: Sequence[ServiceRecord], prov
     """Add a warning for each of `records` that is a claim Medicaid cannot pay."""
     attach(records, you=request.user.pk == provider.pk)
     unclaimable = [r for r in records if r.medicaid is not None and not r.medicaid.claimable]  # type: ignore[attr-defined]
+    # In the order a provider reads a list of students: by time, then by name.
+    unclaimable.sort(key=lambda r: (r.start_time, r.student.last_name, r.student.first_name, r.student.osis))
     for record in unclaimable:
         message = record.medicaid.message  # type: ignore[attr-defined]
         if len(records) > 1:
