@@ -18,6 +18,7 @@ from sesis.administration.forms import AccessLookupForm, StaffQuickSearchForm
 from sesis.audit.models import AuditEvent, Disclosure
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data, paginate, query_without_page
+from sesis.medicaid.models import Credential
 from sesis.people.actions import staff_set_password
 from sesis.people.forms import PasswordForm
 from sesis.students.models import Student
@@ -48,7 +49,11 @@ def staff_detail(request: AuthedRequest, staff_id: str) -> HttpResponse:
         .select_related("school", "student")
         .order_by("kind", "start_date")
     )
-    return render(request, "people/staff_detail.html", {"staff": staff, "assignments": assignments})
+    credential = None
+    if request.user.is_administrator:
+        credential = Credential.objects.filter(staff=staff).select_related("supervisor").first()
+    context = {"staff": staff, "assignments": assignments, "credential": credential}
+    return render(request, "people/staff_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

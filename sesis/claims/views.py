@@ -20,6 +20,7 @@ from sesis.claims.models import ClaimRun
 from sesis.lib.errors import ActionRefused
 from sesis.medicaid.claimability import Facts, Reason, judge, rules
 from sesis.services.models import ServiceRecord
+from sesis.students.models import Student
 
 
 def month_figures(first: object, last: object) -> dict[str, object]:
@@ -75,6 +76,11 @@ def month_figures(first: object, last: object) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 @administrator_required
 def claims(request: AuthedRequest) -> HttpResponse:
+    osis = request.GET.get("osis", "").strip()
+    if osis:
+        if Student.objects.filter(osis=osis).exists():
+            return redirect("student_medicaid", osis=osis)
+        messages.error(request, f"No student has OSIS ID {osis}.")
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     if request.method == "POST":

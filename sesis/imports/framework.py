@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any, ClassVar, TypeVar
 
 from django.db import models, transaction
@@ -95,6 +96,8 @@ def plain(value: Any) -> Any:
         return value.pk
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # exact, as an amount is written
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, set)):

@@ -56,7 +56,7 @@ def medicaid_id_problem(value: str) -> str:
     return ""
 
 
-def dates_problem(start: dt.date, end: dt.date | None, *, start_name: str = "start date") -> str:
-    if end is not None and end < start:
+def dates_problem(start: dt.date | None, end: dt.date | None, *, start_name: str = "start date") -> str:
+    if start is not None and end is not None and end < start:
         return f"{end} is before the {start_name} {start}"
     return ""

@@ -91,3 +91,50 @@ def test_the_administrator_produces_the_month_claim_file(page: Page, district: D
         page.get_by_role("link", name=f"837P file of run {run.pk}").click()
     assert download.value.suggested_filename == f"sesis-claims-2026-11-run{run.pk}.x12"
     assert_accessible(page, "medicaid-claims-run")
+
+
+def test_the_administrator_keeps_the_facts_and_the_rules_in_the_browser(page: Page, district: District) -> None:
+    sign_in(page, "100", PASSWORD)
+    # The student's Medicaid page, found from the claims page by OSIS ID: no consent on file.
+    page.goto("/administration/medicaid/")
+    page.get_by_label("A student's Medicaid facts: OSIS ID").fill("111111111")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("No consent on file: no session of this student is claimable.")).to_be_visible()
+    assert_accessible(page, "student-medicaid")
+    assert_fits_phone_width(page, "student-medicaid")
+    page.get_by_role("link", name="Add a consent").click()
+    page.get_by_label("Given on").fill("2026-09-08")
+    page.get_by_label("Withdrawn on").fill("2026-09-01")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("2026-09-01 is before the date given 2026-09-08.")).to_be_visible()
+    assert_accessible(page, "student-medicaid-fact-refused")
+    assert_fits_phone_width(page, "student-medicaid-fact-refused")
+    assert not Consent.objects.filter(student=district.speech_student).exists()
+    page.get_by_label("Withdrawn on").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("is saved.", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="Correct the consent given 2026-09-08")).to_be_visible()
+
+    # The provider's credential, from the staff member's page.
+    page.goto("/administration/staff/300/")
+    expect(page.get_by_text("SLP-031234", exact=False)).to_be_visible()
+    page.get_by_role("link", name="Correct the credential of Maria Santos").click()
+    assert_accessible(page, "staff-credential")
+    assert_fits_phone_width(page, "staff-credential")
+    page.get_by_label("Expires on").fill("2026-11-30")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("2026-11-30")).to_be_visible()
+
+    # The claim rules.
+    page.goto("/administration/medicaid/")
+    page.get_by_role("link", name="Claim rules").click()
+    assert_accessible(page, "claim-rules")
+    assert_fits_phone_width(page, "claim-rules")
+    page.get_by_role("link", name="Change the Speech-Language Therapy individual rule").click()
+    page.get_by_label("Rate per unit ($)").fill("0")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("greater than or equal to 0.01", exact=False)).to_be_visible()
+    assert_accessible(page, "claim-rule-refused")
+    page.get_by_label("Rate per unit ($)").fill("61.25")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("cell", name="$61.25")).to_be_visible()
