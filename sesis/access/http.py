@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from sesis.access.scope import Scope
 from sesis.lib.http import View
@@ -22,7 +23,7 @@ def administration_required(view: View) -> View:
     else they are a 404, like every page outside a user's scope."""
 
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.scope.administers:
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
@@ -35,7 +36,7 @@ def administrator_required(view: View) -> View:
     access, service tokens); to anyone else a 404."""
 
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.scope.sees_everything:
             raise Http404("No such page.")
         return view(request, *args, **kwargs)

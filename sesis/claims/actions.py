@@ -20,16 +20,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sesis.audit.actions import audit_record, disclosure_record
 from sesis.audit.models import DisclosureKind
-from sesis.claims.models import ClaimLine, ClaimMonth, ClaimRun, Frequency
-from sesis.claims.x12 import Claim, Person, claim_file
+from sesis.claims.models import ClaimLine, ClaimMonth, ClaimRun, ClaimRunFile, FileKind, Frequency
+from sesis.claims.x12 import Claim, ClaimFileWriter, Person
 from sesis.lib.errors import ActionRefused
 from sesis.medicaid.checks import diagnosis_for_claim
 from sesis.medicaid.claimability import Facts, Reason, Verdict, judge, rules
@@ -99,15 +101,84 @@ def claim_run_create(*, actor: Staff, month: dt.date, today: dt.date | None = No
         ) from None
 
 
+# Students per batch: their month's records, facts and lines are held at once, no more.
+BATCH_STUDENTS = 2000
+# About this many characters per stored part of a file.
+PART_SIZE = 1_000_000
+
+
+class Parts:
+    """One of a run's files, stored part by part as it is written (whole lines only)."""
+
+    def __init__(self, run: ClaimRun, which: str, header: str = "") -> None:
+        self.run, self.which = run, which
+        self.buffer: list[str] = [header] if header else []
+        self.size = len(header)
+        self.part = 0
+
+    def write(self, text: str) -> None:
+        self.buffer.append(text)
+        self.size += len(text)
+        if self.size >= PART_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            ClaimRunFile.objects.create(run=self.run, which=self.which, part=self.part, text="".join(self.buffer))
+            self.part += 1
+            self.buffer, self.size = [], 0
+
+
 def _run(actor: Staff, month: dt.date) -> ClaimRun:
     ClaimMonth.objects.get_or_create(month=month)
     ClaimMonth.objects.select_for_update().get(month=month)  # runs of one month queue here
-    claim_rules = rules()
-    services = sorted({service for service, _group in claim_rules})
+    services = sorted({service for service, _group in rules()})
+    month_records = ServiceRecord.objects.filter(date__gte=month, date__lt=_next_month(month), service__in=services)
+    students = list(month_records.order_by("student_id").values_list("student_id", flat=True).distinct())
+    run = ClaimRun.objects.create(month=month, created_by=actor)
+    x12 = Parts(run, FileKind.X12)
+    writer = ClaimFileWriter(x12.write, control=run.pk, now=timezone.localtime())
+    lines_csv = Parts(run, FileKind.LINES, _csv(LINE_COLUMNS, []))
+    unclaimable_csv = Parts(run, FileKind.UNCLAIMABLE, _csv(UNCLAIMABLE_COLUMNS, []))
+    for first in range(0, len(students), BATCH_STUDENTS):
+        batch = students[first : first + BATCH_STUDENTS]
+        lines, claims, unclaimable = _batch(run, month_records.filter(student_id__in=batch))
+        ClaimLine.objects.bulk_create(lines, batch_size=1000)
+        writer.add(claims)
+        lines_csv.write(_lines_csv(lines, claims))
+        unclaimable_csv.write(_unclaimable_csv(unclaimable))
+        run.lines += sum(1 for line in lines if line.frequency == Frequency.ORIGINAL)
+        run.replacements += sum(1 for line in lines if line.frequency == Frequency.REPLACEMENT)
+        run.voids += sum(1 for line in lines if line.frequency == Frequency.VOID)
+        run.unclaimable += len(unclaimable)
+        run.amount += sum((line.amount for line in lines if line.frequency != Frequency.VOID), Decimal("0"))
+    writer.close()
+    for parts in (x12, lines_csv, unclaimable_csv):
+        parts.flush()
+    run.save()
+    audit_record(
+        actor=actor,
+        action="claims.run",
+        obj=run,
+        details={
+            "month": f"{month:%Y-%m}",
+            "originals": run.lines,
+            "replacements": run.replacements,
+            "voids": run.voids,
+            "unclaimable": run.unclaimable,
+            "amount": str(run.amount),
+        },
+    )
+    return run
+
+
+def _batch(
+    run: ClaimRun, records_of_batch: QuerySet[ServiceRecord]
+) -> tuple[list[ClaimLine], list[Claim], list[tuple[ServiceRecord, Verdict]]]:
+    """The lines to write for one batch of students' month: their claims, and their
+    unclaimable sessions with the verdicts."""
     records = list(
-        ServiceRecord.objects.filter(date__gte=month, date__lt=_next_month(month), service__in=services)
-        .select_related("student", "provider")
-        .order_by("date", "start_time", "id")
+        records_of_batch.select_related("student", "provider").order_by("student_id", "date", "start_time", "id")
     )
     last_lines: dict[int, ClaimLine] = {}
     for line in ClaimLine.objects.filter(record__in=[r.pk for r in records]).order_by("id"):
@@ -129,37 +200,13 @@ def _run(actor: Staff, month: dt.date) -> ClaimRun:
                 pending.append(Pending(record, Frequency.VOID, live, None))
             if verdict is not None:
                 unclaimable.append((record, verdict))
-    run = ClaimRun.objects.create(month=month, created_by=actor)
-    claims: list[Claim] = []
     lines: list[ClaimLine] = []
+    claims: list[Claim] = []
     for item in pending:
         line, claim = _line(run, item, facts)
         lines.append(line)
         claims.append(claim)
-    ClaimLine.objects.bulk_create(lines)
-    run.lines = sum(1 for line in lines if line.frequency == Frequency.ORIGINAL)
-    run.replacements = sum(1 for line in lines if line.frequency == Frequency.REPLACEMENT)
-    run.voids = sum(1 for line in lines if line.frequency == Frequency.VOID)
-    run.unclaimable = len(unclaimable)
-    run.amount = sum((line.amount for line in lines if line.frequency != Frequency.VOID), Decimal("0"))
-    run.x12 = claim_file(claims, control=run.pk, now=timezone.localtime()) if claims else ""
-    run.lines_csv = _lines_csv(lines, claims)
-    run.unclaimable_csv = _unclaimable_csv(unclaimable)
-    run.save()
-    audit_record(
-        actor=actor,
-        action="claims.run",
-        obj=run,
-        details={
-            "month": f"{month:%Y-%m}",
-            "originals": run.lines,
-            "replacements": run.replacements,
-            "voids": run.voids,
-            "unclaimable": run.unclaimable,
-            "amount": str(run.amount),
-        },
-    )
-    return run
+    return lines, claims, unclaimable
 
 
 def _line(run: ClaimRun, item: Pending, facts: Facts) -> tuple[ClaimLine, Claim]:
@@ -231,10 +278,12 @@ def _split(name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
-def _csv(header: list[str], rows: list[list[object]]) -> str:
+def _csv(header: list[str] | None, rows: list[list[object]]) -> str:
+    """CSV lines (CRLF, as RFC 4180), with a header line when given one."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
 
@@ -264,7 +313,7 @@ def _lines_csv(lines: list[ClaimLine], claims: list[Claim]) -> str:
                 claim.referring.npi,
             ]
         )
-    return _csv(LINE_COLUMNS, rows)
+    return _csv(None, rows)
 
 
 def _unclaimable_csv(items: list[tuple[ServiceRecord, Verdict]]) -> str:
@@ -283,40 +332,45 @@ def _unclaimable_csv(items: list[tuple[ServiceRecord, Verdict]]) -> str:
                 "; ".join(f"{Reason.HEADINGS[p.code]}: {p.message}" for p in verdict.problems),
             ]
         )
-    return _csv(UNCLAIMABLE_COLUMNS, rows)
+    return _csv(None, rows)
 
 
 FILES = {
-    "x12": ("x12", "837P claim file", "text/plain"),
-    "lines": ("csv", "claim lines", "text/csv"),
-    "unclaimable": ("csv", "unclaimable sessions", "text/csv"),
+    FileKind.X12: ("x12", "text/plain", ""),
+    FileKind.LINES: ("csv", "text/csv", "-lines"),
+    FileKind.UNCLAIMABLE: ("csv", "text/csv", "-unclaimable"),
 }
 
 
-def claim_run_file(*, actor: Staff, run: ClaimRun, which: str) -> tuple[str, str, str]:
-    """One of a run's files as (name, content type, text), logged as a disclosure of
-    the students it names before it leaves."""
+def claim_run_file(*, actor: Staff, run: ClaimRun, which: str) -> tuple[str, str, Iterator[str]]:
+    """One of a run's files as (name, content type, its text part by part), logged as a
+    disclosure of the students it names before it leaves."""
     if actor.role != Role.ADMINISTRATOR:
         raise ActionRefused("Only administrators download Medicaid claim files.")
     if which not in FILES:
         raise ActionRefused(f"A claim run has no file {which!r}.")
-    extension, what, content_type = FILES[which]
-    body = {"x12": run.x12, "lines": run.lines_csv, "unclaimable": run.unclaimable_csv}[which]
-    if which == "unclaimable":
-        osis = [row["osis"] for row in csv.DictReader(io.StringIO(body))]
-        student_ids: list[int] = list(Student.objects.filter(osis__in=set(osis)).values_list("pk", flat=True))
-        count = len(osis)
+    extension, content_type, suffix = FILES[FileKind(which)]
+    if which == FileKind.UNCLAIMABLE:
+        osis: set[str] = set()
+        count = 0
+        for row in csv.DictReader(line for part in run.parts(which) for line in part.splitlines(keepends=True)):
+            osis.add(row["osis"])
+            count += 1
+        student_ids: list[int] = []
+        ordered = sorted(osis)
+        for first in range(0, len(ordered), 5000):
+            chunk = ordered[first : first + 5000]
+            student_ids += Student.objects.filter(osis__in=chunk).values_list("pk", flat=True)
     else:
         student_ids = list(run.claim_lines.values_list("student_id", flat=True).distinct())
         count = run.claim_lines.count()
     disclosure_record(
         actor=actor,
         kind=DisclosureKind.EXPORT,
-        what=f"Medicaid {what}",
+        what=f"Medicaid {FileKind(which).label}",
         student_ids=student_ids,
         record_count=count,
         file_format=extension,
         filters={"month": f"{run.month:%Y-%m}", "run": run.pk},
     )
-    suffix = {"x12": "", "lines": "-lines", "unclaimable": "-unclaimable"}[which]
-    return f"{run.file_stem}{suffix}.{extension}", content_type, body
+    return f"{run.file_stem}{suffix}.{extension}", content_type, run.parts(which)

@@ -4,6 +4,7 @@ is never claimed twice, however often or however concurrently a month is run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db import models
@@ -38,9 +39,6 @@ class ClaimRun(models.Model):
     voids = models.PositiveIntegerField(default=0)
     unclaimable = models.PositiveIntegerField(default=0)
     amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    x12 = models.TextField(blank=True)
-    lines_csv = models.TextField(blank=True)
-    unclaimable_csv = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -51,6 +49,60 @@ class ClaimRun(models.Model):
     @property
     def file_stem(self) -> str:
         return f"sesis-claims-{self.month:%Y-%m}-run{self.pk}"
+
+    @property
+    def claimed_anything(self) -> bool:
+        """Whether the run has a claim file (new claims, replacements or voids)."""
+        return bool(self.lines or self.replacements or self.voids)
+
+    def parts(self, which: str) -> Iterator[str]:
+        """One of the run's files, part by part, in order (a month's file at district
+        scale is hundreds of megabytes: read it as a stream)."""
+        rows = self.files.filter(which=which).order_by("part").values_list("text", flat=True)
+        yield from rows.iterator(chunk_size=8)
+
+    def text(self, which: str) -> str:
+        """One of the run's files whole (small months and tests; downloads stream)."""
+        return "".join(self.parts(which))
+
+    @property
+    def x12(self) -> str:
+        return self.text(FileKind.X12)
+
+    @property
+    def lines_csv(self) -> str:
+        return self.text(FileKind.LINES)
+
+    @property
+    def unclaimable_csv(self) -> str:
+        return self.text(FileKind.UNCLAIMABLE)
+
+
+class FileKind(models.TextChoices):
+    X12 = "x12", "837P claim file"
+    LINES = "lines", "claim lines"
+    UNCLAIMABLE = "unclaimable", "unclaimable sessions"
+
+
+class ClaimRunFile(models.Model):
+    """A part (about a megabyte, whole lines) of one of a run's three files, kept in
+    the database with the run: written as the run goes, so a month of any size is never
+    held in memory whole, and committed (or not) with its claim lines."""
+
+    run = models.ForeignKey(ClaimRun, on_delete=models.PROTECT, related_name="files")
+    which = models.CharField(max_length=12, choices=FileKind.choices)
+    part = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["run", "which", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "which", "part"], name="claim_run_file_part_once"),
+            models.CheckConstraint(condition=models.Q(which__in=FileKind.values), name="claim_run_file_which"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.which} part {self.part}"
 
 
 class ClaimLine(models.Model):

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -93,7 +93,7 @@ def claims(request: AuthedRequest) -> HttpResponse:
                 request,
                 f"Claim run {run.pk} for {run.month:%Y-%m}: {run.lines} new claims, {run.replacements} replacements, "
                 f"{run.voids} voids, ${run.amount:,.2f}; {run.unclaimable} sessions not claimable."
-                + ("" if run.x12 else " Nothing new to claim."),
+                + ("" if run.claimed_anything else " Nothing new to claim."),
             )
         return redirect("medicaid_claims")
     context = {
@@ -101,13 +101,13 @@ def claims(request: AuthedRequest) -> HttpResponse:
         "figures": month_figures(today.replace(day=1), today),
         "today": today,
         "default_month": f"{last_month:%Y-%m}",
-        "runs": ClaimRun.objects.select_related("created_by").defer("x12", "lines_csv", "unclaimable_csv")[:50],
+        "runs": ClaimRun.objects.select_related("created_by")[:50],
     }
     return render(request, "claims/claims.html", context)
 
 
 @administrator_required
-def claims_download(request: AuthedRequest) -> HttpResponse:
+def claims_download(request: AuthedRequest) -> StreamingHttpResponse:
     """?run=ID&file=x12|lines|unclaimable"""
     run_id = request.GET.get("run", "")
     run = ClaimRun.objects.filter(pk=int(run_id)).first() if run_id.isdigit() else None
@@ -117,6 +117,6 @@ def claims_download(request: AuthedRequest) -> HttpResponse:
         name, content_type, body = claim_run_file(actor=request.user, run=run, which=request.GET.get("file", ""))
     except ActionRefused:
         raise Http404("No such file.") from None
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response = StreamingHttpResponse((part.encode() for part in body), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
@@ -82,72 +82,126 @@ def billing() -> dict[str, str]:
     return dict(settings.SESIS_MEDICAID)
 
 
+class ClaimFileWriter:
+    """Writes an 837P file through `write` batch by batch, so a month of any size is
+    never held whole: the interchange's header with the first claim, a subscriber loop
+    per Medicaid ID within each batch (a student's claims come in one batch), the
+    trailers, with the transaction set's segment count, on `close`. Nothing at all is
+    written for no claims. `control` numbers the interchange, the group and the
+    transaction set (the claim run's id: unique per district)."""
+
+    def __init__(self, write: Callable[[str], object], *, control: int, now: dt.datetime) -> None:
+        self.write, self.control, self.now = write, control, now
+        self.conf = billing()
+        self.segments = 0  # from ST on, for SE
+        self.hl = 1
+
+    def _put(self, lines: list[str]) -> None:
+        self.segments += len(lines)
+        self.write("\n".join(lines) + "\n")
+
+    def _header(self) -> None:
+        conf, now, control = self.conf, self.now, self.control
+        sender, receiver = conf["submitter_id"], conf["receiver_id"]
+        self.write(
+            "\n".join(
+                [
+                    segment(
+                        "ISA",
+                        "00",
+                        _fixed("", 10),
+                        "00",
+                        _fixed("", 10),
+                        "ZZ",
+                        _fixed(sender, 15),
+                        "ZZ",
+                        _fixed(receiver, 15),
+                        f"{now:%y%m%d}",
+                        f"{now:%H%M}",
+                        REPETITION,
+                        "00501",
+                        f"{control:09d}",
+                        "0",
+                        conf["usage"],
+                        COMPONENT,
+                    ),
+                    segment("GS", "HC", sender, receiver, f"{now:%Y%m%d}", f"{now:%H%M}", control, "X", "005010X222A1"),
+                ]
+            )
+            + "\n"
+        )
+        self._put(
+            [
+                segment("ST", "837", self._st_control, "005010X222A1"),
+                segment("BHT", "0019", "00", f"SESIS{control}", f"{now:%Y%m%d}", f"{now:%H%M}", "CH"),
+                # 1000A submitter, 1000B receiver
+                segment("NM1", "41", "2", text(conf["billing_name"]), "", "", "", "", "46", conf["submitter_id"]),
+                segment("PER", "IC", text(conf["contact_name"]), "TE", conf["contact_phone"]),
+                segment("NM1", "40", "2", text(conf["receiver_name"]), "", "", "", "", "46", conf["receiver_id"]),
+                # 2000A billing provider
+                segment("HL", "1", "", "20", "1"),
+                segment("NM1", "85", "2", text(conf["billing_name"]), "", "", "", "", "XX", conf["billing_npi"]),
+                segment("N3", text(conf["billing_address"], 55)),
+                segment("N4", text(conf["billing_city"], 30), conf["billing_state"], conf["billing_zip"]),
+                segment("REF", "EI", conf["billing_tax_id"]),
+            ]
+        )
+
+    @property
+    def _st_control(self) -> str:
+        return f"{self.control % 10000:04d}"
+
+    def add(self, claims: Iterable[Claim]) -> None:
+        """One batch of claims: each Medicaid ID's claims together, by date."""
+        batch = sorted(claims, key=lambda c: (c.medicaid_id, c.date, c.claim_id))
+        if not batch:
+            return
+        if self.segments == 0:
+            self._header()
+        body: list[str] = []
+        for medicaid_id, group in groupby(batch, key=lambda c: c.medicaid_id):
+            patient_claims = list(group)
+            first = patient_claims[0]
+            self.hl += 1
+            body += [
+                # 2000B subscriber: the student, who is the patient (SBR02 18: self), Medicaid (MC)
+                segment("HL", self.hl, "1", "22", "0"),
+                segment("SBR", "P", "18", "", "", "", "", "", "", "MC"),
+                segment(
+                    "NM1", "IL", "1", text(first.patient_last), text(first.patient_first), "", "", "", "MI", medicaid_id
+                ),
+                segment("DMG", "D8", f"{first.date_of_birth:%Y%m%d}", "U"),
+                segment("NM1", "PR", "2", text(self.conf["payer_name"]), "", "", "", "", "PI", self.conf["payer_id"]),
+            ]
+            for claim in patient_claims:
+                body += _claim(claim)
+        self._put(body)
+
+    def close(self) -> None:
+        if self.segments == 0:
+            return
+        isa_control = f"{self.control:09d}"
+        self.write(
+            "\n".join(
+                [
+                    segment("SE", self.segments + 1, self._st_control),
+                    segment("GE", "1", self.control),
+                    segment("IEA", "1", isa_control),
+                ]
+            )
+            + "\n"
+        )
+
+
 def claim_file(claims: Iterable[Claim], *, control: int, now: dt.datetime) -> str:
-    """The 837P file for `claims` (at least one); `control` numbers the interchange,
-    the group and the transaction set (the claim run's id: unique per district)."""
-    conf = billing()
-    claims = sorted(claims, key=lambda c: (c.medicaid_id, c.date, c.claim_id))
-    if not claims:
+    """The 837P file for `claims` (at least one), whole."""
+    out: list[str] = []
+    writer = ClaimFileWriter(out.append, control=control, now=now)
+    writer.add(claims)
+    if writer.segments == 0:
         raise ValueError("A claim file holds at least one claim.")
-    isa_control = f"{control:09d}"
-    st_control = f"{control % 10000:04d}"
-    body: list[str] = [
-        segment("ST", "837", st_control, "005010X222A1"),
-        segment("BHT", "0019", "00", f"SESIS{control}", f"{now:%Y%m%d}", f"{now:%H%M}", "CH"),
-        # 1000A submitter, 1000B receiver
-        segment("NM1", "41", "2", text(conf["billing_name"]), "", "", "", "", "46", conf["submitter_id"]),
-        segment("PER", "IC", text(conf["contact_name"]), "TE", conf["contact_phone"]),
-        segment("NM1", "40", "2", text(conf["receiver_name"]), "", "", "", "", "46", conf["receiver_id"]),
-        # 2000A billing provider
-        segment("HL", "1", "", "20", "1"),
-        segment("NM1", "85", "2", text(conf["billing_name"]), "", "", "", "", "XX", conf["billing_npi"]),
-        segment("N3", text(conf["billing_address"], 55)),
-        segment("N4", text(conf["billing_city"], 30), conf["billing_state"], conf["billing_zip"]),
-        segment("REF", "EI", conf["billing_tax_id"]),
-    ]
-    hl = 1
-    for medicaid_id, group in groupby(claims, key=lambda c: c.medicaid_id):
-        patient_claims = list(group)
-        first = patient_claims[0]
-        hl += 1
-        body += [
-            # 2000B subscriber: the student, who is the patient (SBR02 18: self), Medicaid (MC)
-            segment("HL", hl, "1", "22", "0"),
-            segment("SBR", "P", "18", "", "", "", "", "", "", "MC"),
-            segment(
-                "NM1", "IL", "1", text(first.patient_last), text(first.patient_first), "", "", "", "MI", medicaid_id
-            ),
-            segment("DMG", "D8", f"{first.date_of_birth:%Y%m%d}", "U"),
-            segment("NM1", "PR", "2", text(conf["payer_name"]), "", "", "", "", "PI", conf["payer_id"]),
-        ]
-        for claim in patient_claims:
-            body += _claim(claim)
-    body.append(segment("SE", len(body) + 1, st_control))
-    sender, receiver = conf["submitter_id"], conf["receiver_id"]
-    header = [
-        segment(
-            "ISA",
-            "00",
-            _fixed("", 10),
-            "00",
-            _fixed("", 10),
-            "ZZ",
-            _fixed(sender, 15),
-            "ZZ",
-            _fixed(receiver, 15),
-            f"{now:%y%m%d}",
-            f"{now:%H%M}",
-            REPETITION,
-            "00501",
-            isa_control,
-            "0",
-            conf["usage"],
-            COMPONENT,
-        ),
-        segment("GS", "HC", sender, receiver, f"{now:%Y%m%d}", f"{now:%H%M}", control, "X", "005010X222A1"),
-    ]
-    trailer = [segment("GE", "1", control), segment("IEA", "1", isa_control)]
-    return "\n".join(header + body + trailer) + "\n"
+    writer.close()
+    return "".join(out)
 
 
 def _claim(claim: Claim) -> list[str]:

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # a page, a redirect, or a streamed file
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:

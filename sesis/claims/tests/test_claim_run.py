@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 
 from sesis.audit.models import AuditEvent, Disclosure
 from sesis.claims.actions import claim_run_create, claim_run_file, month_start
@@ -226,3 +228,51 @@ def test_the_command_writes_the_file_and_both_csvs(facts: Sessions, tmp_path: Pa
         call_command("medicaid_claims", "--month", "11/2026", "--output", str(tmp_path / "x.x12"))
     with pytest.raises(CommandError, match="No active administrator has the staff ID 300"):
         call_command("medicaid_claims", "--month", "2026-11", "--output", str(tmp_path / "x.x12"), "--as", "300")
+
+
+def test_a_month_is_produced_in_batches_and_stored_in_parts_as_one_valid_file(
+    facts: Sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: Client
+) -> None:
+    """A month of any size is never held whole: students in batches, files in parts.
+    With one student per batch and parts of a few hundred characters, the file is still
+    one interchange that pyx12 accepts, each student a subscriber loop of their own,
+    and the download streams exactly the stored parts."""
+    from sesis.claims import actions
+
+    monkeypatch.setattr(actions, "BATCH_STUDENTS", 1)
+    monkeypatch.setattr(actions, "PART_SIZE", 300)
+    s = facts
+    speech(s)
+    ot(s)
+    ot(s, day=17)
+    Consent.objects.filter(student=s.d.ot_student).update(withdrawn_on=dt.date(2026, 11, 17))  # the 17th: not
+    result = run(s)
+    assert (result.lines, result.unclaimable) == (2, 1)
+    assert result.files.filter(which="x12").count() > 3  # many parts, in order
+    path = tmp_path / "nov.x12"
+    path.write_text(result.x12)
+    assert pyx12_errors(path) == (True, [])
+    all_segments = segments(result.x12)
+    assert [seg[0] for seg in all_segments].count("ISA") == 1
+    assert [seg[1:4] for seg in all_segments if seg[0] == "HL"] == [["1", "", "20"], ["2", "1", "22"], ["3", "1", "22"]]
+    se = next(seg for seg in all_segments if seg[0] == "SE")
+    st_index = next(i for i, seg in enumerate(all_segments) if seg[0] == "ST")
+    assert int(se[1]) == all_segments.index(se) - st_index + 1
+    assert rows(result.lines_csv)[0].keys() == set(actions.LINE_COLUMNS)
+    assert len(rows(result.lines_csv)) == 2 and len(rows(result.unclaimable_csv)) == 1
+    assert result.lines_csv.count("claim_id,frequency") == 1  # one header, not one per batch
+
+    client.force_login(s.d.admin)
+    response = client.get(reverse("medicaid_claims_download"), {"run": result.pk, "file": "x12"})
+    assert response.streaming
+    assert b"".join(response.streaming_content).decode() == result.x12  # type: ignore[arg-type]
+    assert response["Content-Disposition"] == f'attachment; filename="sesis-claims-2026-11-run{result.pk}.x12"'
+
+
+def test_a_run_with_nothing_to_claim_has_no_claim_file(facts: Sessions) -> None:
+    Consent.objects.all().delete()
+    speech(facts)
+    result = run(facts)
+    assert (result.lines, result.unclaimable, result.claimed_anything) == (0, 1, False)
+    assert result.x12 == ""
+    assert len(rows(result.unclaimable_csv)) == 1

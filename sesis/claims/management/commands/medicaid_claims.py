@@ -42,11 +42,13 @@ class Command(BaseCommand):
             ("lines", Path(f"{stem}-lines.csv")),
             ("unclaimable", Path(f"{stem}-unclaimable.csv")),
         ):
-            _name, _type, body = claim_run_file(actor=actor, run=run, which=which)
-            path.write_text(body, encoding="utf-8", newline="")
+            _name, _type, parts = claim_run_file(actor=actor, run=run, which=which)
+            with path.open("w", encoding="utf-8", newline="") as out:
+                out.writelines(parts)
             written.append(str(path))
         self.stdout.write(
             f"Claim run {run.pk} for {run.month:%Y-%m}: {run.lines} new claims, {run.replacements} replacements, "
             f"{run.voids} voids, ${run.amount:,.2f}; {run.unclaimable} sessions not claimable. "
-            f"Wrote {', '.join(written)}." + ("" if run.x12 else " Nothing new to claim: the claim file is empty.")
+            f"Wrote {', '.join(written)}."
+            + ("" if run.claimed_anything else " Nothing new to claim: the claim file is empty.")
         )
