@@ -26,6 +26,8 @@ from django.db import connection, models, transaction
 from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.search import search_key
 from sesis.mandates.models import Assignment, Mandate
+from sesis.medicaid.checks import npi_from
+from sesis.medicaid.models import Consent, ConsentKind, Credential, CredentialKind, Eligibility, Order
 from sesis.people.models import AccessScope, Agency, Staff, StaffDiscipline
 from sesis.schoolcalendar.models import CalendarDay
 from sesis.schools.models import School
@@ -219,6 +221,10 @@ def generate(plan: Plan, progress: Progress = print) -> dict[str, int]:
                 CalendarDay,
                 GroupSession,
                 ServiceRecord,
+                Consent,
+                Eligibility,
+                Order,
+                Credential,
             ]
         )
     if connection.vendor == "postgresql":
@@ -293,7 +299,72 @@ def _people_and_places(plan: Plan, rng: random.Random, d: District, progress: Pr
         f"{counts['staff']:,} staff, {counts['assignments']:,} assignments, "
         f"{counts['caseload entries']:,} caseload entries"
     )
+    counts |= _medicaid(rng, d)
+    progress(
+        f"Medicaid: {counts['consents']:,} consents, {counts['medicaid ids']:,} Medicaid IDs, "
+        f"{counts['orders']:,} orders, {counts['credentials']:,} credentials"
+    )
     return counts
+
+
+# The shares of the facts on file, as in the demo district: most, not all, so that a
+# month's claim run has unclaimable sessions of every fact's reason.
+MEDICAID_SHARES = {"consent": 0.85, "eligibility": 0.82, "order": 0.88, "credential": 0.92}
+DIAGNOSES = {"SPEECH": "F80.9", "COUNSELING": "F43.20", "OT": "R27.8", "PT": "R26.89", "HEALTH": "Z99.89"}
+
+
+def _medicaid(rng: random.Random, d: District) -> dict[str, int]:
+    """Consents, Medicaid IDs, orders (for the claimed services) and credentials."""
+    share = MEDICAID_SHARES
+    students = sorted({m[1] for m in d.mandates})
+    consents = [s for s in students if rng.random() < share["consent"]]
+    eligible = [s for s in students if rng.random() < share["eligibility"]]
+    orders = [m for m in d.mandates if m[2] in DIAGNOSES and rng.random() < share["order"]]
+    providers = sorted({pk for staff in d.providers.values() for pk, _kind in staff})
+    credentialed = [pk for pk in providers if rng.random() < share["credential"]]
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return {
+        "consents": load(
+            Consent, ((n + 1, s, ConsentKind.MEDICAID_BILLING, MANDATE_START, None) for n, s in enumerate(consents))
+        ),
+        "medicaid ids": load(
+            Eligibility,
+            (
+                (
+                    n + 1,
+                    s,
+                    f"{letters[s % 24]}{letters[s // 24 % 24]}{s % 100000:05d}{letters[s % 23]}",
+                    MANDATE_START,
+                    None,
+                )
+                for n, s in enumerate(eligible)
+            ),
+        ),
+        "orders": load(
+            Order,
+            (
+                (
+                    n + 1,
+                    m[1],
+                    m[2],
+                    "Dr. Ana Ruiz",
+                    npi_from(900_000_001),
+                    DIAGNOSES[m[2]],
+                    MANDATE_START,
+                    MANDATE_START,
+                    MANDATE_END,
+                )
+                for n, m in enumerate(orders)
+            ),
+        ),
+        "credentials": load(
+            Credential,
+            (
+                (n + 1, pk, npi_from(500_000_000 + pk), CredentialKind.LICENSED, f"L-{pk:07d}", MANDATE_END, None)
+                for n, pk in enumerate(credentialed)
+            ),
+        ),
+    }
 
 
 def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:

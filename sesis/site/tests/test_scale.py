@@ -100,3 +100,23 @@ def test_the_pages_work_on_a_generated_district(client, today: dt.date) -> None:
         assert client.get(url).status_code == 200, url
     client.force_login(supervisor)
     assert client.get("/administration/staff/?search=1").status_code == 200
+
+
+def test_the_generated_medicaid_facts_pass_their_checks_and_a_month_is_claimed() -> None:
+    """The district's facts are as an import would take them (valid Medicaid IDs and
+    NPIs), and a claim run of November finds claims and unclaimable sessions both."""
+    from sesis.claims.actions import claim_run_create
+    from sesis.medicaid.checks import medicaid_id_problem, npi_problem
+    from sesis.medicaid.models import Consent, Credential, Eligibility, Order
+
+    counts = generate(TINY, progress=lambda message: None)
+    assert min(counts["consents"], counts["medicaid ids"], counts["orders"], counts["credentials"]) > 0
+    assert Consent.objects.count() == counts["consents"]
+    assert [i for i in Eligibility.objects.values_list("medicaid_id", flat=True) if medicaid_id_problem(i)] == []
+    npis = list(Credential.objects.values_list("npi", flat=True)) + list(
+        Order.objects.values_list("ordered_by_npi", flat=True).distinct()
+    )
+    assert [n for n in npis if npi_problem(n)] == []
+    admin = Staff.objects.create(staff_id="ADMIN1", first_name="A", last_name="Admin", role="administrator")
+    run = claim_run_create(actor=admin, month=dt.date(2026, 11, 1), today=TINY.today)
+    assert run.lines > 0 and run.unclaimable > 0
