@@ -18,7 +18,7 @@ from sesis.access.http import AuthedRequest, administrator_required
 from sesis.claims.actions import claim_run_create, claim_run_file, month_start
 from sesis.claims.models import ClaimRun
 from sesis.lib.errors import ActionRefused
-from sesis.medicaid.claimability import Facts, Reason, judge, rules
+from sesis.medicaid.claimability import JUDGED_FIELDS, Reason, judged, rules
 from sesis.services.models import ServiceRecord
 from sesis.students.models import Student
 
@@ -27,32 +27,17 @@ def month_figures(first: object, last: object) -> dict[str, object]:
     """Claimable and not claimable sessions and minutes from `first` to `last`, by
     reason, service and school, with the estimated amount of the claimable."""
     services = sorted({service for service, _group in rules()})
-    records = list(
+    records = (
         ServiceRecord.objects.filter(date__gte=first, date__lte=last, service__in=services, session_type="provided")
         .select_related("student__school")
-        .only(
-            "student_id",
-            "provider_id",
-            "service",
-            "date",
-            "start_time",
-            "end_time",
-            "session_type",
-            "grouping",
-            "notes",
-            "certified_at",
-            "student__school__dbn",
-            "student__school__name",
-        )
+        .only(*JUDGED_FIELDS, "student__school__dbn", "student__school__name")
     )
-    facts = Facts.load(students=[r.student_id for r in records], providers=[r.provider_id for r in records])
     totals = {"claimable": [0, 0], "unclaimable": [0, 0]}
     amount = Decimal("0")
     reasons: Counter[str] = Counter()
     by_service: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_school: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for record in records:
-        verdict = judge(record, facts)
+    for record, verdict in judged(records):
         if verdict is None:
             continue
         key = "claimable" if verdict.claimable else "unclaimable"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -277,6 +277,42 @@ def attach(sessions: Iterable[Any], *, you: bool = False) -> None:
     facts = Facts.for_sessions(sessions)
     for session in sessions:
         session.medicaid = judge(session, facts, you=you)
+
+
+# The fields `judge` reads of a record (for .only() on a long read).
+JUDGED_FIELDS = (
+    "student_id",
+    "provider_id",
+    "service",
+    "date",
+    "start_time",
+    "end_time",
+    "session_type",
+    "grouping",
+    "notes",
+    "certified_at",
+)
+# Records judged at once by `judged`: their facts are loaded together, no more held.
+BATCH = 2000
+
+
+def judged(sessions: QuerySet[Any], *, batch: int = BATCH) -> Iterator[tuple[Any, Verdict | None]]:
+    """Each session of `sessions` with its verdict, read and judged batch by batch: a
+    month of any size in bounded memory, in a fixed number of queries per batch."""
+    chunk: list[Any] = []
+    for session in sessions.iterator(chunk_size=batch):
+        chunk.append(session)
+        if len(chunk) == batch:
+            yield from _judge_all(chunk)
+            chunk = []
+    yield from _judge_all(chunk)
+
+
+def _judge_all(sessions: list[Any]) -> Iterator[tuple[Any, Verdict | None]]:
+    if sessions:
+        facts = Facts.for_sessions(sessions)
+        for session in sessions:
+            yield session, judge(session, facts)
 
 
 def verdict_for(session: Any, *, you: bool = False) -> Verdict | None:

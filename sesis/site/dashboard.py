@@ -20,6 +20,7 @@ whatever the size of the scope."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -27,7 +28,7 @@ from django.urls import reverse
 
 from sesis.ivr.access import visible_first_attends
 from sesis.ivr.forms import AWAITING_ACTION, awaiting_action
-from sesis.medicaid.claimability import Reason, attach, rules
+from sesis.medicaid.claimability import JUDGED_FIELDS, Reason, judged, rules
 from sesis.people.models import Staff
 from sesis.reports import encounter_attendance, lists, totals
 from sesis.reports.compliance import week_start
@@ -180,29 +181,39 @@ def supervisor_dashboard(user: Staff, today: dt.date) -> Dashboard:
 
 
 UNCLAIMABLE_SHOWN = 5
+# What the dashboard shows of the first records to chase.
+SHOWN_FIELDS = (
+    "student__last_name",
+    "student__first_name",
+    "student__osis",
+    "provider__first_name",
+    "provider__last_name",
+)
 
 
 def _medicaid(dashboard: Dashboard, user: Staff, today: dt.date) -> None:
     """This month's provided sessions in scope that Medicaid cannot pay, by reason."""
     services = sorted({service for service, _group in rules()})
     filters = Filters(start=today.replace(day=1), end=today, session_type="provided")
-    records = list(
+    records = (
         encounter_attendance.records(user, filters)
         .filter(service__in=services)
         .select_related("student", "provider")
+        .only(*JUDGED_FIELDS, *SHOWN_FIELDS)
         .order_by("date", "start_time", "id")
     )
-    attach(records)
+    counts: Counter[str] = Counter()
     by_reason: dict[str, list[ServiceRecord]] = {}
-    for record in records:
-        verdict = record.medicaid  # type: ignore[attr-defined]
+    for record, verdict in judged(records):
         if verdict is None:
             continue
         if verdict.claimable:
             dashboard.claimable += 1
         for code in dict.fromkeys(p.code for p in verdict.problems):
-            by_reason.setdefault(code, []).append(record)
+            counts[code] += 1
+            first = by_reason.setdefault(code, [])
+            if len(first) < UNCLAIMABLE_SHOWN:
+                first.append(record)
     dashboard.unclaimable = [
-        Unclaimable(Reason.HEADINGS[code], len(found), found[:UNCLAIMABLE_SHOWN])
-        for code, found in sorted(by_reason.items(), key=lambda item: -len(item[1]))
+        Unclaimable(Reason.HEADINGS[code], count, by_reason[code]) for code, count in counts.most_common()
     ]
