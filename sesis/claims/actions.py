@@ -34,7 +34,7 @@ from sesis.claims.models import ClaimLine, ClaimMonth, ClaimRun, ClaimRunFile, F
 from sesis.claims.x12 import Claim, ClaimFileWriter, Person
 from sesis.lib.errors import ActionRefused
 from sesis.medicaid.checks import diagnosis_for_claim
-from sesis.medicaid.claimability import Facts, Reason, Verdict, judge, rules
+from sesis.medicaid.claimability import JUDGED_FIELDS, Facts, Reason, Verdict, judge, rules
 from sesis.medicaid.models import CredentialKind
 from sesis.people.models import Role, Staff
 from sesis.services.models import ServiceRecord
@@ -101,6 +101,16 @@ def claim_run_create(*, actor: Staff, month: dt.date, today: dt.date | None = No
         ) from None
 
 
+# What a claim and the CSVs carry of the student and the provider.
+CLAIMED_PEOPLE_FIELDS = (
+    "student__osis",
+    "student__last_name",
+    "student__first_name",
+    "student__date_of_birth",
+    "provider__staff_id",
+    "provider__last_name",
+    "provider__first_name",
+)
 # Students per batch: their month's records, facts and lines are held at once, no more.
 BATCH_STUDENTS = 2000
 # About this many characters per stored part of a file.
@@ -178,7 +188,9 @@ def _batch(
     """The lines to write for one batch of students' month: their claims, and their
     unclaimable sessions with the verdicts."""
     records = list(
-        records_of_batch.select_related("student", "provider").order_by("student_id", "date", "start_time", "id")
+        records_of_batch.select_related("student", "provider")
+        .only(*JUDGED_FIELDS, "version", *CLAIMED_PEOPLE_FIELDS)
+        .order_by("student_id", "date", "start_time", "id")
     )
     last_lines: dict[int, ClaimLine] = {}
     for line in ClaimLine.objects.filter(record__in=[r.pk for r in records]).order_by("id"):
