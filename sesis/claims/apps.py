@@ -8,3 +8,10 @@ from django.apps import AppConfig
 class ClaimsConfig(AppConfig):
     name = "sesis.claims"
     verbose_name = "Claims"
+
+    def ready(self) -> None:
+        from sesis.claims.status import claim_status
+        from sesis.services.medicaid import CLAIM_STATUS
+
+        if claim_status not in CLAIM_STATUS:
+            CLAIM_STATUS.append(claim_status)

@@ -5,7 +5,7 @@ session happened and is kept; the words say what to fix (docs/medicaid.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.contrib import messages
 from django.http import HttpRequest
@@ -14,6 +14,14 @@ from sesis.medicaid.claimability import attach, rules
 from sesis.people.models import Staff
 from sesis.services.choices import SessionType
 from sesis.services.models import ServiceRecord
+
+# What the claims (a layer above) say of a record's claim, if anything: filled in
+# ClaimsConfig.ready. The record page shows it under Medicaid.
+CLAIM_STATUS: list[Callable[[ServiceRecord], str]] = []
+
+
+def claim_status(record: ServiceRecord) -> str:
+    return " ".join(text for text in (status(record) for status in CLAIM_STATUS) if text)
 
 
 def medicaid_notice(request: HttpRequest, records: Sequence[ServiceRecord], provider: Staff) -> None:

@@ -31,7 +31,7 @@ from sesis.services.calendar import build_month, parse_month, servable_mandates
 from sesis.services.choices import MISSED
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
 from sesis.services.history import history, signature
-from sesis.services.medicaid import medicaid_notice
+from sesis.services.medicaid import claim_status, medicaid_notice
 from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
 from sesis.students.models import Student
@@ -228,6 +228,7 @@ def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "signature": signature(record),
         "may_change": request.scope.may_act_for(record.provider, record.student),
         "medicaid": verdict_for(record, you=request.user.pk == record.provider_id),
+        "claim_status": claim_status(record),
     }
     return render(request, "services/record_detail.html", context)
 

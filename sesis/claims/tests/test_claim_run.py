@@ -276,3 +276,36 @@ def test_a_run_with_nothing_to_claim_has_no_claim_file(facts: Sessions) -> None:
     assert (result.lines, result.unclaimable, result.claimed_anything) == (0, 1, False)
     assert result.x12 == ""
     assert len(rows(result.unclaimable_csv)) == 1
+
+
+def test_the_record_page_says_what_became_of_its_claim(facts: Sessions, client: Client) -> None:
+    """Claimed, amended since (flagged for the next run's replacement), replaced, voided."""
+    s = facts
+    record, other = speech(s), speech(s, day=17)
+    client.force_login(s.d.doe_speech)
+
+    def medicaid_row(r: ServiceRecord) -> str:
+        page = client.get(reverse("record_detail", args=[r.pk])).content.decode()
+        return " ".join(page.split("<dt>Medicaid</dt><dd>", 1)[1].split("</dd>", 1)[0].split())
+
+    assert medicaid_row(record) == "Claimable: 92507, 1 unit"
+    first = run(s)
+    assert medicaid_row(record).endswith(f"Claimed as S{record.pk}V1 in claim run {first.pk} (2026-11).")
+    service_record_amend(
+        actor=s.d.doe_speech, record=record, reason="Started late", changes={"start_time": dt.time(10, 5)}, certify=True
+    )
+    assert medicaid_row(record).endswith(
+        "Amended since (version 2): the next claim run for 2026-11 sends a replacement, or a void if it is no "
+        "longer claimable."
+    )
+    service_record_amend(
+        actor=s.d.doe_speech,
+        record=other,
+        reason="The student was absent",
+        changes={"session_type": "student_absent", "notes": "", "location": ""},
+        certify=True,
+    )
+    second = run(s)
+    assert medicaid_row(record).endswith(f"Replaced as S{record.pk}V2 in claim run {second.pk} (2026-11).")
+    # An absence is no claim: the row says only what became of the old one.
+    assert medicaid_row(other) == f"Claim S{other.pk}V1 voided in claim run {second.pk} (2026-11)."
