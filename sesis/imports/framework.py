@@ -149,48 +149,77 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Row:
-    """One CSV row with typed readers that raise RowInvalid naming the column."""
+    """One CSV row with typed readers. A value that cannot be kept is a problem named on
+    its column (`problems`), and the reader returns a neutral value ("", 0, None, [])
+    so that the row's other columns are still read and checked: a row with several
+    problems names them all at once. A column has at most one problem (the first)."""
 
     def __init__(self, data: dict[str, str], line: int) -> None:
         self.data = data
         self.line = line
+        self.problems: dict[str, str] = {}
 
-    def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str:
+    def problem(self, column: str, message: str) -> None:
+        """Name a problem of `column` (unless it has one already: the first is the cause)."""
+        self.problems.setdefault(column, message)
+
+    def ok(self, *columns: str) -> bool:
+        """Whether these columns were read without a problem: a check across columns
+        runs only on values that are what they say (else it would name a consequence)."""
+        return not any(column in self.problems for column in columns)
+
+    def _text(self, column: str, *, required: bool, max_length: int) -> str | None:
         value = (self.data.get(column) or "").strip()
+        problem = ""
         if required and not value:
-            raise RowInvalid(column, "is required")
-        if len(value) > max_length:
-            raise RowInvalid(column, f"is longer than {max_length} characters")
-        if _CONTROL.search(value):
-            raise RowInvalid(column, "contains control characters (such as NUL, a tab or a line break); remove them")
+            problem = "is required"
+        elif len(value) > max_length:
+            problem = f"is longer than {max_length} characters"
+        elif _CONTROL.search(value):
+            problem = "contains control characters (such as NUL, a tab or a line break); remove them"
+        if problem:
+            self.problem(column, problem)
+            return None
         return value
 
+    def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str:
+        return self._text(column, required=required, max_length=max_length) or ""
+
     def digits(self, column: str, *, length: int | None = None, max_length: int = 20) -> str:
-        value = self.text(column, max_length=max_length)
+        value = self._text(column, required=True, max_length=max_length)
+        if value is None:
+            return ""
         if not value.isascii() or not value.isdigit():
-            raise RowInvalid(column, f"must be digits only, not {value!r}")
+            self.problem(column, f"must be digits only, not {value!r}")
+            return ""
         if length is not None and len(value) != length:
-            raise RowInvalid(column, f"must be exactly {length} digits, not {value!r}")
+            self.problem(column, f"must be exactly {length} digits, not {value!r}")
+            return ""
         return value
 
     def integer(self, column: str, *, minimum: int = 0, maximum: int = 32767) -> int:
-        value = self.text(column)
+        value = self._text(column, required=True, max_length=200)
+        if value is None:
+            return 0
         try:
             number = int(value)
         except ValueError:
-            raise RowInvalid(column, f"must be a whole number, not {value!r}") from None
+            self.problem(column, f"must be a whole number, not {value!r}")
+            return 0
         if not minimum <= number <= maximum:
-            raise RowInvalid(column, f"must be between {minimum} and {maximum}, not {number}")
+            self.problem(column, f"must be between {minimum} and {maximum}, not {number}")
+            return 0
         return number
 
     def date(self, column: str, *, required: bool = True) -> dt.date | None:
-        value = self.text(column, required=required)
+        value = self._text(column, required=required, max_length=200)
         if not value:
             return None
         try:
             return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
         except ValueError:
-            raise RowInvalid(column, f"must be a date as YYYY-MM-DD, not {value!r}") from None
+            self.problem(column, f"must be a date as YYYY-MM-DD, not {value!r}")
+            return None
 
     def choice(self, column: str, choices: Closed, *, required: bool = True, store_label: bool = False) -> str:
         """One value of a closed set. choices are codes, or (code, label) pairs: the
@@ -202,7 +231,8 @@ class Row:
         accepted, listed = _closed(choices, store_label)
         found = accepted.get(value.casefold())
         if found is None:
-            raise RowInvalid(column, f"must be one of {', '.join(listed)}, not {value!r}")
+            self.problem(column, f"must be one of {', '.join(listed)}, not {value!r}")
+            return ""
         return found
 
     def codes(self, column: str, choices: Closed, *, store_label: bool = False) -> list[str]:
@@ -214,7 +244,8 @@ class Row:
         for item in (item for item in items if item):
             value = accepted.get(item.casefold())
             if value is None:
-                raise RowInvalid(column, f"{item!r} is not one of {', '.join(listed)}")
+                self.problem(column, f"{item!r} is not one of {', '.join(listed)}")
+                return []
             found.append(value)
         return list(dict.fromkeys(found))
 
@@ -256,6 +287,7 @@ class Importer:
     def __init__(self, *, process: bool = True) -> None:
         """process: do the kind's follow-up work once the file is stored (after_commit)."""
         self.process = process
+        self._position: dict[str, int] = {}  # each column's place in the file being read
         self.current = ImportRun(actor=None, kind=getattr(self, "kind", ""), file="")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -286,10 +318,13 @@ class Importer:
         parsed: list[dict[str, Any]] = []
         seen: dict[Any, int] = {}
         for row in rows:
-            try:
-                item = self.parse(row)
-            except RowInvalid as problem:
-                errors.append(RowError(row.line, problem.column, problem.message))
+            item = self._parse(row)
+            if row.problems:
+                # In the order of the file's columns, as the user reads the row.
+                ordered = sorted(
+                    row.problems.items(), key=lambda item: self._position.get(item[0], len(self._position))
+                )
+                errors += [RowError(row.line, column, message) for column, message in ordered]
                 continue
             key = self.natural_key(item)
             if key is not None:
@@ -320,6 +355,18 @@ class Importer:
         self.after_commit(result, progress)
         return result
 
+    def _parse(self, row: Row) -> dict[str, Any]:
+        """The row's values; its problems, every one, in row.problems."""
+        try:
+            return self.parse(row)
+        except RowInvalid as problem:
+            row.problem(problem.column, problem.message)
+        except (TypeError, ValueError, AttributeError, KeyError, AssertionError):
+            if not row.problems:
+                raise  # a fault of SESIS, not of the file
+            # else: a consequence of a value already named (a check needing it)
+        return {}
+
     def _read(self, file: IO[bytes]) -> list[Row]:
         try:
             text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
@@ -328,6 +375,7 @@ class Importer:
             if header is None:
                 raise ImportRefused([RowError(1, "", "the file is empty; it needs a header row")])
             header = [column.strip().lower() for column in header]
+            self._position = {column: n for n, column in enumerate(header)}
             missing = [column for column in self.columns if column not in header]
             if missing:
                 raise ImportRefused([RowError(1, column, "is missing from the header row") for column in missing])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, upsert
 from sesis.lib.codes import LANGUAGE_CHOICES, ServiceLocation, ServiceType
 from sesis.mandates.models import Assignment, AssignmentKind, Mandate, Period
 from sesis.people.models import ProviderType, Staff
@@ -45,12 +45,11 @@ class MandateImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         osis = row.digits("osis", length=9)
         student = self.students.get(osis)
-        if student is None:
-            raise RowInvalid("osis", f"no student has OSIS id {osis}")
+        if student is None and row.ok("osis"):
+            row.problem("osis", f"no student has OSIS id {osis}")
         start, end = row.date("start_date"), row.date("end_date")
-        assert start is not None and end is not None
-        if end < start:
-            raise RowInvalid("end_date", f"{end} is before the start date {start}")
+        if start is not None and end is not None and end < start:
+            row.problem("end_date", f"{end} is before the start date {start}")
         return {
             "mandate_id": row.text("mandate_id", max_length=40),
             "student": student,
@@ -79,6 +78,15 @@ KIND_FOR_PROVIDER = {
 }
 
 
+def _what_the_kind_names(row: Row, kind: str, school: School | None, student: Student | None, service: str) -> None:
+    if kind == AssignmentKind.SCHOOL and school is None:
+        row.problem("school_dbn", "a school assignment needs a school")
+    if kind == AssignmentKind.RSA and (student is None or not service):
+        row.problem("osis" if student is None else "service", "an RSA names one student and one service")
+    if kind == AssignmentKind.AGENCY and school is None and (student is None or not service):
+        row.problem("school_dbn", "an agency assignment needs a school, or a student and a service")
+
+
 class AssignmentImporter(Importer):
     kind = "assignments"
     columns = ("staff_id", "kind", "school_dbn", "osis", "service", "start_date", "end_date")
@@ -97,35 +105,31 @@ class AssignmentImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         staff_id = row.digits("staff_id")
         staff = self.staff.get(staff_id)
-        if staff is None:
-            raise RowInvalid("staff_id", f"no staff member has staff id {staff_id}")
+        if staff is None and row.ok("staff_id"):
+            row.problem("staff_id", f"no staff member has staff id {staff_id}")
         kind = row.choice("kind", AssignmentKind.choices)
-        needed = KIND_FOR_PROVIDER[AssignmentKind(kind)]
-        if staff.provider_type != needed:
-            raise RowInvalid("kind", f"a {kind} assignment is for {needed} providers; {staff_id} is not one")
+        if staff is not None and kind:
+            needed = KIND_FOR_PROVIDER[AssignmentKind(kind)]
+            if staff.provider_type != needed:
+                row.problem("kind", f"a {kind} assignment is for {needed} providers; {staff_id} is not one")
         dbn = row.text("school_dbn", required=False).upper()
         school = self.schools.get(dbn) if dbn else None
-        if dbn and school is None:
-            raise RowInvalid("school_dbn", f"no school has DBN {dbn}")
+        if dbn and school is None and row.ok("school_dbn"):
+            row.problem("school_dbn", f"no school has DBN {dbn}")
         osis = row.text("osis", required=False)
         student = None
         if osis:
             student = self.students.get(row.digits("osis", length=9))
-            if student is None:
-                raise RowInvalid("osis", f"no student has OSIS id {osis}")
+            if student is None and row.ok("osis"):
+                row.problem("osis", f"no student has OSIS id {osis}")
         service = row.choice("service", ServiceType.choices, required=False)
-        if kind == AssignmentKind.SCHOOL and school is None:
-            raise RowInvalid("school_dbn", "a school assignment needs a school")
-        if kind == AssignmentKind.RSA and (student is None or not service):
-            raise RowInvalid("osis" if student is None else "service", "an RSA names one student and one service")
-        if kind == AssignmentKind.AGENCY and school is None and (student is None or not service):
-            raise RowInvalid("school_dbn", "an agency assignment needs a school, or a student and a service")
-        if service and service not in staff.discipline_codes():
-            raise RowInvalid("service", f"{service} is not a discipline of staff id {staff_id}")
+        if row.ok("kind", "school_dbn", "osis", "service"):
+            _what_the_kind_names(row, kind, school, student, service)
+        if staff is not None and service and service not in staff.discipline_codes():
+            row.problem("service", f"{service} is not a discipline of staff id {staff_id}")
         start, end = row.date("start_date"), row.date("end_date", required=False)
-        assert start is not None
-        if end is not None and end < start:
-            raise RowInvalid("end_date", f"{end} is before the start date {start}")
+        if start is not None and end is not None and end < start:
+            row.problem("end_date", f"{end} is before the start date {start}")
         return {
             "staff": staff,
             "kind": kind,

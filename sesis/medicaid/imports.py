@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, upsert
 from sesis.lib.codes import ServiceType
 from sesis.medicaid.checks import dates_problem, diagnosis_problem, medicaid_id_problem, npi_problem
 from sesis.medicaid.models import Consent, ConsentKind, Credential, CredentialKind, Eligibility, Order
@@ -20,17 +20,18 @@ def _students(rows: list[Row]) -> dict[str, Student]:
     return found
 
 
-def _student(importer: Any, row: Row) -> Student:
+def _student(importer: Any, row: Row) -> Student | None:
     osis = row.digits("osis", length=9)
     student: Student | None = importer.students.get(osis)
-    if student is None:
-        raise RowInvalid("osis", f"no student has OSIS id {osis}")
+    if student is None and row.ok("osis"):
+        row.problem("osis", f"no student has OSIS id {osis}")
     return student
 
 
-def _check(column: str, problem: str) -> None:
-    if problem:
-        raise RowInvalid(column, problem)
+def _check(row: Row, column: str, problem: str) -> None:
+    """Name a problem of a value read without one."""
+    if problem and row.ok(column):
+        row.problem(column, problem)
 
 
 class ConsentImporter(Importer):
@@ -47,8 +48,7 @@ class ConsentImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         student = _student(self, row)
         given, withdrawn = row.date("given_on"), row.date("withdrawn_on", required=False)
-        assert given is not None
-        _check("withdrawn_on", dates_problem(given, withdrawn, start_name="date given"))
+        _check(row, "withdrawn_on", dates_problem(given, withdrawn, start_name="date given"))
         return {
             "student": student,
             "kind": row.choice("kind", ConsentKind.choices),
@@ -75,10 +75,9 @@ class EligibilityImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         student = _student(self, row)
         medicaid_id = row.text("medicaid_id", max_length=20).upper()
-        _check("medicaid_id", medicaid_id_problem(medicaid_id))
+        _check(row, "medicaid_id", medicaid_id_problem(medicaid_id))
         start, end = row.date("start_date"), row.date("end_date", required=False)
-        assert start is not None
-        _check("end_date", dates_problem(start, end))
+        _check(row, "end_date", dates_problem(start, end))
         return {"student": student, "medicaid_id": medicaid_id, "start_date": start, "end_date": end}
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:
@@ -109,14 +108,12 @@ class OrderImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         student = _student(self, row)
         npi = row.text("ordered_by_npi", max_length=10)
-        _check("ordered_by_npi", npi_problem(npi))
+        _check(row, "ordered_by_npi", npi_problem(npi))
         diagnosis = row.text("diagnosis", max_length=8).upper()
-        _check("diagnosis", diagnosis_problem(diagnosis))
+        _check(row, "diagnosis", diagnosis_problem(diagnosis))
         ordered, start, end = row.date("order_date"), row.date("start_date"), row.date("end_date")
-        assert ordered is not None and start is not None and end is not None
-        _check("end_date", dates_problem(start, end))
-        if start < ordered:
-            raise RowInvalid("start_date", f"{start} is before the order date {ordered}")
+        _check(row, "end_date", dates_problem(start, end))
+        _check(row, "start_date", dates_problem(ordered, start, start_name="order date"))
         return {
             "student": student,
             "service": row.choice("service", ServiceType.choices),
@@ -154,25 +151,27 @@ class CredentialImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         staff_id = row.digits("staff_id")
         staff = self.staff.get(staff_id)
-        if staff is None:
-            raise RowInvalid("staff_id", f"no staff member has staff id {staff_id}")
-        if not staff.is_provider:
-            raise RowInvalid("staff_id", f"{staff_id} is not a service provider")
+        if row.ok("staff_id"):
+            if staff is None:
+                row.problem("staff_id", f"no staff member has staff id {staff_id}")
+            elif not staff.is_provider:
+                row.problem("staff_id", f"{staff_id} is not a service provider")
         npi = row.text("npi", max_length=10)
-        _check("npi", npi_problem(npi))
+        _check(row, "npi", npi_problem(npi))
         kind = row.choice("kind", CredentialKind.choices)
         supervisor = None
         directed_by = row.text("directed_by", required=False, max_length=20)
-        if kind == CredentialKind.UNDER_DIRECTION and not directed_by:
-            raise RowInvalid("directed_by", "a credential under direction names the licensed provider who directs")
-        if directed_by:
-            if kind != CredentialKind.UNDER_DIRECTION:
-                raise RowInvalid("directed_by", "only a credential under direction names a directing provider")
-            supervisor = self.staff.get(directed_by)
-            if supervisor is None:
-                raise RowInvalid("directed_by", f"no staff member has staff id {directed_by}")
-            if supervisor == staff:
-                raise RowInvalid("directed_by", "a provider cannot direct themselves")
+        if row.ok("kind", "directed_by"):
+            if kind == CredentialKind.UNDER_DIRECTION and not directed_by:
+                row.problem("directed_by", "a credential under direction names the licensed provider who directs")
+            if directed_by and kind != CredentialKind.UNDER_DIRECTION:
+                row.problem("directed_by", "only a credential under direction names a directing provider")
+            if directed_by:
+                supervisor = self.staff.get(directed_by)
+                if supervisor is None:
+                    row.problem("directed_by", f"no staff member has staff id {directed_by}")
+                elif supervisor == staff:
+                    row.problem("directed_by", "a provider cannot direct themselves")
         expires = row.date("expires_on")
         return {
             "staff": staff,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked, upsert
 from sesis.lib.codes import LANGUAGE_CHOICES, ServiceType
 from sesis.lib.search import search_key
 from sesis.people.models import AccessScope, Agency, ProviderType, Role, ScopeKind, Staff, StaffDiscipline
@@ -30,21 +30,23 @@ class StaffImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         role = row.choice("role", Role.choices)
         provider_type = row.choice("provider_type", ProviderType.choices, required=False)
-        if role == Role.PROVIDER and not provider_type:
-            raise RowInvalid("provider_type", "is required for a provider (DOE, Agency or Independent)")
-        if role != Role.PROVIDER and provider_type:
-            raise RowInvalid("provider_type", f"must be blank for a {role}")
+        if row.ok("role", "provider_type"):
+            if role == Role.PROVIDER and not provider_type:
+                row.problem("provider_type", "is required for a provider (DOE, Agency or Independent)")
+            if role != Role.PROVIDER and provider_type:
+                row.problem("provider_type", f"must be blank for a {role}")
         agency = row.text("agency", required=False)
-        if agency and provider_type != ProviderType.AGENCY:
-            raise RowInvalid("agency", "is only for Agency providers")
-        if provider_type == ProviderType.AGENCY and not agency:
-            raise RowInvalid("agency", "is required for an Agency provider")
+        if row.ok("provider_type", "agency"):
+            if agency and provider_type != ProviderType.AGENCY:
+                row.problem("agency", "is only for Agency providers")
+            if provider_type == ProviderType.AGENCY and not agency:
+                row.problem("agency", "is required for an Agency provider")
         disciplines = row.codes("disciplines", ServiceType.choices)
-        if role == Role.PROVIDER and not disciplines:
-            raise RowInvalid("disciplines", "a provider needs at least one discipline")
+        if row.ok("role", "disciplines") and role == Role.PROVIDER and not disciplines:
+            row.problem("disciplines", "a provider needs at least one discipline")
         email = row.text("email", required=False)
         if email and ("@" not in email or " " in email):
-            raise RowInvalid("email", f"is not an email address: {email!r}")
+            row.problem("email", f"is not an email address: {email!r}")
         return {
             "staff_id": row.digits("staff_id"),
             "first_name": row.text("first_name", max_length=100),
@@ -125,22 +127,25 @@ class AccessImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         staff_id = row.digits("staff_id")
         staff = self.staff.get(staff_id)
-        if staff is None:
-            raise RowInvalid("staff_id", f"no staff member has staff id {staff_id}")
-        if staff.role != Role.SUPERVISOR:
-            raise RowInvalid("staff_id", f"staff id {staff_id} is a {staff.role}, not a supervisor")
+        if row.ok("staff_id"):
+            if staff is None:
+                row.problem("staff_id", f"no staff member has staff id {staff_id}")
+            elif staff.role != Role.SUPERVISOR:
+                row.problem("staff_id", f"staff id {staff_id} is a {staff.role}, not a supervisor")
         scope = row.choice("scope", ScopeKind.choices)
         value = row.text("value")
-        if scope == ScopeKind.SCHOOL:
-            value = value.upper()
-            if value not in self.dbns:
-                raise RowInvalid("value", f"no school has DBN {value}")
-        elif scope == ScopeKind.DISTRICT:
-            if not value.isdigit() or int(value) not in self.districts:
-                raise RowInvalid("value", f"no school is in district {value}")
-            value = str(int(value))
-        elif value not in self.agencies:
-            raise RowInvalid("value", f"no agency is named {value!r}")
+        if row.ok("scope", "value"):
+            if scope == ScopeKind.SCHOOL:
+                value = value.upper()
+                if value not in self.dbns:
+                    row.problem("value", f"no school has DBN {value}")
+            elif scope == ScopeKind.DISTRICT:
+                if not value.isdigit() or int(value) not in self.districts:
+                    row.problem("value", f"no school is in district {value}")
+                else:
+                    value = str(int(value))
+            elif value not in self.agencies:
+                row.problem("value", f"no agency is named {value!r}")
         return {"staff": staff, "scope": scope, "value": value}
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, upsert
 from sesis.schoolcalendar.models import CalendarDay, DayKind
 from sesis.schools.models import School
 
@@ -23,15 +23,15 @@ class CalendarImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         dbn = row.text("school_dbn", required=False).upper()
         school = self.schools.get(dbn) if dbn else None
-        if dbn and school is None:
-            raise RowInvalid("school_dbn", f"no school has DBN {dbn}")
+        if dbn and school is None and row.ok("school_dbn"):
+            row.problem("school_dbn", f"no school has DBN {dbn}")
         district = None
         if row.text("district", required=False):
             district = row.integer("district", minimum=1, maximum=99)
-            if district not in self.districts:
-                raise RowInvalid("district", f"no school is in district {district}")
+            if row.ok("district") and district not in self.districts:
+                row.problem("district", f"no school is in district {district}")
             if school is not None:
-                raise RowInvalid("district", "give a school or a district, not both")
+                row.problem("district", "give a school or a district, not both")
         return {
             "date": row.date("date"),
             "kind": row.choice("kind", DayKind.choices),

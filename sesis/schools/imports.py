@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, upsert
 from sesis.schools.models import Borough, School
 
 
@@ -16,14 +16,14 @@ class SchoolImporter(Importer):
 
     def parse(self, row: Row) -> dict[str, Any]:
         dbn = row.text("dbn").upper()
-        if len(dbn) != 6 or not (dbn[:2].isdigit() and dbn[2].isalpha() and dbn[3:].isdigit()):
-            raise RowInvalid("dbn", f"must look like 02M123 (district, borough letter, number), not {dbn!r}")
+        if row.ok("dbn") and (len(dbn) != 6 or not (dbn[:2].isdigit() and dbn[2].isalpha() and dbn[3:].isdigit())):
+            row.problem("dbn", f"must look like 02M123 (district, borough letter, number), not {dbn!r}")
         district = row.integer("district", minimum=1, maximum=99)
         borough = row.choice("borough", Borough.choices)
-        if int(dbn[:2]) != district:
-            raise RowInvalid("district", f"is {district}, but the DBN {dbn} says district {int(dbn[:2])}")
-        if dbn[2] != borough:
-            raise RowInvalid("borough", f"is {borough}, but the DBN {dbn} says borough {dbn[2]}")
+        if row.ok("dbn", "district") and int(dbn[:2]) != district:
+            row.problem("district", f"is {district}, but the DBN {dbn} says district {int(dbn[:2])}")
+        if row.ok("dbn", "borough") and dbn[2] != borough:
+            row.problem("borough", f"is {borough}, but the DBN {dbn} says borough {dbn[2]}")
         return {"dbn": dbn, "name": row.text("name"), "district": district, "borough": borough}
 
     def apply(self, parsed: list[dict[str, Any]], result: ImportResult, progress: Progress) -> None:

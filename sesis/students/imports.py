@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowInvalid, chunked, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked, upsert
 from sesis.lib.codes import LANGUAGE_CHOICES
 from sesis.schools.models import School
 from sesis.students.models import Enrolment, Student
@@ -27,15 +27,14 @@ class StudentImporter(Importer):
     def parse(self, row: Row) -> dict[str, Any]:
         dbn = row.text("school_dbn").upper()
         school = self.schools.get(dbn)
-        if school is None:
-            raise RowInvalid("school_dbn", f"no school has DBN {dbn}")
+        if school is None and row.ok("school_dbn"):
+            row.problem("school_dbn", f"no school has DBN {dbn}")
         born = row.date("date_of_birth")
-        assert born is not None
-        if born > timezone.localdate() or born < dt.date(1900, 1, 1):
-            raise RowInvalid("date_of_birth", f"{born} is not a plausible date of birth")
+        if born is not None and (born > timezone.localdate() or born < dt.date(1900, 1, 1)):
+            row.problem("date_of_birth", f"{born} is not a plausible date of birth")
         grade = row.text("grade").upper()
-        if grade not in GRADES:
-            raise RowInvalid("grade", f"must be one of {', '.join(GRADES)}, not {grade!r}")
+        if row.ok("grade") and grade not in GRADES:
+            row.problem("grade", f"must be one of {', '.join(GRADES)}, not {grade!r}")
         return {
             "osis": row.digits("osis", length=9),
             "first_name": row.text("first_name", max_length=100),

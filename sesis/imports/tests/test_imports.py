@@ -424,3 +424,42 @@ def test_a_large_file_is_applied_in_chunks_with_progress() -> None:
     assert result.created == 4500
     assert seen == [(2000, 4500), (4000, 4500), (4500, 4500)]
     assert Enrolment.objects.count() == 4500
+
+
+def test_a_row_with_several_problems_names_every_one_and_no_consequence() -> None:
+    """Fixing a file takes one pass: each bad value of a row is named, once, and a check
+    across columns is not run on a value already named (no problem that is only a
+    consequence of another)."""
+    run("schools", SCHOOLS)
+    header = STUDENTS.splitlines()[0]
+    text = "\n".join([header, "12345,,Many,01/02/2015,09X999,14,Klingon"])
+    assert refusal("students", text) == [  # in the order of the file's columns
+        "line 2, column osis: must be exactly 9 digits, not '12345'",
+        "line 2, column first_name: is required",
+        "line 2, column date_of_birth: must be a date as YYYY-MM-DD, not '01/02/2015'",
+        "line 2, column school_dbn: no school has DBN 09X999",
+        "line 2, column grade: must be one of PK, 3K, K, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, SE, not '14'",
+        "line 2, column home_language: must be one of "
+        + refusal("students", f"{header}\n123456789,A,B,2015-01-01,02M001,4,Klingon")[0].split("must be one of ")[1],
+    ]
+    # A bad DBN is named once, not again as the district and borough it disagrees with.
+    assert refusal("schools", "dbn,name,district,borough\n2M1,,100,Z\n") == [
+        "line 2, column dbn: must look like 02M123 (district, borough letter, number), not '2M1'",
+        "line 2, column name: is required",
+        "line 2, column district: must be between 1 and 99, not 100",
+        "line 2, column borough: must be one of M, X, K, Q, R, not 'Z'",
+    ]
+    assert not Student.objects.exists()
+
+
+def test_the_command_lists_every_problem_of_a_row(tmp_path: Path) -> None:
+    path = tmp_path / "schools.csv"
+    path.write_text("dbn,name,district,borough\n02M001,,3,Z\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command("import", "schools", str(path), stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"{path}: line 2, column name: is required",
+        f"{path}: line 2, column district: is 3, but the DBN 02M001 says district 2",
+        f"{path}: line 2, column borough: must be one of M, X, K, Q, R, not 'Z'",
+    ]
