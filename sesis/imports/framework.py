@@ -145,6 +145,7 @@ class ImportRun:
             self.pending = []
 
 
+MESSAGE_LENGTH = 400
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -160,7 +161,11 @@ class Row:
         self.problems: dict[str, str] = {}
 
     def problem(self, column: str, message: str) -> None:
-        """Name a problem of `column` (unless it has one already: the first is the cause)."""
+        """Name a problem of `column` (unless it has one already: the first is the cause).
+        A message quoting a long value keeps its start and its end (which says why)."""
+        if len(message) > MESSAGE_LENGTH:
+            half = MESSAGE_LENGTH // 2
+            message = f"{message[:half]}…{message[-half:]}"
         self.problems.setdefault(column, message)
 
     def ok(self, *columns: str) -> bool:

@@ -463,3 +463,11 @@ def test_the_command_lists_every_problem_of_a_row(tmp_path: Path) -> None:
         f"{path}: line 2, column district: is 3, but the DBN 02M001 says district 2",
         f"{path}: line 2, column borough: must be one of M, X, K, Q, R, not 'Z'",
     ]
+
+
+def test_a_problem_quoting_a_long_value_keeps_its_start_and_its_reason() -> None:
+    value = "\U00018cd6" * 900
+    [problem] = refusal("staff", f"{STAFF.splitlines()[0]}\n100,A,B,,provider,doe,,{value},\n")
+    assert len(problem) < 500
+    assert problem.startswith("line 2, column disciplines: '\\U00018cd6")
+    assert problem.endswith("is not one of SPEECH, OT, PT, COUNSELING, HEARING, VISION, HEALTH, OM, PARA")
