@@ -28,7 +28,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	SESIS_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	SESIS_DEBUG=true $(BIN)/python manage.py load_demo_data --if-empty
-	@echo "SESIS is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@echo "SESIS is at http://127.0.0.1:8000, with the job worker beside it (Ctrl-C stops both)"
+	SESIS_DEBUG=true $(BIN)/python manage.py worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SESIS_DEBUG=true SESIS_IVR_VERIFY_SIGNATURE=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.installed-dev

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sesis.audit",
     "sesis.imports",
     "sesis.schools",
@@ -95,6 +97,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (large imports) runs as jobs of Django's Tasks API, kept in SESIS's own
+# database (django-tasks-db) and run by `manage.py worker` beside the web server
+# (docs/operations.md). A job's progress (rows done of total) is published through the
+# "progress" cache, readable by every process: files in var/progress on one machine
+# (several app servers: SESIS_PROGRESS_DIR on a shared file system).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("SESIS_PROGRESS_DIR", str(BASE_DIR / "var" / "progress")),
+    },
+}
+# Imports of a file larger than this (bytes) are checked and applied by the worker,
+# with a progress bar; smaller ones within the request.
+SESIS_IMPORT_INLINE_BYTES = env_int("SESIS_IMPORT_INLINE_BYTES", 256 * 1024)
 AUTH_USER_MODEL = "people.Staff"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

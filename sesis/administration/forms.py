@@ -70,3 +70,32 @@ class StaffQuickSearchForm(UswdsForm, forms.Form):
             .prefetch_related("disciplines")
             .order_by("last_name_key", "first_name", "staff_id")
         )
+
+
+IMPORT_MAX_BYTES = 200 * 1024 * 1024
+
+
+class ImportUploadForm(UswdsForm, forms.Form):
+    """A CSV file of one documented kind (docs/imports.md)."""
+
+    kind = forms.ChoiceField(label="Kind of file", error_messages={"required": "Choose the kind of file."})
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with a header row naming the kind's columns (docs/imports.md). Nothing is applied "
+        "until you have seen the preview and chosen Apply.",
+        error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
+    )
+
+    def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "- Select -"), *sorted(kinds.items())]  # type: ignore[attr-defined]
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.0f} MB; at most {IMPORT_MAX_BYTES // 1024 // 1024} MB "
+                "can be uploaded. Split it, or load it with manage.py import."
+            )
+        return upload

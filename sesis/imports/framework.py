@@ -52,6 +52,10 @@ class RowInvalid(Exception):
         self.message = message
 
 
+class _Preview(Exception):
+    """Rolls back a preview's transaction."""
+
+
 class ImportRefused(Exception):
     """The file was not applied. errors lists every problem found."""
 
@@ -105,16 +109,23 @@ def plain(value: Any) -> Any:
     return value
 
 
+KEEP_CHANGES = 100  # the changes shown by a preview or a result, of every kind of change
+
+
 @dataclass
 class ImportRun:
     """One file being applied: who imports it, which kind, which file, and the audit
-    events of its rows, written in bulk."""
+    events of its rows, written in bulk. The first changes of each kind (create, update,
+    delete) are kept to show (`shown`); a preview (`dry`) writes no event."""
 
     actor: Any
     kind: str
     file: str
+    dry: bool = False
     pending: list[AuditEvent] = field(default_factory=list)
     written: int = 0
+    shown: list[dict[str, Any]] = field(default_factory=list)
+    _shown_per_change: dict[str, int] = field(default_factory=dict)
 
     def changed(
         self,
@@ -128,6 +139,9 @@ class ImportRun:
         {field: [before, after]}) or removed ("delete", values: its fields); student_id
         names the student it concerns, for the record of access."""
         details = {"import": self.kind, "file": self.file, "change": change, "values": plain(values)}
+        if self._shown_per_change.get(change, 0) < KEEP_CHANGES:
+            self._shown_per_change[change] = self._shown_per_change.get(change, 0) + 1
+            self.shown.append({"change": change, "object": str(obj), "values": details["values"]})
         self.add(
             audit_event(actor=self.actor, action=f"import.{self.kind}.{change}", obj=obj, details=details), student_id
         )
@@ -139,7 +153,7 @@ class ImportRun:
             self.flush()
 
     def flush(self) -> None:
-        if self.pending:
+        if self.pending and not self.dry:
             audit_record_many(self.pending)
             self.written += len(self.pending)
             self.pending = []
@@ -315,8 +329,51 @@ class Importer:
     def after_commit(self, result: ImportResult, progress: Progress) -> None:
         """Work that must follow the stored file, outside its transaction."""
 
-    def run(self, *, actor: Any, file: IO[bytes], name: str = "", progress: Progress | None = None) -> ImportResult:
+    def run(
+        self,
+        *,
+        actor: Any,
+        file: IO[bytes],
+        name: str = "",
+        progress: Progress | None = None,
+        preview: bool = False,
+        inside: Callable[[ImportResult], None] | None = None,
+    ) -> ImportResult:
+        """Check the whole file (ImportRefused names every problem of every row), then
+        apply it in one transaction. preview: apply it and roll it back, writing
+        nothing, to count (and show the first of) what it would create, change and
+        leave unchanged. inside: called in the transaction once the file is applied."""
         progress = progress or (lambda done, total: None)
+        parsed, rows = self._check(file)
+        result = ImportResult(kind=self.kind, rows=rows)
+        self.current = ImportRun(actor=actor, kind=self.kind, file=name, dry=preview)
+        try:
+            with transaction.atomic():
+                self.apply(parsed, result, progress)
+                if preview:
+                    raise _Preview
+                self.current.flush()
+                audit_record(
+                    actor=actor,
+                    action=f"import.{self.kind}",
+                    details={
+                        "file": name,
+                        "rows": result.rows,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                        "row_events": self.current.written,
+                    },
+                )
+                if inside:
+                    inside(result)
+        except _Preview:
+            return result
+        self.after_commit(result, progress)
+        return result
+
+    def _check(self, file: IO[bytes]) -> tuple[list[dict[str, Any]], int]:
+        """Every row read and checked: their values, or ImportRefused naming every problem."""
         rows = self._read(file)
         errors: list[RowError] = []
         self.prepare(rows)
@@ -340,25 +397,7 @@ class Importer:
             parsed.append(item)
         if errors:
             raise ImportRefused(errors)
-        result = ImportResult(kind=self.kind, rows=len(rows))
-        self.current = ImportRun(actor=actor, kind=self.kind, file=name)
-        with transaction.atomic():
-            self.apply(parsed, result, progress)
-            self.current.flush()
-            audit_record(
-                actor=actor,
-                action=f"import.{self.kind}",
-                details={
-                    "file": name,
-                    "rows": result.rows,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "row_events": self.current.written,
-                },
-            )
-        self.after_commit(result, progress)
-        return result
+        return parsed, len(rows)
 
     def _parse(self, row: Row) -> dict[str, Any]:
         """The row's values; its problems, every one, in row.problems."""

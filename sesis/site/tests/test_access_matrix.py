@@ -27,6 +27,7 @@ from sesis.api.main import api
 from sesis.api.models import TokenKind
 from sesis.caseloads.actions import caseload_add
 from sesis.caseloads.models import CaseloadEntry
+from sesis.imports.models import ImportFile
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import FirstAttend, Source
 from sesis.mandates.models import AssignmentKind, Mandate
@@ -64,6 +65,7 @@ class Outside:
     first_attend: FirstAttend
     token_id: int
     calendar_day: CalendarDay
+    import_file: ImportFile
 
     def snapshot(self) -> dict[str, Any]:
         record = ServiceRecord.objects.get(pk=self.record.pk)
@@ -76,6 +78,7 @@ class Outside:
             "password": Staff.objects.get(pk=self.provider.pk).password,
             "token": self.provider.api_tokens.filter(pk=self.token_id, revoked_at__isnull=True).exists(),
             "calendar_day": CalendarDay.objects.filter(pk=self.calendar_day.pk).exists(),
+            "import_file": ImportFile.objects.filter(pk=self.import_file.pk).values("status", "applied_at").get(),
         }
 
 
@@ -127,8 +130,23 @@ def outside(district: District, today: dt.date) -> Outside:
     )
     token = api_token_create(actor=provider, name="outside", kind=TokenKind.PERSONAL, days=30)
     day = CalendarDay.objects.create(date=dt.date(2026, 12, 1), kind="closure", school=school, description="Zeta")
+    # A file of the outsider's student, checked and ready to apply (administrators only).
+    text = (
+        b"osis,first_name,last_name,date_of_birth,school_dbn,grade,home_language\n999999999,Z,Q,2015-01-01,09X009,4,\n"
+    )
+    import_file = ImportFile.objects.create(
+        kind="students", name="z.csv", content=text, size=len(text), status="checked"
+    )
     return Outside(
-        provider, student, added.entry, record, slot, FirstAttend.objects.get(call_id="OUTSIDE1"), token.token.pk, day
+        provider,
+        student,
+        added.entry,
+        record,
+        slot,
+        FirstAttend.objects.get(call_id="OUTSIDE1"),
+        token.token.pk,
+        day,
+        import_file,
     )
 
 
@@ -153,6 +171,10 @@ PK_OF = {
     "slot_remove": "slot",
     "calendar_day_remove": "calendar_day",
     "revoke_token": "token",
+    "import_detail": "import_file",
+    "import_apply": "import_file",
+    "import_progress": "import_file",
+    "import_download": "import_file",
 }
 # Parameters that name a report or a file format, not an object.
 NOT_OBJECT_IDS: dict[str, list[dict[str, str]]] = {
@@ -198,7 +220,14 @@ def outsider_urls(o: Outside) -> list[tuple[str, str]]:
             continue  # no object id: checked with the pages without one
         values = outside_values(o)
         if name in PK_OF:
-            values["pk"] = str({"slot": o.slot.pk, "calendar_day": o.calendar_day.pk, "token": o.token_id}[PK_OF[name]])
+            values["pk"] = str(
+                {
+                    "slot": o.slot.pk,
+                    "calendar_day": o.calendar_day.pk,
+                    "token": o.token_id,
+                    "import_file": o.import_file.pk,
+                }[PK_OF[name]]
+            )
         urls.append((name, fill(route, values)))
         if "staff_id" in params and len(set(params) - {"staff_id"}) > 0:
             urls.append((f"{name} (in-scope provider)", fill(route, values | {"staff_id": "300"})))

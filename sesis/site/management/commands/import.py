@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sesis.imports.framework import ImportRefused, ImportResult, importers
-from sesis.lib.db import reconnecting
+from sesis.imports.actions import import_later, import_now
+from sesis.imports.framework import importers
+from sesis.imports.models import ImportStatus
+from sesis.lib.progress import progress_bar
 from sesis.people.models import Staff
 
 
 class Command(BaseCommand):
     help = (
         "Load one CSV file of KIND (see docs/imports.md). Every row is checked first: a file "
-        "with bad rows is listed row by row and nothing is applied. Re-loading a file changes nothing."
+        "with bad rows is listed, every problem of every row, and nothing is applied. Re-loading "
+        "a file changes nothing. The file is kept in the imports' history (Administration → Imports)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -26,6 +28,11 @@ class Command(BaseCommand):
             "--no-process",
             action="store_true",
             help="first_attends only: store the file, leave processing to process_first_attends",
+        )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="leave the file to the worker (manage.py worker) and return at once",
         )
 
     def handle(self, *args: Any, kind: str, file: Path, actor: str | None, no_process: bool, **options: Any) -> None:
@@ -38,26 +45,25 @@ class Command(BaseCommand):
             raise CommandError("--no-process is for first_attends only.")
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        verbose = options["verbosity"] >= 1
+        content = file.read_bytes()
+        if options["background"]:
+            if no_process:
+                raise CommandError("--no-process cannot be left to the worker; import without --background.")
+            upload = import_later(actor=who, kind=kind, name=file.name, content=content)
+            self.stdout.write(f"{file}: import {upload.pk} is queued; the worker applies it.")
+            return
 
-        def progress(done: int, total: int) -> None:
-            if verbose and total >= 5000:
-                sys.stderr.write(f"\r{kind}: {done:,} of {total:,} rows")
-                if done == total:
-                    sys.stderr.write("\n")
-
-        importer = importers()[kind](process=not no_process)
-
-        def load() -> ImportResult:
-            with file.open("rb") as handle:
-                return importer.run(actor=who, file=handle, name=file.name, progress=progress)
-
-        try:
-            # The file is applied in one transaction and applying it again changes
-            # nothing, so after a database restart the whole load is simply retried.
-            result = reconnecting(load)
-        except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(f"{file}: {error}")
-            raise CommandError(f"{file}: {len(refused.errors)} problem(s); nothing was imported.") from None
-        self.stdout.write(str(result))
+        with progress_bar(kind, quiet=options["verbosity"] < 1) as progress:
+            upload = import_now(
+                actor=who, kind=kind, name=file.name, content=content, progress=progress, process=not no_process
+            )
+        if upload.status == ImportStatus.REFUSED:
+            for line, column, message in upload.problems:
+                where = f"line {line}" + (f", column {column}" if column else "")
+                self.stderr.write(f"{file}: {where}: {message}")
+            raise CommandError(f"{file}: {len(upload.problems)} problem(s); nothing was imported.")
+        summary = (
+            f"{kind}: {upload.rows} rows read, {upload.created} created, "
+            f"{upload.updated} updated, {upload.unchanged} unchanged"
+        )
+        self.stdout.write("; ".join([summary, *upload.notes]))
