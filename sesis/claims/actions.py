@@ -33,6 +33,7 @@ from sesis.audit.models import DisclosureKind
 from sesis.claims.models import ClaimLine, ClaimMonth, ClaimRun, ClaimRunFile, FileKind, Frequency
 from sesis.claims.x12 import Claim, ClaimFileWriter, Person
 from sesis.lib.errors import ActionRefused
+from sesis.lib.progress import Progress
 from sesis.medicaid.checks import diagnosis_for_claim
 from sesis.medicaid.claimability import JUDGED_FIELDS, Facts, Reason, Verdict, judge, rules
 from sesis.medicaid.models import CredentialKind
@@ -83,8 +84,11 @@ class Pending:
     verdict: Verdict | None
 
 
-def claim_run_create(*, actor: Staff, month: dt.date, today: dt.date | None = None) -> ClaimRun:
-    """Claim `month` (its first day): write the run, its lines and its files."""
+def claim_run_create(
+    *, actor: Staff, month: dt.date, today: dt.date | None = None, progress: Progress | None = None
+) -> ClaimRun:
+    """Claim `month` (its first day): write the run, its lines and its files.
+    progress(done, total): the month's students judged and claimed."""
     if actor.role != Role.ADMINISTRATOR:
         raise ActionRefused("Only administrators produce Medicaid claim files.")
     today = today or timezone.localdate()
@@ -92,7 +96,7 @@ def claim_run_create(*, actor: Staff, month: dt.date, today: dt.date | None = No
         raise ActionRefused(f"{month:%Y-%m} has not begun; claims are for sessions already delivered.", field="month")
     try:
         with transaction.atomic():
-            return _run(actor, month)
+            return _run(actor, month, progress or (lambda done, total: None))
     except IntegrityError:
         # Only if the month's lock was bypassed: the (record, version) constraint held.
         raise ActionRefused(
@@ -139,7 +143,7 @@ class Parts:
             self.buffer, self.size = [], 0
 
 
-def _run(actor: Staff, month: dt.date) -> ClaimRun:
+def _run(actor: Staff, month: dt.date, progress: Progress) -> ClaimRun:
     ClaimMonth.objects.get_or_create(month=month)
     ClaimMonth.objects.select_for_update().get(month=month)  # runs of one month queue here
     services = sorted({service for service, _group in rules()})
@@ -162,6 +166,7 @@ def _run(actor: Staff, month: dt.date) -> ClaimRun:
         run.voids += sum(1 for line in lines if line.frequency == Frequency.VOID)
         run.unclaimable += len(unclaimable)
         run.amount += sum((line.amount for line in lines if line.frequency != Frequency.VOID), Decimal("0"))
+        progress(first + len(batch), len(students))
     writer.close()
     for parts in (x12, lines_csv, unclaimable_csv):
         parts.flush()

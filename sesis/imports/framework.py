@@ -94,18 +94,19 @@ class UpsertCounts:
     objects: dict[Any, Any] = field(default_factory=dict)
 
 
-def plain(value: Any) -> Any:
-    """A value as the audit log keeps it: JSON (dates as text, rows as their ids)."""
+def plain(value: Any, *, shown: bool = False) -> Any:
+    """A value as the audit log keeps it: JSON (dates as text, rows as their ids; with
+    shown, as a person reads them: rows by their names)."""
     if isinstance(value, models.Model):
-        return value.pk
+        return str(value) if shown else value.pk
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)  # exact, as an amount is written
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: plain(item, shown=shown) for key, item in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [plain(item) for item in value]
+        return [plain(item, shown=shown) for item in value]
     return value
 
 
@@ -141,7 +142,7 @@ class ImportRun:
         details = {"import": self.kind, "file": self.file, "change": change, "values": plain(values)}
         if self._shown_per_change.get(change, 0) < KEEP_CHANGES:
             self._shown_per_change[change] = self._shown_per_change.get(change, 0) + 1
-            self.shown.append({"change": change, "object": str(obj), "values": details["values"]})
+            self.shown.append({"change": change, "object": str(obj), "values": plain(values, shown=True)})
         self.add(
             audit_event(actor=self.actor, action=f"import.{self.kind}.{change}", obj=obj, details=details), student_id
         )

@@ -193,8 +193,11 @@ def school_days(plan: Plan) -> list[dt.date]:
     return sorted(days)
 
 
-def generate(plan: Plan, progress: Progress = print) -> dict[str, int]:
-    """Fill an empty database with the district. Returns rows loaded per table."""
+def generate(
+    plan: Plan, progress: Progress = print, records_done: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """Fill an empty database with the district. Returns rows loaded per table.
+    progress: a message per stage; records_done(done, about): the service records'."""
     rng = random.Random(plan.seed)
     counts: dict[str, int] = {}
     district = District()
@@ -204,7 +207,7 @@ def generate(plan: Plan, progress: Progress = print) -> dict[str, int]:
                 cursor.execute("SET LOCAL session_replication_role = replica")  # foreign keys hold by construction
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")  # for the index builds after the load
         counts |= _people_and_places(plan, rng, district, progress)
-        counts |= _records(plan, rng, district, progress)
+        counts |= _records(plan, rng, district, progress, records_done or (lambda done, about: None))
         _reset_sequences(
             [
                 School,
@@ -817,7 +820,9 @@ class RecordDays:
             )
 
 
-def _records(plan: Plan, rng: random.Random, d: District, progress: Progress) -> dict[str, int]:
+def _records(
+    plan: Plan, rng: random.Random, d: District, progress: Progress, records_done: Callable[[int, int], None]
+) -> dict[str, int]:
     mandates = {m[0]: m for m in d.mandates}
     timetables = {provider: _timetable(d, provider, mandates) for provider in d.caseload}
     per_day = sum(len(u.members) * len(u.times) for units in timetables.values() for u in units) / 5
@@ -829,11 +834,13 @@ def _records(plan: Plan, rng: random.Random, d: District, progress: Progress) ->
 
     def counted() -> Iterator[tuple[str | None, ...]]:
         nonlocal count
+        about = round(len(days) * per_day)
         for row in record_days.rows():
             count += 1
-            if count % 1_000_000 == 0:
-                progress(f"{count:,} service records")
+            if count % 10_000 == 0:
+                records_done(count, max(about, count))
             yield row
+        records_done(count, count)
 
     restore = _without_indexes(ServiceRecord)
     records = _load_text(ServiceRecord, counted())

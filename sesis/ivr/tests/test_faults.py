@@ -72,13 +72,18 @@ def kill_when(worker: subprocess.Popen[bytes], ready: callable) -> str:
 
 
 def progressed(text: str, phase: int, at_least: int) -> bool:
-    """The import's progress: phase 0 loads rows, phase 1 processes them (each phase's
-    last figure ends with a newline)."""
-    phases = text.split("\n")
-    if len(phases) <= phase:
-        return False
-    figures = [p for p in phases[phase].split("\r") if " of " in p]
-    return bool(figures) and int(figures[-1].split(":")[1].split()[0].replace(",", "")) >= at_least
+    """The import's progress lines (-v2): phase 0 loads rows, phase 1 processes them;
+    each phase ends with its "total of total" line."""
+    current = 0
+    for line in text.splitlines():
+        if " of " not in line:
+            continue
+        done, _of, total = line.split(":")[1].split()[:3]
+        if current == phase and int(done.replace(",", "")) >= at_least:
+            return True
+        if done == total:
+            current += 1
+    return False
 
 
 def test_a_100000_row_import_killed_at_several_points_loses_and_repeats_nothing(
@@ -91,17 +96,17 @@ def test_a_100000_row_import_killed_at_several_points_loses_and_repeats_nothing(
     write_feed(feed)
 
     # 1. Killed while loading: the load is one transaction, so nothing is stored.
-    kill_when(start(url, "import", "first_attends", str(feed)), lambda t: progressed(t, 0, 30_000))
+    kill_when(start(url, "import", "first_attends", str(feed), "-v2"), lambda t: progressed(t, 0, 30_000))
     assert report(url)["total"] == 0
 
     # 2. Killed while processing: every row is stored, part is processed.
-    kill_when(start(url, "import", "first_attends", str(feed)), lambda t: progressed(t, 1, 10_000))
+    kill_when(start(url, "import", "first_attends", str(feed), "-v2"), lambda t: progressed(t, 1, 10_000))
     after_second = report(url)
     assert after_second["total"] == ROWS
     assert 0 < after_second["pending"] < ROWS
 
     # 3. The processor killed in its turn, a few batches on.
-    kill_when(start(url, "process_first_attends", "--batch-size", "1000"), lambda t: t.count("processed") >= 3)
+    kill_when(start(url, "process_first_attends", "--batch-size", "1000", "-v2"), lambda t: t.count("processed") >= 3)
     after_third = report(url)
     assert after_third["total"] == ROWS and after_third["pending"] < after_second["pending"]
 
@@ -126,7 +131,7 @@ def test_the_processor_rides_out_the_database_going_away(scratch_database: str, 
     write_feed(feed)
     manage(url, "import", "first_attends", str(feed), "--no-process")
 
-    worker = start(url, "process_first_attends", "--batch-size", "1000")
+    worker = start(url, "process_first_attends", "--batch-size", "1000", "-v2")
     assert worker.stderr is not None
     seen: list[str] = []
     reader = threading.Thread(target=lambda: seen.extend(line.decode() for line in worker.stderr))

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sesis.claims.actions import claim_run_create, claim_run_file, month_start
 from sesis.lib.errors import ActionRefused
+from sesis.lib.progress import progress_bar
 from sesis.people.models import Role, Staff
 
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"No active administrator has the staff ID {options['staff_id'] or '(any)'}.")
         try:
-            run = claim_run_create(actor=actor, month=month_start(options["month"]))
+            with progress_bar("students claimed", verbosity=options["verbosity"], unit="students") as progress:
+                run = claim_run_create(actor=actor, month=month_start(options["month"]), progress=progress)
         except ActionRefused as refusal:
             raise CommandError(refusal.message) from None
         output = Path(options["output"])

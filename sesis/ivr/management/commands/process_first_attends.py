@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from sesis.ivr.actions import process_pending
+from sesis.lib.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -19,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
-        verbose = options["verbosity"] >= 1
-
-        def progress(done: int, total: int) -> None:
-            if verbose:
-                sys.stderr.write(f"first attends: {done:,} of {total:,} processed\n")
-                sys.stderr.flush()
-
-        counts = process_pending(batch_size=batch_size, progress=progress)
+        with progress_bar("first attends", verbosity=options["verbosity"], unit="processed") as progress:
+            counts = process_pending(batch_size=batch_size, progress=progress)
         added, already, refused = counts["added"], counts["already"], counts["refused"]
         self.stdout.write(f"{added} added to caseloads, {already} already on caseloads, {refused} not added")

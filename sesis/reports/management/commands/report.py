@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sesis.access.scope import Scope, active
 from sesis.lib.errors import ActionRefused
 from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
+from sesis.lib.progress import counted, progress_bar
 from sesis.people.models import Staff
 from sesis.reports.actions import REPORTS, report_export
 from sesis.reports.filters import CERTIFIED_CHOICES, report_form
-
-PROGRESS_EVERY = 50_000
 
 
 class Command(BaseCommand):
@@ -82,21 +80,15 @@ class Command(BaseCommand):
         except ActionRefused as refused:
             raise CommandError(refused.message) from refused
         self.stderr.write(f"{export.title}: {export.count:,} rows to {options['output']}")
-        rows = self._progress(export.rows, export.count)
         output = Path(options["output"])
-        if options["file_format"] == "csv":
-            with output.open("w", encoding="utf-8", newline="") as out:
-                out.writelines(csv_lines(export.header, rows))
-        elif options["file_format"] == "xlsx":
-            with output.open("wb") as out:
-                write_xlsx(out, export.title, export.header, rows)
-        else:
-            output.write_bytes(pdf_bytes(export.pdf_template, export.pdf_context))
+        with progress_bar(export.title, verbosity=options["verbosity"]) as progress:
+            rows = counted(export.rows, export.count, progress)
+            if options["file_format"] == "csv":
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    out.writelines(csv_lines(export.header, rows))
+            elif options["file_format"] == "xlsx":
+                with output.open("wb") as out:
+                    write_xlsx(out, export.title, export.header, rows)
+            else:
+                output.write_bytes(pdf_bytes(export.pdf_template, export.pdf_context))
         self.stderr.write(f"Done: {export.count:,} rows written to {output}")
-
-    def _progress(self, rows: Any, total: int) -> Any:
-        for done, row in enumerate(rows, start=1):
-            if done % PROGRESS_EVERY == 0:
-                self.stderr.write(f"  {done:,} of {total:,} rows")
-                sys.stderr.flush()
-            yield row

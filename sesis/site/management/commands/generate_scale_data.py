@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
+from sesis.lib.progress import progress_bar
 from sesis.site.scale import SCALE_PASSWORD, Plan, generate
 from sesis.students.models import Student
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         def progress(message: str) -> None:
             self.stdout.write(f"[{time.monotonic() - began:7.1f} s] {message}")
 
-        counts = generate(plan, progress)
+        with progress_bar("service records", verbosity=options["verbosity"], unit="records") as records_done:
+            counts = generate(plan, progress, records_done)
         total = sum(counts.values())
         progress(f"done on {connection.vendor}: {total:,} rows ({total / (time.monotonic() - began):,.0f} rows/s)")
         self.stdout.write(

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{file}: import {upload.pk} is queued; the worker applies it.")
             return
 
-        with progress_bar(kind, quiet=options["verbosity"] < 1) as progress:
+        with progress_bar(kind, verbosity=options["verbosity"]) as progress:
             upload = import_now(
                 actor=who, kind=kind, name=file.name, content=content, progress=progress, process=not no_process
             )
