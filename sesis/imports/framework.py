@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -101,7 +102,7 @@ def plain(value: Any, *, shown: bool = False) -> Any:
         return str(value) if shown else value.pk
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, (Decimal, uuid.UUID)):
         return str(value)  # exact, as an amount is written
     if isinstance(value, dict):
         return {key: plain(item, shown=shown) for key, item in value.items()}

@@ -24,6 +24,7 @@ from sesis.services.choices import (
     ServiceLocation,
     SessionType,
 )
+from sesis.services.closed_days import on_non_school_days
 from sesis.services.models import (
     HASHED_FIELDS,
     ServiceRecord,
@@ -85,6 +86,8 @@ def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet
         qs = qs.filter(student=filters.student)
     if filters.service:
         qs = qs.filter(service=filters.service)
+    if filters.closed_day:
+        qs = on_non_school_days(qs)
     if filters.certified == "yes":
         qs = qs.filter(certified_at__isnull=False)
     elif filters.certified == "no":

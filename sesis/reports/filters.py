@@ -36,6 +36,7 @@ class Filters:
     session_type: str = ""
     certified: str = ""  # "", "yes" or "no"
     behind: bool = False  # Provider Service Totals: only providers short of a mandate
+    closed_day: bool = False  # Encounter Attendance: only records on days now marked non-school
 
     def describe(self) -> dict[str, Any]:
         """The filters as the disclosure log and the exports' headings keep them."""
@@ -48,7 +49,7 @@ class Filters:
             values["provider"] = self.provider.staff_id
         if self.student:
             values["student"] = self.student.osis
-        for name in ("service", "session_type", "certified", "behind"):
+        for name in ("service", "session_type", "certified", "behind", "closed_day"):
             if getattr(self, name):
                 values[name] = getattr(self, name)
         return values
@@ -97,6 +98,11 @@ class ReportFilterForm(UswdsForm, forms.Form):
     behind = forms.ChoiceField(
         label="Providers", required=False, choices=[("", "All providers"), ("on", "Only providers behind")]
     )
+    school_day = forms.ChoiceField(
+        label="School day",
+        required=False,
+        choices=[("", "Any day"), ("closed", "Only days now marked non-school")],
+    )
 
     def __init__(
         self,
@@ -122,12 +128,13 @@ class ReportFilterForm(UswdsForm, forms.Form):
         if not record_filters:  # the compliance report counts every session type
             del self.fields["session_type"]
             del self.fields["certified"]
+            del self.fields["school_day"]
         if not provider_totals:
             del self.fields["behind"]
         else:
             del self.fields["student"]  # a line per provider, not per student
         if as_of_today:  # a list of what stands today (the dashboard's lists)
-            for name in ("date_from", "date_to", "student", "session_type", "certified"):
+            for name in ("date_from", "date_to", "student", "session_type", "certified", "school_day"):
                 self.fields.pop(name, None)
         if period_only:  # a chart: its student or school is in the address
             for name in list(self.fields):
@@ -185,6 +192,7 @@ class ReportFilterForm(UswdsForm, forms.Form):
             session_type=data.get("session_type", ""),
             certified=data.get("certified", ""),
             behind=data.get("behind") == "on",
+            closed_day=data.get("school_day") == "closed",
         )
 
 

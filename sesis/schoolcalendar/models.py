@@ -20,6 +20,9 @@ class CalendarDay(models.Model):
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT)
     district = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.CharField(max_length=200, blank=True)
+    range_id = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="The days added together as one range (a recess), if any"
+    )
 
     class Meta:
         ordering = ["date"]

@@ -15,3 +15,9 @@ class ServicesConfig(AppConfig):
 
         if uncertified_on_removal not in REMOVAL_NOTES:
             REMOVAL_NOTES.append(uncertified_on_removal)
+
+        from sesis.schoolcalendar.actions import RECORDS_ON_DAYS
+        from sesis.services.closed_days import records_on_days
+
+        if records_on_days not in RECORDS_ON_DAYS:
+            RECORDS_ON_DAYS.append(records_on_days)

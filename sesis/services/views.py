@@ -29,6 +29,7 @@ from sesis.services import actions
 from sesis.services.access import needs_signature, record_for_user
 from sesis.services.calendar import build_month, parse_month, servable_mandates
 from sesis.services.choices import MISSED
+from sesis.services.closed_days import now_marked
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
 from sesis.services.history import history, signature
 from sesis.services.medicaid import claim_status, medicaid_notice
@@ -229,6 +230,7 @@ def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_change": request.scope.may_act_for(record.provider, record.student),
         "medicaid": verdict_for(record, you=request.user.pk == record.provider_id),
         "claim_status": claim_status(record),
+        "now_marked": now_marked(record),
     }
     return render(request, "services/record_detail.html", context)
 

@@ -10,6 +10,7 @@ export in the disclosure log.
 - Uncertified records by age: Encounter Attendance, not certified, dated four days
   ago or earlier within the entry window (still certifiable), and dated before the
   entry window (no longer certifiable: an administrator must act).
+- Sessions on days now marked non-school (a closure added after them), the last year.
 - First attends awaiting action: refused, and the student is still not on that
   provider's caseload.
 - Mandates awaiting a provider, and students added but never served (as of today).
@@ -150,6 +151,16 @@ def supervisor_dashboard(user: Staff, today: dt.date) -> Dashboard:
         count = encounter_attendance.records(user, filters).count()
         url = _link("encounter_attendance", date_from=start.isoformat(), date_to=end.isoformat(), certified="no")
         dashboard.figures.append(Figure(label, count, url, hint))
+    start = today - dt.timedelta(days=HORIZON_DAYS - 1)
+    closed = encounter_attendance.records(user, Filters(start=start, end=today, closed_day=True)).count()
+    dashboard.figures.append(
+        Figure(
+            "Sessions on days now marked non-school",
+            closed,
+            _link("encounter_attendance", date_from=start.isoformat(), date_to=today.isoformat(), school_day="closed"),
+            "recorded before a holiday, recess or closure was added for the day; kept as recorded",
+        )
+    )
     first_attends = awaiting_action(visible_first_attends(user)).count()
     dashboard.figures.append(
         Figure(

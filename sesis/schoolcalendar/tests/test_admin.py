@@ -32,15 +32,19 @@ def test_administrators_add_and_remove_calendar_days(client: Client, district: D
     client.force_login(district.admin)
     url = reverse("calendar_admin") + "?year=2026"
     response = client.post(
-        url, {"date": "2026-12-07", "kind": "closure", "school": "02m001", "description": "Water main"}, follow=True
+        url,
+        {"start_date": "2026-12-07", "kind": "closure", "school": "02m001", "description": "Water main"},
+        follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == ["Added: 2026-12-07 Closure (02M001)."]
     day = CalendarDay.objects.get()
-    duplicate = client.post(url, {"date": "2026-12-07", "kind": "holiday", "school": "02M001"})
-    assert duplicate.context["form"].errors["date"] == ["2026-12-07 already has an entry (Closure, 02M001)."]
-    unknown = client.post(url, {"date": "2026-12-08", "kind": "holiday", "school": "99X999"})
+    duplicate = client.post(url, {"start_date": "2026-12-07", "kind": "holiday", "school": "02M001"})
+    assert duplicate.context["form"].errors["start_date"] == [
+        "Already on the calendar for 02M001: 2026-12-07 (Closure). Change or remove it first."
+    ]
+    unknown = client.post(url, {"start_date": "2026-12-08", "kind": "holiday", "school": "99X999"})
     assert unknown.context["form"].errors["school"] == ["No school has DBN 99X999."]
-    both = client.post(url, {"date": "2026-12-08", "kind": "holiday", "school": "02M001", "district": "2"})
+    both = client.post(url, {"start_date": "2026-12-08", "kind": "holiday", "school": "02M001", "district": "2"})
     assert both.context["form"].errors["district"] == ["Give a school or a district, not both."]
     client.post(reverse("calendar_day_remove", args=[day.pk]))
     assert not CalendarDay.objects.exists()
