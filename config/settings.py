@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "sesis.audit",
+    "sesis.jobs",
     "sesis.imports",
     "sesis.schools",
     "sesis.people",
@@ -114,6 +115,12 @@ CACHES = {
 # Imports of a file larger than this (bytes) are checked and applied by the worker,
 # with a progress bar; smaller ones within the request.
 SESIS_IMPORT_INLINE_BYTES = env_int("SESIS_IMPORT_INLINE_BYTES", 256 * 1024)
+# An Encounter Attendance export of more rows than this, and a claim run of a month with
+# more service records, is prepared by the worker; its file is kept for its requester
+# for SESIS_JOB_FILE_HOURS.
+SESIS_EXPORT_INLINE_ROWS = env_int("SESIS_EXPORT_INLINE_ROWS", 50_000)
+SESIS_CLAIMS_INLINE_RECORDS = env_int("SESIS_CLAIMS_INLINE_RECORDS", 20_000)
+SESIS_JOB_FILE_HOURS = env_int("SESIS_JOB_FILE_HOURS", 24)
 AUTH_USER_MODEL = "people.Staff"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -84,16 +84,21 @@ class Pending:
     verdict: Verdict | None
 
 
-def claim_run_create(
-    *, actor: Staff, month: dt.date, today: dt.date | None = None, progress: Progress | None = None
-) -> ClaimRun:
-    """Claim `month` (its first day): write the run, its lines and its files.
-    progress(done, total): the month's students judged and claimed."""
+def claim_run_check(*, actor: Staff, month: dt.date, today: dt.date | None = None) -> None:
+    """Whether `actor` may claim `month` (checked again when the run is made)."""
     if actor.role != Role.ADMINISTRATOR:
         raise ActionRefused("Only administrators produce Medicaid claim files.")
     today = today or timezone.localdate()
     if month > today.replace(day=1):
         raise ActionRefused(f"{month:%Y-%m} has not begun; claims are for sessions already delivered.", field="month")
+
+
+def claim_run_create(
+    *, actor: Staff, month: dt.date, today: dt.date | None = None, progress: Progress | None = None
+) -> ClaimRun:
+    """Claim `month` (its first day): write the run, its lines and its files.
+    progress(done, total): the month's students judged and claimed."""
+    claim_run_check(actor=actor, month=month, today=today)
     try:
         with transaction.atomic():
             return _run(actor, month, progress or (lambda done, total: None))
@@ -141,6 +146,13 @@ class Parts:
             ClaimRunFile.objects.create(run=self.run, which=self.which, part=self.part, text="".join(self.buffer))
             self.part += 1
             self.buffer, self.size = [], 0
+
+
+def month_records(month: dt.date) -> int:
+    """How many records of claimable services the month holds (the page runs a large
+    month as a job)."""
+    services = sorted({service for service, _group in rules()})
+    return ServiceRecord.objects.filter(date__gte=month, date__lt=_next_month(month), service__in=services).count()
 
 
 def _run(actor: Staff, month: dt.date, progress: Progress) -> ClaimRun:

@@ -15,3 +15,8 @@ class ClaimsConfig(AppConfig):
 
         if claim_status not in CLAIM_STATUS:
             CLAIM_STATUS.append(claim_status)
+
+        from sesis.claims.jobs import KIND, run_claim_job
+        from sesis.jobs.actions import RUNNERS
+
+        RUNNERS[KIND] = run_claim_job

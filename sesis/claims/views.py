@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from sesis.access.http import AuthedRequest, administrator_required
-from sesis.claims.actions import claim_run_create, claim_run_file, month_start
+from sesis.claims.actions import claim_run_check, claim_run_create, claim_run_file, month_records, month_start
+from sesis.claims.jobs import KIND, claim_summary
 from sesis.claims.models import ClaimRun
+from sesis.jobs.actions import job_request
 from sesis.lib.errors import ActionRefused
 from sesis.medicaid.claimability import JUDGED_FIELDS, Reason, judged, rules
 from sesis.services.models import ServiceRecord
@@ -70,16 +73,21 @@ def claims(request: AuthedRequest) -> HttpResponse:
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     if request.method == "POST":
         try:
-            run = claim_run_create(actor=request.user, month=month_start(request.POST.get("month", "")))
+            month = month_start(request.POST.get("month", ""))
+            claim_run_check(actor=request.user, month=month)
+            if month_records(month) > settings.SESIS_CLAIMS_INLINE_RECORDS:
+                job = job_request(
+                    actor=request.user,
+                    kind=KIND,
+                    title=f"Medicaid claim file for {month:%Y-%m}",
+                    params={"month": f"{month:%Y-%m}"},
+                )
+                return redirect("job_detail", pk=job.pk)
+            run = claim_run_create(actor=request.user, month=month)
         except ActionRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(
-                request,
-                f"Claim run {run.pk} for {run.month:%Y-%m}: {run.lines} new claims, {run.replacements} replacements, "
-                f"{run.voids} voids, ${run.amount:,.2f}; {run.unclaimable} sessions not claimable."
-                + ("" if run.claimed_anything else " Nothing new to claim."),
-            )
+            messages.success(request, claim_summary(run))
         return redirect("medicaid_claims")
     context = {
         "current": "claims",

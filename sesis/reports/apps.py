@@ -8,3 +8,9 @@ class ReportsConfig(AppConfig):
 
     name = "sesis.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from sesis.jobs.actions import RUNNERS
+        from sesis.reports.jobs import KIND, run_report_export
+
+        RUNNERS[KIND] = run_report_export

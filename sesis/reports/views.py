@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -19,6 +20,7 @@ from django.utils import timezone
 from sesis.access.http import AuthedRequest, administration_required
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
+from sesis.jobs.actions import job_request
 from sesis.lib.errors import ActionRefused
 from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
 from sesis.lib.http import paginate, query_without_page
@@ -26,6 +28,7 @@ from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.actions import Export, report_export
 from sesis.reports.charts import weekly_chart
 from sesis.reports.filters import ReportFilterForm, report_form
+from sesis.reports.jobs import KIND as JOB_KIND
 from sesis.services.models import ServiceRecord
 
 
@@ -138,6 +141,23 @@ def report_download(request: AuthedRequest, report: str, file_format: str) -> Ht
     if not form.is_valid():
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{back}?{request.GET.urlencode()}")
+    if report == "encounter-attendance" and file_format in ("csv", "xlsx"):
+        rows = encounter_attendance.records(request.user, form.filters()).count()
+        if rows > settings.SESIS_EXPORT_INLINE_ROWS:  # made by the worker, with a progress bar
+            job = job_request(
+                actor=request.user,
+                kind=JOB_KIND,
+                title=f"Encounter Attendance, {rows:,} rows ({file_format.upper()})",
+                params={
+                    "report": report,
+                    "query": request.GET.urlencode(),
+                    "file_format": file_format,
+                    "sort": request.GET.get("sort", ""),
+                },
+                file_name=f"encounter-attendance-{form.filters().start}-{form.filters().end}.{file_format}",
+                content_type=FORMATS[file_format],
+            )
+            return redirect("job_detail", pk=job.pk)
     try:
         export = report_export(
             actor=request.user,

@@ -244,7 +244,7 @@ def _people_and_places(plan: Plan, rng: random.Random, d: District, progress: Pr
     counts["schools"] = load(School, ((pk, dbn, f"P.S. {pk}", no, dbn[2]) for pk, dbn, no in d.schools))
     counts["calendar days"] = load(
         CalendarDay,
-        ((n + 1, day, "holiday", None, None, name) for n, (day, name) in enumerate(sorted(HOLIDAYS.items()))),
+        ((n + 1, day, "holiday", None, None, name, None) for n, (day, name) in enumerate(sorted(HOLIDAYS.items()))),
     )
     progress(f"{counts['schools']:,} schools")
 

@@ -6,12 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sesis.people.forms import SignInForm
-from sesis.site import views
+from sesis.site import jobs, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),
+    path("files/", jobs.my_files, name="my_files"),
+    path("files/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("files/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
+    path("files/<int:pk>/download/", jobs.job_download, name="job_download"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="site/login.html", authentication_form=SignInForm),

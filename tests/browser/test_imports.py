@@ -110,3 +110,36 @@ def test_a_large_file_shows_the_workers_progress_and_then_its_preview(page: Page
     expect(page.get_by_role("heading", name="What it will do")).to_be_visible(timeout=15_000)
     upload.refresh_from_db()
     assert (upload.status, upload.created, upload.updated) == ("checked", 1, 1)
+
+
+def test_a_large_export_is_prepared_in_the_background_with_its_progress(
+    page: Page, district: District, settings
+) -> None:
+    settings.SESIS_EXPORT_INLINE_ROWS = -1  # every export is "large"
+    sign_in(page, "200", PASSWORD)
+    page.goto("/reports/encounter-attendance/?date_from=2026-11-01&date_to=2026-11-30")
+    page.get_by_role("link", name="CSV file of the Encounter Attendance report").click()
+    expect(page.get_by_role("heading", name="Encounter Attendance, 0 rows (CSV)")).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    assert_accessible(page, "job-queued")
+    assert_fits_phone_width(page, "job-queued")
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
+    ).run()
+    download = page.get_by_role("link", name="Download")
+    expect(download).to_be_visible(timeout=15_000)  # the page shows it by itself
+    assert_accessible(page, "job-done")
+    assert_fits_phone_width(page, "job-done")
+    with page.expect_download() as started:
+        download.click()
+    assert started.value.suggested_filename == "encounter-attendance-2026-11-01-2026-11-30.csv"
+    page.goto("/files/")
+    expect(page.get_by_role("table", name="What you asked for, the newest first")).to_contain_text("Ready")
+    assert_accessible(page, "my-files")

@@ -21,6 +21,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from sesis.api.actions import api_token_create
 from sesis.api.main import api
@@ -30,6 +31,7 @@ from sesis.caseloads.models import CaseloadEntry
 from sesis.imports.models import ImportFile
 from sesis.ivr.actions import first_attend_receive
 from sesis.ivr.models import FirstAttend, Source
+from sesis.jobs.models import Job, JobFilePart
 from sesis.mandates.models import AssignmentKind, Mandate
 from sesis.people.models import Staff
 from sesis.schedules.models import ScheduleSlot, SlotStudent
@@ -66,6 +68,7 @@ class Outside:
     token_id: int
     calendar_day: CalendarDay
     import_file: ImportFile
+    job: Job
 
     def snapshot(self) -> dict[str, Any]:
         record = ServiceRecord.objects.get(pk=self.record.pk)
@@ -79,6 +82,7 @@ class Outside:
             "token": self.provider.api_tokens.filter(pk=self.token_id, revoked_at__isnull=True).exists(),
             "calendar_day": CalendarDay.objects.filter(pk=self.calendar_day.pk).exists(),
             "import_file": ImportFile.objects.filter(pk=self.import_file.pk).values("status", "applied_at").get(),
+            "job": Job.objects.filter(pk=self.job.pk).values("status", "size").get(),
         }
 
 
@@ -137,6 +141,12 @@ def outside(district: District, today: dt.date) -> Outside:
     import_file = ImportFile.objects.create(
         kind="students", name="z.csv", content=text, size=len(text), status="checked"
     )
+    # An export the outsider asked for, ready: theirs alone (administrators included get a 404).
+    job = Job.objects.create(
+        kind="report-export", title="Zeta export", requested_by=provider, status="done", file_name="z.csv", size=3
+    )
+    JobFilePart.objects.create(job=job, part=0, data=b"a,b")
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() + dt.timedelta(hours=1))
     return Outside(
         provider,
         student,
@@ -147,6 +157,7 @@ def outside(district: District, today: dt.date) -> Outside:
         token.token.pk,
         day,
         import_file,
+        job,
     )
 
 
@@ -175,6 +186,9 @@ PK_OF = {
     "import_apply": "import_file",
     "import_progress": "import_file",
     "import_download": "import_file",
+    "job_detail": "job",
+    "job_progress": "job",
+    "job_download": "job",
 }
 # Parameters that name a report or a file format, not an object.
 NOT_OBJECT_IDS: dict[str, list[dict[str, str]]] = {
@@ -226,6 +240,7 @@ def outsider_urls(o: Outside) -> list[tuple[str, str]]:
                     "calendar_day": o.calendar_day.pk,
                     "token": o.token_id,
                     "import_file": o.import_file.pk,
+                    "job": o.job.pk,
                 }[PK_OF[name]]
             )
         urls.append((name, fill(route, values)))
