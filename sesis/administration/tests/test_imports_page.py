@@ -159,3 +159,33 @@ def test_imports_are_for_administrators_only(client: Client, district: District,
     assert client.post(reverse("import_apply", args=[kept.pk])).status_code == 404
     assert upload(client, GOOD).status_code == 404
     assert ImportFile.objects.count() == 1 and not Disclosure.objects.exists()
+
+
+def test_every_kind_goes_through_the_page_and_its_preview_is_what_applying_does(db: None, client: Client) -> None:
+    """The demo district's files, each kind in its order, uploaded as an administrator
+    would: the preview's counts are the applied result's; the same file again would
+    change nothing."""
+    from sesis.people.models import Role, Staff
+    from sesis.site.demo import demo_files
+
+    admin = Staff.objects.create(staff_id="999", first_name="Ida", last_name="Imports", role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    kinds = []
+    for kind, file in demo_files().items():
+        content = file.read().decode()
+        upload(client, content, kind=kind, name=f"{kind}.csv")
+        checked = ImportFile.objects.latest("id")
+        assert checked.status == ImportStatus.CHECKED, (kind, checked.problems[:3])
+        preview = (checked.rows, checked.created, checked.updated, checked.unchanged)
+        assert checked.created > 0, kind
+        client.post(reverse("import_apply", args=[checked.pk]))
+        checked.refresh_from_db()
+        assert checked.status == ImportStatus.APPLIED, (kind, checked.problems[:3])
+        assert (checked.rows, checked.created, checked.updated, checked.unchanged) == preview, kind
+        upload(client, content, kind=kind, name=f"{kind}-again.csv")
+        again = ImportFile.objects.latest("id")
+        assert (again.created, again.updated) == (0, 0), (kind, again.changes[:2])
+        kinds.append(kind)
+    assert len(kinds) >= 10
+    page = client.get(reverse("imports")).content.decode()
+    assert all(f"{kind}-again.csv" in page or kind in page for kind in kinds)
