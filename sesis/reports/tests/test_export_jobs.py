@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from sesis.audit.models import AuditEvent, Disclosure
@@ -29,8 +30,10 @@ EXPORT = f"/reports/encounter-attendance/export/csv/{QUERY}"
 
 
 def work() -> None:
-    """The worker, run until the queue is empty."""
-    Worker(
+    """The worker's step, run until the queue is empty: each ready job claimed and run
+    as db_worker runs it (its loop's connection handling left out: the test's
+    transaction holds the connection)."""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -39,7 +42,10 @@ def work() -> None:
         max_tasks=None,
         worker_id="test",
         excluded_queue_names=[],
-    ).run()
+    )
+    while (task := DBTaskResult.objects.ready().first()) is not None:
+        task.claim("test")
+        worker.run_task(task)
 
 
 def download(client: Client, job: Job) -> bytes:

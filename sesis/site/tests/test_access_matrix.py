@@ -181,6 +181,7 @@ PK_OF = {
     "slot_edit": "slot",
     "slot_remove": "slot",
     "calendar_day_remove": "calendar_day",
+    "calendar_range_edit": "calendar_day",
     "revoke_token": "token",
     "import_detail": "import_file",
     "import_apply": "import_file",
