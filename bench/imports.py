@@ -119,7 +119,7 @@ def main() -> None:
         ]
     )
     print(table)
-    out = ROOT / "bench" / "results" / f"imports-{connection.vendor}.md"
+    out = ROOT / "bench" / "results" / f"imports-{dt.datetime.now(dt.UTC).date()}.md"
     out.write_text(table + "\n")
 
 
