@@ -26,7 +26,7 @@ def test_a_provider_makes_a_personal_token_and_uses_it(page: Page, district: Dis
     page.get_by_role("link", name="Manage your API tokens").click()
     assert_accessible(page, "api-tokens-empty")
     page.get_by_role("button", name="Create token").click()
-    page.get_by_text("Give the token a name that says what uses it.").wait_for()
+    page.get_by_text("Give the token a name that says what uses it.", exact=True).wait_for()
     assert_accessible(page, "api-tokens-refused")
     page.get_by_label("Token name").fill("Scheduling spreadsheet")
     page.get_by_label("Lasts").select_option("30")
@@ -52,7 +52,7 @@ def test_an_administrator_makes_a_service_token_with_scopes(page: Page, district
     assert_accessible(page, "service-tokens-empty")
     page.get_by_label("System").fill("Medicaid claiming")
     page.get_by_role("button", name="Create service token").click()
-    page.get_by_text("Choose at least one scope for the service token.").wait_for()
+    page.get_by_text("Choose at least one scope for the service token.", exact=True).wait_for()
     assert_accessible(page, "service-tokens-refused")
     page.locator("label", has_text="Read and export the Encounter Attendance").click()  # USWDS styles the label
     expect(page.get_by_label("reports:read: Read and export")).to_be_checked()

@@ -132,5 +132,5 @@ def test_a_refused_password_change(page: Page, district: District) -> None:
     page.get_by_label("New password", exact=True).fill("password1234")
     page.get_by_label("New password again").fill("password1234")
     page.get_by_role("button", name="Change password").click()
-    page.get_by_text("This password is too common.").wait_for()
+    page.locator(".usa-error-message", has_text="This password is too common.").wait_for()
     assert_accessible(page, "change-password-refused")

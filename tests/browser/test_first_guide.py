@@ -105,7 +105,7 @@ def test_a_supervisor_removes_a_student_with_a_reason(page: Page, district: Dist
     page.goto("/administration/staff/300/caseload/")
     page.get_by_role("link", name="Remove Ana O'Connor from the caseload").click()
     page.get_by_role("button", name="Remove from caseload").click()
-    expect(page.get_by_text("Choose a reason for removing the student.")).to_be_visible()
+    expect(page.get_by_text("Choose a reason for removing the student.", exact=True)).to_be_visible()
     assert_accessible(page, "remove-with-error")
     page.get_by_label("Reason for removal").select_option("Student changed schools")
     page.get_by_role("button", name="Remove from caseload").click()

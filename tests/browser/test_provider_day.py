@@ -275,6 +275,6 @@ def test_every_schedule_page_is_accessible_and_fits_a_phone(page: Page, day: Dis
         assert_fits_phone_width(page, name)
     page.goto("/schedule/add/")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Choose at least one school day (Monday to Friday).")).to_be_visible()
+    expect(page.get_by_text("Choose at least one school day (Monday to Friday).", exact=True)).to_be_visible()
     assert_accessible(page, "slot-add-refused")
     assert_fits_phone_width(page, "slot-add-refused")

@@ -127,8 +127,12 @@ def test_a_refused_session_shows_the_reason_at_the_field(page: Page, district: D
     page.get_by_label("Start Time").fill("10:00")
     page.get_by_label("End Time").fill("09:00")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("End Time must be after Start Time.")).to_be_visible()
-    expect(page.get_by_text("Choose a Progress Indicator: paraprofessionals document progress")).to_be_visible()
+    expect(page.get_by_text("End Time must be after Start Time.", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Choose a Progress Indicator: paraprofessionals document progress towards the IEP annual goals.", exact=True
+        )
+    ).to_be_visible()
     assert_accessible(page, "service-record-form-errors")
     assert not ServiceRecord.objects.exists()
 
