@@ -41,6 +41,7 @@ class NeedsConfirmation(ActionRefused):
         )
         self.count = count
         self.records = records
+        self.listed = ""  # the page's note of the days it listed the records for
 
 
 def _require_administrator(actor: Staff) -> None:

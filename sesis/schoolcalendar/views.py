@@ -64,13 +64,25 @@ def _describe(days: list[CalendarDay]) -> str:
     return f"{first.get_kind_display()} ({where}), {first.date} to {last.date}: {len(days)} days"
 
 
+def _listed(data: Any) -> str:
+    """The days a confirmation was asked for: a confirmation holds for those alone (an
+    administrator who then changes the dates or the place is asked again)."""
+    return "|".join(str(data.get(name, "")).strip().upper() for name in CONFIRMED_FOR)
+
+
+CONFIRMED_FOR = ("start_date", "end_date", "kind", "school", "district")
+
+
 def _save(request: AuthedRequest, form: CalendarRangeForm, day: CalendarDay | None) -> tuple[Any, Any]:
     """Run the add or the change; (days, None) or (None, the records to confirm)."""
+    kwargs = form.action_kwargs()
+    kwargs["confirmed"] = kwargs["confirmed"] and request.POST.get("confirming") == _listed(request.POST)
     try:
         if day is None:
-            return calendar_range_add(actor=request.user, **form.action_kwargs()), None
-        return calendar_range_change(actor=request.user, day=day, **form.action_kwargs()), None
+            return calendar_range_add(actor=request.user, **kwargs), None
+        return calendar_range_change(actor=request.user, day=day, **kwargs), None
     except NeedsConfirmation as needs:
+        needs.listed = _listed(request.POST)
         form.add_error("confirm", needs.message)
         return None, needs
     except ActionRefused as refused:
@@ -79,7 +91,7 @@ def _save(request: AuthedRequest, form: CalendarRangeForm, day: CalendarDay | No
 
 
 def _confirming(request: AuthedRequest) -> bool:
-    return request.method == "POST" and "confirm" in request.POST and request.POST.get("confirming") == "1"
+    return request.method == "POST" and request.POST.get("confirming") == _listed(request.POST)
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,8 @@ from sesis.schoolcalendar.days import non_school_reason
 from sesis.schoolcalendar.models import CalendarDay, DayKind
 from sesis.services.models import ServiceRecord
 
+RECORDS_SHOWN = 50  # the records listed before a confirmation
+
 
 def _entry(where: Q, *, open_day: bool) -> Exists:
     entries = CalendarDay.objects.filter(where, date=OuterRef("date"))
@@ -53,9 +55,6 @@ def records_on_days(days: Sequence[CalendarDay]) -> tuple[int, list[Any]]:
     records = on_non_school_days(candidates)
     shown = list(records.select_related("student", "provider").order_by("date", "start_time", "id")[:RECORDS_SHOWN])
     return (records.count() if len(shown) == RECORDS_SHOWN else len(shown)), shown
-
-
-RECORDS_SHOWN = 50
 
 
 def now_marked(record: ServiceRecord) -> str:

@@ -6,7 +6,6 @@ when the worker is done. Every page passes axe and fits a phone."""
 from __future__ import annotations
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from sesis.imports.actions import publish_progress
@@ -14,6 +13,7 @@ from sesis.imports.models import ImportFile
 from sesis.students.models import Student
 from tests.browser.conftest import ARTIFACTS, assert_accessible, assert_fits_phone_width, sign_in
 from tests.factories import PASSWORD, District, build_district
+from tests.worker import run_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,16 +97,7 @@ def test_a_large_file_shows_the_workers_progress_and_then_its_preview(page: Page
     page.screenshot(path=str(ARTIFACTS / "desktop-import-progress.png"))
 
     # The worker runs the job; the page shows the outcome by itself.
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test",
-        excluded_queue_names=[],
-    ).run()
+    run_queue()
     expect(page.get_by_role("heading", name="What it will do")).to_be_visible(timeout=15_000)
     upload.refresh_from_db()
     assert (upload.status, upload.created, upload.updated) == ("checked", 1, 1)
@@ -123,16 +114,7 @@ def test_a_large_export_is_prepared_in_the_background_with_its_progress(
     expect(page.get_by_role("progressbar")).to_be_visible()
     assert_accessible(page, "job-queued")
     assert_fits_phone_width(page, "job-queued")
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test",
-        excluded_queue_names=[],
-    ).run()
+    run_queue()
     download = page.get_by_role("link", name="Download")
     expect(download).to_be_visible(timeout=15_000)  # the page shows it by itself
     assert_accessible(page, "job-done")

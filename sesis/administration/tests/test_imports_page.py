@@ -47,7 +47,7 @@ def test_a_good_file_is_previewed_then_applied_once(admin_client: Client, distri
 
     page = admin_client.get(reverse("import_detail", args=[kept.pk]))
     assert b"Will create" in page.content and b"Apply</button>" in page.content
-    assert b"Quinn, Nora" in page.content or b"Nora Quinn" in page.content or b"700000001" in page.content
+    assert b"Quinn, Nora (700000001)" in page.content
 
     applied = admin_client.post(reverse("import_apply", args=[kept.pk]), follow=True)
     assert b"is applied" in applied.content
@@ -188,4 +188,4 @@ def test_every_kind_goes_through_the_page_and_its_preview_is_what_applying_does(
         kinds.append(kind)
     assert len(kinds) >= 10
     page = client.get(reverse("imports")).content.decode()
-    assert all(f"{kind}-again.csv" in page or kind in page for kind in kinds)
+    assert [kind for kind in kinds if f"{kind}-again.csv" not in page] == []  # each in the history

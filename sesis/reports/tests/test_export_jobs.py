@@ -12,8 +12,6 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from sesis.audit.models import AuditEvent, Disclosure
@@ -23,29 +21,11 @@ from sesis.jobs.models import Job, JobFilePart
 from sesis.medicaid.tests.conftest import give_facts
 from sesis.reports.tests.test_exports import QUERY, _client, recorded  # noqa: F401 (a fixture)
 from sesis.services.tests.conftest import Sessions
+from tests.worker import run_queue
 
 pytestmark = pytest.mark.usefixtures("recorded")
 
 EXPORT = f"/reports/encounter-attendance/export/csv/{QUERY}"
-
-
-def work() -> None:
-    """The worker's step, run until the queue is empty: each ready job claimed and run
-    as db_worker runs it (its loop's connection handling left out: the test's
-    transaction holds the connection)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    while (task := DBTaskResult.objects.ready().first()) is not None:
-        task.claim("test")
-        worker.run_task(task)
 
 
 def download(client: Client, job: Job) -> bytes:
@@ -66,7 +46,7 @@ def test_a_large_export_is_made_by_the_worker_and_is_the_same_file(sessions: Ses
     assert "waiting for the worker" in page and "<progress" in page
     disclosures = Disclosure.objects.count()
 
-    work()
+    run_queue()
     job.refresh_from_db()
     assert (job.status, job.message) == ("done", "Encounter Attendance: 3 rows.")
     assert job.expires_at is not None and job.size == len(inline)
@@ -81,7 +61,7 @@ def test_a_large_xlsx_export_reads_back_as_a_workbook(sessions: Sessions, settin
     settings.SESIS_EXPORT_INLINE_ROWS = 0
     admin = _client(sessions.d.admin)
     admin.get(EXPORT.replace("/csv/", "/xlsx/"))
-    work()
+    run_queue()
     sheet = load_workbook(io.BytesIO(download(admin, Job.objects.get()))).active
     assert sheet.max_row == 4 and isinstance(sheet["G2"].value, dt.datetime)
 
@@ -90,7 +70,7 @@ def test_only_the_requester_gets_the_file_and_only_until_it_expires(sessions: Se
     settings.SESIS_EXPORT_INLINE_ROWS = 0
     supervisor = _client(sessions.d.supervisor)
     supervisor.get(EXPORT)
-    work()
+    run_queue()
     job = Job.objects.get()
     for other in (sessions.d.admin, sessions.d.supervisor_out, sessions.d.doe_speech):
         client = _client(other)
@@ -132,7 +112,7 @@ def test_a_large_claim_month_is_run_by_the_worker(sessions: Sessions, settings, 
     asked = admin.post(reverse("medicaid_claims"), {"month": "2026-11"})
     job = Job.objects.get()
     assert asked["Location"] == reverse("job_detail", args=[job.pk]) and not ClaimRun.objects.exists()
-    work()
+    run_queue()
     job.refresh_from_db()
     run = ClaimRun.objects.get()
     assert job.status == "done" and job.message.startswith(f"Claim run {run.pk} for 2026-11:")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -156,9 +157,14 @@ def test_the_page_lists_the_records_and_asks_before_marking(
     assert "1 service record is on these days" in text and "O&#x27;Connor" not in text  # the para student
     assert recorded.student.osis in text and "Mark the days anyway" in text
     assert not CalendarDay.objects.filter(kind="closure").exists()
-    unticked = client.post(url, data | {"confirming": "1"})
+    listed = re.search(r'name="confirming" value="([^"]*)"', text).group(1)
+    unticked = client.post(url, data | {"confirming": listed})
     assert unticked.status_code == 400 and not CalendarDay.objects.filter(kind="closure").exists()
-    done = client.post(url, data | {"confirming": "1", "confirm": "on"}, follow=True)
+    # Ticked, but for other days than those listed: asked again, nothing marked.
+    moved = client.post(url, data | {"end_date": "2026-11-27", "confirming": listed, "confirm": "on"})
+    assert moved.status_code == 400 and "1 service record is on these days" in moved.content.decode()
+    assert not CalendarDay.objects.filter(kind="closure").exists()
+    done = client.post(url, data | {"confirming": listed, "confirm": "on"}, follow=True)
     assert "Added: Closure (02M001), 2026-11-16 to 2026-11-20: 5 days." in done.content.decode()
     page = client.get(reverse("record_detail", args=[recorded.pk])).content.decode()
     assert "Recorded on a day now marked non-school" in page
