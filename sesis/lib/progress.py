@@ -1,6 +1,7 @@
 """Progress of long commands: a bar (tqdm) on a terminal; off a terminal (a cron job's
 log, a pipe) nothing, so logs keep only the outcome, unless asked with -v2: then a
-plain line now and then ("students: 30,000 of 100,000 rows"), for a log or a watcher."""
+plain line now and then ("students: 30,000 of 100,000 rows"), for a log or a watcher;
+with -v3 a line at every step (a watcher that acts on progress, as the kill test does)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def progress_bar(what: str, *, verbosity: int = 1, unit: str = "rows") -> Iterat
             bar.update(done - bar.n)
         elif verbosity >= 2:
             now = time.monotonic()
-            if done >= total or now - last[0] >= LINE_EVERY:
+            if verbosity >= 3 or done >= total or now - last[0] >= LINE_EVERY:
                 last[0] = now
                 sys.stderr.write(f"{what}: {done:,} of {total:,} {unit}\n")
                 sys.stderr.flush()

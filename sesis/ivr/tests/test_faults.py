@@ -72,8 +72,8 @@ def kill_when(worker: subprocess.Popen[bytes], ready: callable) -> str:
 
 
 def progressed(text: str, phase: int, at_least: int) -> bool:
-    """The import's progress lines (-v2): phase 0 loads rows, phase 1 processes them;
-    each phase ends with its "total of total" line."""
+    """The import's progress lines (-v3: a line at every step): phase 0 loads rows,
+    phase 1 processes them; each phase ends with its "total of total" line."""
     current = 0
     for line in text.splitlines():
         if " of " not in line:
@@ -96,17 +96,17 @@ def test_a_100000_row_import_killed_at_several_points_loses_and_repeats_nothing(
     write_feed(feed)
 
     # 1. Killed while loading: the load is one transaction, so nothing is stored.
-    kill_when(start(url, "import", "first_attends", str(feed), "-v2"), lambda t: progressed(t, 0, 30_000))
+    kill_when(start(url, "import", "first_attends", str(feed), "-v3"), lambda t: progressed(t, 0, 30_000))
     assert report(url)["total"] == 0
 
     # 2. Killed while processing: every row is stored, part is processed.
-    kill_when(start(url, "import", "first_attends", str(feed), "-v2"), lambda t: progressed(t, 1, 10_000))
+    kill_when(start(url, "import", "first_attends", str(feed), "-v3"), lambda t: progressed(t, 1, 10_000))
     after_second = report(url)
     assert after_second["total"] == ROWS
     assert 0 < after_second["pending"] < ROWS
 
     # 3. The processor killed in its turn, a few batches on.
-    kill_when(start(url, "process_first_attends", "--batch-size", "1000", "-v2"), lambda t: t.count("processed") >= 3)
+    kill_when(start(url, "process_first_attends", "--batch-size", "1000", "-v3"), lambda t: t.count("processed") >= 3)
     after_third = report(url)
     assert after_third["total"] == ROWS and after_third["pending"] < after_second["pending"]
 
@@ -131,7 +131,7 @@ def test_the_processor_rides_out_the_database_going_away(scratch_database: str, 
     write_feed(feed)
     manage(url, "import", "first_attends", str(feed), "--no-process")
 
-    worker = start(url, "process_first_attends", "--batch-size", "1000", "-v2")
+    worker = start(url, "process_first_attends", "--batch-size", "1000", "-v3")
     assert worker.stderr is not None
     seen: list[str] = []
     reader = threading.Thread(target=lambda: seen.extend(line.decode() for line in worker.stderr))

@@ -82,7 +82,7 @@ def test_processing_killed_midway_and_run_again_loses_and_repeats_nothing(
     manage(scratch_database, "import", "first_attends", str(path), "--no-process")
 
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "process_first_attends", "--batch-size", "10", "-v2"],
+        [sys.executable, "manage.py", "process_first_attends", "--batch-size", "10", "-v3"],
         cwd=ROOT,
         env=environment(scratch_database),
         stderr=subprocess.PIPE,
