@@ -21,7 +21,7 @@ from django.db import models
 from ninja import Schema
 from pydantic import Field, create_model
 
-from sesis.api.types import LOCAL_TIME, IsoDate, IsoTime, LocalTime, json_int
+from sesis.api.types import LOCAL_TIME, IsoDate, IsoTime, JsonBool, LocalTime, json_int
 from sesis.services.models import field_bounds, record_field
 
 Mode = Literal["create", "changes", "out"]
@@ -40,6 +40,8 @@ def _type(field: models.Field[Any, Any], mode: Mode) -> tuple[Any, dict[str, Any
         if field.blank:
             values = (*values, "")
         return Literal[values], {}
+    if isinstance(field, models.BooleanField):
+        return (bool if mode == "out" else JsonBool), {}
     if isinstance(field, models.TimeField):
         return (LocalTime if mode == "out" else IsoTime), {}
     if isinstance(field, models.DateField):

@@ -187,6 +187,27 @@ class MedicaidOut(Schema):
     message: str = Field(description='"Not claimable to Medicaid: …" naming every reason, or empty')
 
 
+def reader(context: Any) -> Staff | None:
+    """Who the record is serialised for: the request's staff member, or the reader a
+    caller names (a stored response for the staff member who just wrote it)."""
+    context = context or {}
+    if context.get("reader") is not None:
+        staff: Staff = context["reader"]
+        return staff
+    request = context.get("request")
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, Staff) else None
+
+
+def notes_for(obj: SessionContent, context: Any) -> str:
+    """Session Notes as the reader may see them: confidential counseling notes only to
+    their author and administrators (anyone else, or no known reader, gets "")."""
+    if not obj.notes_confidential:
+        return obj.notes
+    who = reader(context)
+    return "" if who is None or obj.notes_hidden_from(who) else obj.notes
+
+
 @with_record_fields(CONTENT_FIELDS, "out")
 class VersionOut(Schema):
     """One signed version of a record, the original first: its fields as signed, who
@@ -216,6 +237,10 @@ class VersionOut(Schema):
     @staticmethod
     def resolve_changes(obj: SessionContent) -> dict[str, list[str]]:
         return getattr(obj, "changes", {})  # set by RecordOut.resolve_versions
+
+    @staticmethod
+    def resolve_notes(obj: SessionContent, context: Any) -> str:
+        return notes_for(obj, context)
 
 
 @with_record_fields(CONTENT_FIELDS, "out")
@@ -311,10 +336,16 @@ class RecordOut(Schema):
         }
 
     @staticmethod
-    def resolve_versions(obj: ServiceRecord) -> list[SessionContent]:
+    def resolve_notes(obj: ServiceRecord, context: Any) -> str:
+        return notes_for(obj, context)
+
+    @staticmethod
+    def resolve_versions(obj: ServiceRecord, context: Any) -> list[SessionContent]:
+        who = reader(context)
+        hide = who is None or obj.notes_hidden_from(who)
         versions = obj.signed_versions()
         for i, version in enumerate(versions):
-            version.changes = changes_between(versions[i - 1], version) if i else {}  # type: ignore[attr-defined]
+            version.changes = changes_between(versions[i - 1], version, hide) if i else {}  # type: ignore[attr-defined]
         return versions
 
 

@@ -220,6 +220,7 @@ class Outcome:
     cancel_reason: str = ""
     absent: set[str] = field(default_factory=set)  # OSIS ids of a group's absent students
     notes: str = ""
+    notes_confidential: bool = False
     progress: str = ""
     description: str = ""
 
@@ -277,6 +278,7 @@ def _input(occurrence: Occurrence, member: Any, outcome: Outcome, **fields: Any)
         description=outcome.description or slot.description,
         progress=outcome.progress,
         notes=outcome.notes,
+        notes_confidential=outcome.notes_confidential,
         **fields,
     )
 

@@ -14,6 +14,8 @@ from sesis.schedules.actions import Outcome, SlotInput
 from sesis.schedules.models import Weekday
 from sesis.schedules.occurrences import Occurrence
 from sesis.services.choices import (
+    CONFIDENTIAL_HELP,
+    CONFIDENTIAL_SERVICES,
     NOTES_REQUIRED,
     CancelReason,
     ProgressIndicator,
@@ -115,6 +117,7 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
     notes = forms.CharField(
         label="Session Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    notes_confidential = forms.BooleanField(label="Confidential notes", required=False, help_text=CONFIDENTIAL_HELP)
 
     def __init__(self, *args: Any, occurrence: Occurrence, **kwargs: Any) -> None:
         super().__init__(*args, prefix=occurrence.key, **kwargs)
@@ -140,6 +143,8 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
             del self.fields["progress"]
         if service != ServiceType.PARA or occurrence.slot.description:
             del self.fields["description"]
+        if service not in CONFIDENTIAL_SERVICES:
+            del self.fields["notes_confidential"]
         if service in NOTES_REQUIRED:
             self.fields["notes"].help_text = f"Required for {ServiceType(service).label} sessions."
         else:
@@ -165,6 +170,7 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
             cancel_reason=data.get("cancel_reason") or "",
             absent=set(data.get("absent") or []),
             notes=data.get("notes") or "",
+            notes_confidential=bool(data.get("notes_confidential")),
             progress=data.get("progress") or "",
             description=data.get("description") or "",
         )

@@ -74,6 +74,18 @@ def _require_access(actor: Staff, provider: Staff, student: Student) -> None:
         raise ActionRefused("Outside your access.")
 
 
+CONFIDENTIAL_NOT_YOURS = (
+    "This record's Session Notes are confidential: only their author or an administrator can change the record."
+)
+
+
+def _require_notes_access(actor: Staff, record: ServiceRecord) -> None:
+    """Changing a record means reading its notes: confidential ones are their author's
+    and administrators' only."""
+    if record.notes_hidden_from(actor):
+        raise ActionRefused(CONFIDENTIAL_NOT_YOURS, field="notes")
+
+
 NOT_YOURS_TO_SIGN = (
     "Only the provider, or whoever recorded the session on their behalf, can certify this record; "
     "a signature is never given for someone else."
@@ -182,6 +194,7 @@ def service_record_update(
     if locked.is_certified:
         raise ActionRefused(LOCKED)
     _require_access(actor, locked.provider, locked.student)
+    _require_notes_access(actor, locked)
     if locked.version != version:
         raise StaleVersion
     if data.student.pk != locked.student_id or data.date != locked.date:
@@ -327,6 +340,7 @@ def service_record_amend(
     if not locked.is_certified:
         raise ActionRefused("An uncertified record is edited, not amended.")
     _require_access(actor, locked.provider, locked.student)
+    _require_notes_access(actor, locked)
     if version is not None and locked.version != version:
         raise StaleVersion
     unknown = sorted(set(changes) - set(AMENDABLE))

@@ -56,6 +56,11 @@ class ProgressIndicator(models.TextChoices):
 # Services whose providers must write Session Notes (DESIGN.md).
 NOTES_REQUIRED = {"OT", "PT", "SPEECH"}
 
+# Services whose providers may mark Session Notes confidential (counseling): shown then
+# only to their author and administrators, left out of exports, every view logged.
+CONFIDENTIAL_SERVICES = frozenset({"COUNSELING"})
+CONFIDENTIAL_HIDDEN = "Confidential counseling notes (shown only to their author and administrators)"
+
 # The guide's explanations, shown at the fields they explain.
 SESSION_TYPE_HELP = (
     "Student Absent: the student was absent from school, or was in school but refused the service. "
@@ -67,4 +72,5 @@ GROUP_HELP = (
     "For a group, enter the number of students present. If only one student of a group came, choose Group and 1."
 )
 DESCRIPTION_HELP = "A specialty not listed (e.g. ambulatory): choose Health and name your service in Session Notes."
+CONFIDENTIAL_HELP = "Counseling only: the notes are then shown only to you and administrators, and left out of exports."
 PROGRESS_HELP = "Progress towards the IEP annual goals. Required of paraprofessionals for Service Provided."

@@ -16,7 +16,7 @@ from sesis.lib.codes import ServiceType
 from sesis.lib.forms import UswdsForm
 from sesis.mandates.models import Mandate
 from sesis.services.actions import RecordRefused, draft
-from sesis.services.choices import DESCRIPTION_HELP, NOTES_REQUIRED, ServiceLocation
+from sesis.services.choices import CONFIDENTIAL_SERVICES, DESCRIPTION_HELP, NOTES_REQUIRED, ServiceLocation
 from sesis.services.models import (
     AMENDABLE,
     ENTERED_FIELDS,
@@ -52,6 +52,8 @@ def record_form_field(name: str) -> forms.Field:
         choices = [("", BLANK.get(name, "None")), *field.choices] if field.blank else list(field.choices)
         initial = field.default if field.has_default() else None
         return forms.ChoiceField(choices=choices, initial=initial, **common)
+    if isinstance(field, models.BooleanField):
+        return forms.BooleanField(label=field.verbose_name, required=False, help_text=field.help_text)
     if isinstance(field, models.TimeField):
         return forms.TimeField(widget=TIME, **common)
     if isinstance(field, models.IntegerField):
@@ -86,11 +88,16 @@ def location_for(mandate: Mandate) -> str:
 
 
 def _entered_values(data: dict[str, Any], names: Iterable[str] = ENTERED_FIELDS) -> dict[str, Any]:
-    """Cleaned form data for the record's fields, an empty list choice as ""."""
-    values = {}
+    """Cleaned form data for the record's fields, an empty list choice as "", a tick
+    the form does not show as unticked."""
+    values: dict[str, Any] = {}
     for name in names:
         value = data.get(name)
-        values[name] = "" if value in (None, "") and not record_field(name).null else value
+        field = record_field(name)
+        if isinstance(field, models.BooleanField):
+            values[name] = bool(value)
+        else:
+            values[name] = "" if value in (None, "") and not field.null else value
     return values
 
 
@@ -113,6 +120,8 @@ class ServiceRecordForm(UswdsForm, forms.Form):
         ]
         if not any(m.service == ServiceType.PARA for m in mandates):
             del self.fields["description"]  # Paraprofessionals only
+        if not any(m.service in CONFIDENTIAL_SERVICES for m in mandates):
+            del self.fields["notes_confidential"]  # Counseling only
         if any(m.service in NOTES_REQUIRED for m in mandates):
             self.fields["notes"].help_text = "Required for OT, PT and speech sessions."
         else:
@@ -160,6 +169,8 @@ class AmendForm(UswdsForm, forms.Form):
         super().__init__(*args, **kwargs)
         if record.service != ServiceType.PARA:
             del self.fields["description"]  # Paraprofessionals only
+        if record.service not in CONFIDENTIAL_SERVICES:
+            del self.fields["notes_confidential"]  # Counseling only
 
     def changes(self) -> dict[str, Any]:
         return _entered_values(self.cleaned_data, [name for name in AMENDABLE if name in self.fields])
@@ -183,6 +194,8 @@ class GroupSessionForm(UswdsForm, forms.Form):
         self.fields["notes"].widget.attrs["rows"] = 3
         if ServiceType.PARA not in services:
             del self.fields["description"]
+        if not CONFIDENTIAL_SERVICES.intersection(services):
+            del self.fields["notes_confidential"]
 
     def shared(self) -> dict[str, Any]:
         """What every student's record of the group shares."""

@@ -20,17 +20,18 @@ class Entry:
         return self.version.hash_is_valid()
 
 
-def changes_between(before: SessionContent, after: SessionContent) -> dict[str, list[str]]:
+def changes_between(before: SessionContent, after: SessionContent, hide_notes: bool = False) -> dict[str, list[str]]:
     """What changed from one version to the next, by label, as a person reads it:
-    {"Group Size": ["Group, 3", "Individual"]}."""
-    old, new = before.shown(), after.shown()
+    {"Group Size": ["Group, 3", "Individual"]}. hide_notes: for a reader who may not see
+    confidential notes (each version's own mark decides)."""
+    old, new = before.shown(hide_notes), after.shown(hide_notes)
     return {label: [old[label], new[label]] for label in new if old[label] != new[label]}
 
 
-def history(record: ServiceRecord) -> list[Entry]:
+def history(record: ServiceRecord, hide_notes: bool = False) -> list[Entry]:
     versions = record.signed_versions()
     return [
-        Entry(version=v, changes=changes_between(versions[i - 1], v) if i else {}, current=v is record)
+        Entry(version=v, changes=changes_between(versions[i - 1], v, hide_notes) if i else {}, current=v is record)
         for i, v in enumerate(versions)
     ]
 

@@ -22,6 +22,9 @@ from sesis.lib.codes import ServiceType
 from sesis.lib.dbtriggers import ALL as ALL_IMMUTABLE
 from sesis.lib.dbtriggers import ImmutableRows, VersionedRows
 from sesis.services.choices import (
+    CONFIDENTIAL_HELP,
+    CONFIDENTIAL_HIDDEN,
+    CONFIDENTIAL_SERVICES,
     DESCRIPTION_HELP,
     GROUP_HELP,
     LANGUAGE_CHOICES,
@@ -90,6 +93,12 @@ class SessionContent(models.Model):
         "Progress Indicator", max_length=20, choices=ProgressIndicator.choices, blank=True, help_text=PROGRESS_HELP
     )
     notes = models.TextField("Session Notes", blank=True, max_length=4000)
+    notes_confidential = models.BooleanField(
+        "Confidential notes",
+        default=False,
+        db_default=False,
+        help_text=CONFIDENTIAL_HELP,
+    )
 
     # The signature of this version: who recorded it, who certified it when, the hash
     # of what they signed, and for an amendment the hash of the version it corrects.
@@ -133,6 +142,14 @@ class SessionContent(models.Model):
     def on_behalf(self) -> bool:
         return bool(self.recorded_by_id != self.provider_id)  # type: ignore[attr-defined]
 
+    def notes_hidden_from(self, user: Any) -> bool:
+        """Confidential counseling notes are shown only to their author (the session's
+        provider, or whoever recorded it for them) and to administrators."""
+        if not self.notes_confidential:
+            return False
+        author = user.pk in (self.provider_id, self.recorded_by_id)  # type: ignore[attr-defined]
+        return not (author or user.is_administrator)
+
     @property
     def group_size_display(self) -> str:
         return "Individual" if self.grouping == Grouping.INDIVIDUAL else f"Group, {self.group_count}"
@@ -151,9 +168,10 @@ class SessionContent(models.Model):
     def signature_status(self) -> str:
         return signature_status({name: getattr(self, name) for name in (*HASHED_FIELDS, "certification_hash")})
 
-    def shown(self) -> dict[str, str]:
+    def shown(self, hide_notes: bool = False) -> dict[str, str]:
         """The entered fields as a person reads them, by label ("Group Size":
-        "Group, 3"): the record page's history compares versions with it."""
+        "Group, 3"): the record page's history compares versions with it. hide_notes:
+        for a reader who may not see this version's confidential notes."""
         values: dict[str, str] = {}
         for name in ENTERED_FIELDS:
             field = record_field(name)
@@ -163,7 +181,11 @@ class SessionContent(models.Model):
                 values[str(field.verbose_name)] = self.group_size_display
                 continue
             value = getattr(self, name)
-            if isinstance(value, dt.time):
+            if name == "notes" and hide_notes and self.notes_confidential:
+                text = CONFIDENTIAL_HIDDEN
+            elif isinstance(value, bool):
+                text = "Yes" if value else "No"
+            elif isinstance(value, dt.time):
                 text = f"{value:%H:%M}"
             elif field.choices:
                 text = str(dict(field.flatchoices).get(value, value))
@@ -229,6 +251,10 @@ class ServiceRecord(SessionContent):
                 condition=models.Q(grouping=Grouping.INDIVIDUAL, group_count__isnull=True)
                 | models.Q(grouping=Grouping.GROUP, group_count__gte=1),
                 name="record_group_count_for_groups",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(notes_confidential=False) | models.Q(service__in=sorted(CONFIDENTIAL_SERVICES)),
+                name="record_confidential_notes_counseling",
             ),
             models.CheckConstraint(
                 condition=models.Q(makeup_of__isnull=True) | models.Q(session_type=SessionType.PROVIDED),

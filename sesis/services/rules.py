@@ -19,7 +19,7 @@ from sesis.mandates.models import Mandate
 from sesis.mandates.permissions import permission_to_serve
 from sesis.people.models import Staff
 from sesis.schoolcalendar.days import non_school_reason
-from sesis.services.choices import MISSED, NOTES_REQUIRED, Grouping, SessionType
+from sesis.services.choices import CONFIDENTIAL_SERVICES, MISSED, NOTES_REQUIRED, Grouping, SessionType
 from sesis.services.models import ENTERED_FIELDS, ServiceRecord, record_field
 from sesis.students.models import Student
 
@@ -60,6 +60,10 @@ def check_fields(draft: ServiceRecord, names: tuple[str, ...] = ENTERED_FIELDS) 
             if not isinstance(value, str):
                 problems.append((name, f"{label}: {_expected(field)}"))
                 continue
+        elif isinstance(field, models.BooleanField):
+            if not isinstance(value, bool):
+                problems.append((name, f"{label}: {_expected(field)}"))
+                continue
         else:
             try:
                 if isinstance(value, bool):
@@ -86,6 +90,8 @@ def _expected(field: models.Field[Any, Any]) -> str:
         return "enter a date as YYYY-MM-DD."
     if isinstance(field, models.IntegerField):
         return "enter a whole number."
+    if isinstance(field, models.BooleanField):
+        return "true or false."
     return "enter text."
 
 
@@ -208,6 +214,8 @@ def _check_service_fields(data: ServiceRecord) -> list[Problem]:
     is_para = service == ServiceType.PARA
     if data.description and not is_para:
         problems.append(("description", "Service Description is for paraprofessional sessions only."))
+    if data.notes_confidential and service not in CONFIDENTIAL_SERVICES:
+        problems.append(("notes_confidential", "Only counseling Session Notes can be marked confidential."))
     if data.session_type != SessionType.PROVIDED:
         return problems
     if not data.location:

@@ -59,6 +59,9 @@ def _urls(provider: Staff, staff_id: str | None, student: Student | None = None)
     return urls
 
 
+CONFIDENTIAL_NOTES = "Confidential counseling notes"
+
+
 def _log_view(request: AuthedRequest, what: str, student: Student, records: int, **filters: str) -> None:
     """The disclosure log (FERPA, IDEA 300.614): who saw this student's records."""
     disclosure_record(
@@ -223,11 +226,16 @@ def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, obj
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     _log_view(request, "Service Record", record.student, 1, record=str(record.pk))
+    hide_notes = record.notes_hidden_from(request.user)
+    confidential = [v for v in record.signed_versions() or [record] if v.notes_confidential]
+    if confidential and not hide_notes:
+        _log_view(request, CONFIDENTIAL_NOTES, record.student, 1, record=str(record.pk))
     context = {
         "record": record,
-        "history": history(record),
+        "hide_notes": hide_notes,
+        "history": history(record, hide_notes),
         "signature": signature(record),
-        "may_change": request.scope.may_act_for(record.provider, record.student),
+        "may_change": request.scope.may_act_for(record.provider, record.student) and not hide_notes,
         "medicaid": verdict_for(record, you=request.user.pk == record.provider_id),
         "claim_status": claim_status(record),
         "now_marked": now_marked(record),
@@ -241,6 +249,8 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if record.is_certified:
         messages.error(request, actions.LOCKED)
         return redirect("record_detail", pk=record.pk)
+    if sent_back := _confidential_gate(request, record):
+        return sent_back
     mandates = [m for m in servable_mandates(record.provider, record.student, record.date, record.date)]
     missed = [r for r in _missed_sessions(record.provider, record.student) if r.pk != record.pk]
     if record.makeup_of is not None:
@@ -265,6 +275,18 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("record_detail", pk=record.pk)  # the record page says whether it is claimable
     context = {"record": record, "student": record.student, "day": record.date, "form": form, "editing": True}
     return render(request, "services/record_form.html", context)
+
+
+def _confidential_gate(request: AuthedRequest, record: ServiceRecord) -> HttpResponse | None:
+    """A form that shows a record's confidential notes opens for their author and
+    administrators only (the actions refuse the change too), and each opening is a
+    disclosure; anyone else is sent back to the record page, told why."""
+    if record.notes_hidden_from(request.user):
+        messages.error(request, actions.CONFIDENTIAL_NOT_YOURS)
+        return redirect("record_detail", pk=record.pk)
+    if record.notes_confidential and request.method == "GET":
+        _log_view(request, CONFIDENTIAL_NOTES, record.student, 1, record=str(record.pk))
+    return None
 
 
 def _version(request: AuthedRequest) -> int:
@@ -337,6 +359,8 @@ def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     if not record.is_certified:
         return redirect("record_edit", pk=record.pk)
+    if sent_back := _confidential_gate(request, record):
+        return sent_back
     form = AmendForm(form_data(request), initial=actions.entered(record), record=record)
     if request.method == "POST" and form.is_valid():
         try:

@@ -106,7 +106,26 @@ def list_records(request: HttpRequest, filters: Query[RecordSearch]) -> dict[str
             record_count=len(shown),
             filters=query,
         )
+        _log_confidential(request, shown)
     return result
+
+
+def _log_confidential(request: HttpRequest, shown: list[ServiceRecord]) -> None:
+    """Confidential counseling notes a response shows (to their author or an
+    administrator): each showing is a disclosure of its own."""
+    user = actor(request)
+    revealed = [
+        r for r in shown if not r.notes_hidden_from(user) and any(v.notes_confidential for v in (r, *r.versions.all()))
+    ]
+    if revealed:
+        disclosure_record(
+            actor=user,
+            kind=DisclosureKind.VIEW,
+            what="API: confidential counseling notes",
+            student_ids=[r.student_id for r in revealed],
+            record_count=len(revealed),
+            filters={"records": ",".join(str(r.pk) for r in revealed)[:500]},
+        )
 
 
 def _record(request: HttpRequest, pk: int) -> ServiceRecord:
@@ -118,9 +137,10 @@ def _fresh(record: ServiceRecord) -> ServiceRecord:
     return fresh
 
 
-def _out(record: ServiceRecord) -> dict[str, Any]:
-    """The record as JSON, for a response kept under an Idempotency-Key."""
-    return RecordOut.from_orm(_fresh(record)).model_dump(mode="json")
+def _out(record: ServiceRecord, reader: Staff) -> dict[str, Any]:
+    """The record as JSON as `reader` may see it, for a response kept under an
+    Idempotency-Key (a replay is the same caller's)."""
+    return RecordOut.model_validate(_fresh(record), context={"reader": reader}).model_dump(mode="json")
 
 
 @router.get(
@@ -142,6 +162,7 @@ def get_record(request: HttpRequest, response: HttpResponse, pk: int = RECORD_ID
         record_count=1,
         filters={"record": str(record.pk)},
     )
+    _log_confidential(request, [record])
     response["ETag"] = etag(record)
     return record
 
@@ -234,7 +255,7 @@ def create_record(request: HttpRequest, payload: RecordIn, key: str | None = IDE
     def work() -> tuple[int, dict[str, Any]]:
         data = _input(user, _student(user, payload.student), payload.date, payload)
         record = actions.service_record_create(actor=user, provider=provider, data=data, certify=payload.certify)
-        return 201, _out(record)
+        return 201, _out(record, user)
 
     return idempotent(request, user, work)
 
@@ -355,7 +376,7 @@ def amend_record(
             certify=payload.certify,
             version=version,
         )
-        return 201, _out(record)
+        return 201, _out(record, user)
 
     return idempotent(request, user, work)
 
@@ -407,6 +428,6 @@ def create_group(request: HttpRequest, payload: GroupIn, key: str | None = IDEMP
         records = actions.group_session_record(
             actor=user, provider=provider, common=common, members=members, certify=payload.certify
         )
-        return 201, {"group_session": records[0].group_session_id, "records": [_out(r) for r in records]}
+        return 201, {"group_session": records[0].group_session_id, "records": [_out(r, user) for r in records]}
 
     return idempotent(request, user, work)

@@ -44,7 +44,15 @@ def old_release(transactional_db: None) -> Iterator[Any]:
 
 def _signed(values: dict[str, Any]) -> str:
     return content_hash(
-        signed_content({**values, "amends_hash": "", "amendment_reason": "", "unsigned_amendment": False})
+        signed_content(
+            {
+                **values,
+                "amends_hash": "",
+                "amendment_reason": "",
+                "unsigned_amendment": False,
+                "notes_confidential": False,
+            }
+        )
     )
 
 
