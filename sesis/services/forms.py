@@ -101,10 +101,25 @@ def _entered_values(data: dict[str, Any], names: Iterable[str] = ENTERED_FIELDS)
     return values
 
 
+class MakeupSelect(forms.Select):
+    """The Make-up session list: each missed session's option carries its Group Size
+    (data-grouping, data-group-count), which makeup.js copies into the form when the
+    option is chosen: a make-up is pre-filled as the session it makes up."""
+
+    groups: dict[str, tuple[str, int | None]] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        group = self.groups.get(str(option["value"]))
+        if group is not None:
+            option["attrs"] |= {"data-grouping": group[0], "data-group-count": "" if group[1] is None else group[1]}
+        return option
+
+
 @with_record_fields(ENTERED_FIELDS)
 class ServiceRecordForm(UswdsForm, forms.Form):
     mandate = forms.ChoiceField(label="Service Type")
-    makeup_of = forms.ChoiceField(label="Make-up session", required=False)
+    makeup_of = forms.ChoiceField(label="Make-up session", required=False, widget=MakeupSelect)
     certify = forms.BooleanField(label=CERTIFY_LABEL, required=False)
     field_order = ["start_time", "end_time", "mandate"]
 
@@ -118,8 +133,11 @@ class ServiceRecordForm(UswdsForm, forms.Form):
             ("", "Not a make-up session"),
             *[(str(r.pk), f"Makes up {r.get_session_type_display()} on {r.date:%B} {r.date.day}") for r in missed],
         ]
+        self.fields["makeup_of"].widget.groups = {str(r.pk): (r.grouping, r.group_count) for r in missed}
         if not any(m.service == ServiceType.PARA for m in mandates):
             del self.fields["description"]  # Paraprofessionals only
+            if not self.initial.get("progress"):  # shown only to clear a value an older release let in
+                del self.fields["progress"]
         if not any(m.service in CONFIDENTIAL_SERVICES for m in mandates):
             del self.fields["notes_confidential"]  # Counseling only
         if any(m.service in NOTES_REQUIRED for m in mandates):
@@ -169,6 +187,8 @@ class AmendForm(UswdsForm, forms.Form):
         super().__init__(*args, **kwargs)
         if record.service != ServiceType.PARA:
             del self.fields["description"]  # Paraprofessionals only
+            if not record.progress:  # shown only to clear a value an older release let in
+                del self.fields["progress"]
         if record.service not in CONFIDENTIAL_SERVICES:
             del self.fields["notes_confidential"]  # Counseling only
 
@@ -194,6 +214,7 @@ class GroupSessionForm(UswdsForm, forms.Form):
         self.fields["notes"].widget.attrs["rows"] = 3
         if ServiceType.PARA not in services:
             del self.fields["description"]
+            del self.fields["progress"]
         if not CONFIDENTIAL_SERVICES.intersection(services):
             del self.fields["notes_confidential"]
 

@@ -214,6 +214,8 @@ def _check_service_fields(data: ServiceRecord) -> list[Problem]:
     is_para = service == ServiceType.PARA
     if data.description and not is_para:
         problems.append(("description", "Service Description is for paraprofessional sessions only."))
+    if data.progress and not is_para:
+        problems.append(("progress", "Progress Indicator is for paraprofessional sessions only."))
     if data.notes_confidential and service not in CONFIDENTIAL_SERVICES:
         problems.append(("notes_confidential", "Only counseling Session Notes can be marked confidential."))
     if data.session_type != SessionType.PROVIDED:

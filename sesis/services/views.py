@@ -6,6 +6,7 @@ form, certification, amendments and group sessions. The same views serve a provi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -27,8 +28,8 @@ from sesis.medicaid.claimability import verdict_for
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import needs_signature, record_for_user
-from sesis.services.calendar import build_month, parse_month, servable_mandates
-from sesis.services.choices import MISSED
+from sesis.services.calendar import build_month, parse_month, scheduled_ahead, servable_mandates
+from sesis.services.choices import MISSED, SessionType
 from sesis.services.closed_days import now_marked
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
 from sesis.services.history import history, signature
@@ -163,7 +164,7 @@ def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -
         return redirect(urls["pick_url"] + f"?month={day:%Y-%m}")
     missed = _missed_sessions(provider, student)
     form = ServiceRecordForm(
-        form_data(request), mandates=mandates, missed=missed, initial=_prefill(provider, student, mandates)
+        form_data(request), mandates=mandates, missed=missed, initial=_prefill(provider, student, mandates, day)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,9 +203,13 @@ def _missed_sessions(provider: Staff, student: Student) -> list[ServiceRecord]:
     )
 
 
-def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, object]:
-    """Pre-fill from the mandate and from the provider's last session with the student,
-    so a session as mandated takes a few clicks."""
+def _prefill(provider: Staff, student: Student, mandates: list, day: dt.date) -> dict[str, object]:
+    """Pre-fill from the session's context, so a session as planned takes a few clicks:
+    the mandate (language, location); the provider's last session with the student
+    (times, description, Group Size); and, over those, the schedule's session with the
+    student that day (its times, location and Group Size: a group of as many students as
+    the slot has). Never the mandate's largest group: without context a session is
+    Individual."""
     mandate = mandates[0]
     last = (
         ServiceRecord.objects.filter(provider=provider, student=student, mandate=mandate)
@@ -215,12 +220,34 @@ def _prefill(provider: Staff, student: Student, mandates: list) -> dict[str, obj
         "mandate": str(mandate.pk),
         "language": mandate.language,
         "location": location_for(mandate) or (last.location if last else ""),
-        "grouping": "individual" if mandate.group_size == 1 else "group",
-        "group_count": None if mandate.group_size == 1 else mandate.group_size,
+        "grouping": "individual",
+        "group_count": None,
     }
     if last is not None:
         initial |= {"start_time": last.start_time, "end_time": last.end_time, "description": last.description}
+        if last.session_type == SessionType.PROVIDED:
+            initial |= {"grouping": last.grouping, "group_count": last.group_count}
+    planned = _scheduled_that_day(provider, student, mandate.service, day)
+    if planned is not None:
+        size = len(planned.slot.members.all())
+        initial |= {
+            "start_time": planned.slot.start_time,
+            "end_time": planned.slot.end_time,
+            "location": planned.slot.location or initial["location"],
+            "grouping": "group" if size > 1 else "individual",
+            "group_count": size if size > 1 else None,
+        }
     return initial
+
+
+def _scheduled_that_day(provider: Staff, student: Student, service: str, day: dt.date) -> Any:
+    """The schedule's session with the student that day for the service, not yet
+    recorded (the schedules app answers scheduled_ahead), or None."""
+    for _, answer in scheduled_ahead.send(sender=ServiceRecord, provider=provider, student=student, start=day, end=day):
+        for occurrence in cast(dict[dt.date, list[Any]], answer).get(day, []):
+            if occurrence.slot.service == service:
+                return occurrence
+    return None
 
 
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -658,6 +658,7 @@ class RecordWriter:
             "amends_hash": "",
             "amendment_reason": "",
             "unsigned_amendment": "f" if connection.vendor == "postgresql" else "0",
+            "notes_confidential": "f" if connection.vendor == "postgresql" else "0",
         }
         return cast(tuple[str | None, ...], self.in_column_order(columns))
 
