@@ -63,7 +63,7 @@ class ScheduleSlotForm(UswdsForm, forms.Form):
         self.students_by_osis = {e.student.osis: e.student for e in entries}
         self.fields["service"].choices = [(c, ServiceType(c).label) for c in services]  # type: ignore[attr-defined]
         self.fields["students"].choices = [  # type: ignore[attr-defined]
-            (e.student.osis, f"{e.student.last_name}, {e.student.first_name}") for e in entries
+            (e.student.osis, f"{e.student.last_name}, {e.student.first_name} ({e.student.osis})") for e in entries
         ]
         if ServiceType.PARA not in services:
             del self.fields["description"]

@@ -26,12 +26,16 @@ from sesis.services.forms import location_for
 from sesis.services.medicaid import medicaid_notice
 from sesis.services.models import ServiceRecord
 from sesis.services.rules import entry_window_start
+from sesis.students.templatetags.students import mark_students
 
 
 def my_schedule(request: AuthedRequest) -> HttpResponse:
     provider = request.scope.provider(None)
     today = timezone.localdate()
-    context = {"slots": slots_of(provider), "coverage": schedule_coverage(provider, today), "today": today}
+    slots, coverage = list(slots_of(provider)), schedule_coverage(provider, today)
+    # Two students of one name are told apart by their school, in both tables.
+    mark_students([*(m.student for slot in slots for m in slot.members.all()), *(line.student for line in coverage)])
+    context = {"slots": slots, "coverage": coverage, "today": today}
     return render(request, "schedules/schedule.html", context)
 
 
