@@ -225,43 +225,60 @@ class Outcome:
     description: str = ""
 
 
-class DayRefused(ActionRefused):
-    """Some sessions were refused; nothing of the day was saved. problems maps a
-    session's key to its messages."""
+@dataclass
+class DayResult:
+    """What a day's Save did: the records saved, and the sessions refused (by key, with
+    their messages), of which nothing was saved."""
 
-    def __init__(self, problems: dict[str, list[str]]) -> None:
-        count = len(problems)
-        super().__init__(f"{count} session{'s' if count != 1 else ''} could not be recorded; nothing was saved.")
-        self.problems = problems
+    saved: list[ServiceRecord] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The refusal, in a sentence ("" when every session was saved)."""
+        count = len(self.problems)
+        if not count:
+            return ""
+        needs = f"{count} session{'s' if count != 1 else ''} need{'' if count != 1 else 's'} attention"
+        return f"{needs}: {'they were' if count != 1 else 'it was'} not saved. Correct and Save again."
 
 
 @transaction.atomic
 def day_record(
     *, actor: Staff, provider: Staff, day: dt.date, outcomes: dict[str, Outcome], certify: bool
-) -> list[ServiceRecord]:
+) -> DayResult:
     """Record the chosen sessions of the day as the schedule has them, each with what
-    happened. All or nothing. A session already recorded (a retried submission, or one
-    recorded meanwhile on the form) is left as it is, never recorded twice."""
+    happened. Each session saves on its own: one refused session (its problems named)
+    does not hold back the others. A session already recorded (a retried submission, or
+    one recorded meanwhile on the form) is left as it is, never recorded twice."""
     _require_own(actor, provider)
     _lock_schedule(provider)
     by_key = {o.key: o for o in occurrences_on(provider, day)}
-    saved: list[ServiceRecord] = []
-    problems: dict[str, list[str]] = {}
+    result = DayResult()
     for key, outcome in outcomes.items():
         occurrence = by_key.get(key)
         if occurrence is None:
-            problems[key] = ["This session is not on your schedule for this day."]
+            result.problems[key] = ["This session is not on your schedule for this day."]
             continue
         try:
             with transaction.atomic():
-                saved += _record(actor, provider, occurrence, outcome, certify)
+                result.saved += _record(actor, provider, occurrence, outcome, certify)
         except records.RecordRefused as refused:
-            problems[key] = [message for _, message in refused.problems]
+            result.problems[key] = [message for _, message in refused.problems]
         except ActionRefused as refused:
-            problems[key] = [refused.message]
-    if problems:
-        raise DayRefused(problems)
-    return saved
+            result.problems[key] = [refused.message]
+    return result
+
+
+def day_provider_absent(*, actor: Staff, provider: Staff, day: dt.date, certify: bool) -> DayResult:
+    """ "I was absent today": every session of the day not yet recorded, recorded as
+    Provider Absent in one step (certified when the provider ticks the certification)."""
+    _require_own(actor, provider)
+    remaining = [o for o in occurrences_on(provider, day) if not o.recorded]
+    if not remaining:
+        raise ActionRefused("Every session of this day is already recorded.")
+    outcomes = {o.key: Outcome(session_type=SessionType.PROVIDER_ABSENT) for o in remaining}
+    return day_record(actor=actor, provider=provider, day=day, outcomes=outcomes, certify=certify)
 
 
 def _input(occurrence: Occurrence, member: Any, outcome: Outcome, **fields: Any) -> ServiceRecord:

@@ -81,9 +81,11 @@ class ScheduleSlotForm(UswdsForm, forms.Form):
         )
 
 
+# Said once above the day's sessions, not on every card.
 DAY_SESSION_TYPE_HELP = (
-    "Student Absent: absent from school, or refused the service. Provider Absent: you were absent. "
-    "Cancelled: anything else (choose the reason). Days shown in gray need no record."
+    "Session Type — Student Absent: absent from school, or refused the service. Provider Absent: you were absent. "
+    "Cancelled: anything else (choose the reason). For a group, mark each absent student instead of Student Absent. "
+    "Days shown in gray need no record."
 )
 GROUP_SESSION_TYPES = [c for c in SessionType.choices if c[0] != SessionType.STUDENT_ABSENT]
 
@@ -93,9 +95,7 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
     fields a session needs and the schedule cannot know are asked here."""
 
     record = forms.BooleanField(label="Record this session", required=False, initial=True)
-    session_type = forms.ChoiceField(
-        label="Session Type", choices=SessionType.choices, initial=SessionType.PROVIDED, help_text=DAY_SESSION_TYPE_HELP
-    )
+    session_type = forms.ChoiceField(label="Session Type", choices=SessionType.choices, initial=SessionType.PROVIDED)
     cancel_reason = forms.ChoiceField(
         label="Reason for cancellation",
         required=False,
@@ -125,11 +125,6 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
         service = occurrence.slot.service
         if occurrence.is_group:
             self.fields["session_type"].choices = GROUP_SESSION_TYPES  # type: ignore[attr-defined]
-            self.fields[
-                "session_type"
-            ].help_text = (
-                "Service Provided, marking any absent student below; Provider Absent or Cancelled for the whole group."
-            )
             self.fields["absent"].help_text = (
                 "Check each student who did not come. The records say Group with the number present "
                 "(Group, 1 when only one came)."

@@ -16,10 +16,11 @@ from sesis.access.http import AuthedRequest
 from sesis.caseloads.queries import active_caseload
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
+from sesis.people.models import Staff
 from sesis.schedules import actions
 from sesis.schedules.access import slot_for_user
 from sesis.schedules.coverage import schedule_coverage
-from sesis.schedules.forms import ScheduleSlotForm, SessionOutcomeForm
+from sesis.schedules.forms import DAY_SESSION_TYPE_HELP, ScheduleSlotForm, SessionOutcomeForm
 from sesis.schedules.occurrences import occurrences_on, slots_of
 from sesis.services.access import needs_signature
 from sesis.services.forms import location_for
@@ -142,38 +143,39 @@ def _day_of(request: AuthedRequest) -> dt.date:
 
 @require_http_methods(["GET", "POST"])
 def day_sessions(request: AuthedRequest) -> HttpResponse:
-    """The day's scheduled sessions, recorded and certified in one pass."""
+    """The day's scheduled sessions, recorded and certified in one pass. Each session
+    saves on its own; a refused one stays on the page with what was typed and its
+    problems, while the others are saved."""
     provider = request.scope.provider(None)
     day = _day_of(request)
     forms = day_forms(request, day)
     certify_error = ""
     if request.method == "POST":
-        chosen = [f for f in forms if f.chosen]
-        invalid = [f for f in chosen if not f.is_valid()]
         certify = request.POST.get("certify") == "on"
-        if not chosen and not invalid and any(not f.occurrence.recorded for f in forms):
-            certify_error = "Check Record this session for each session you are recording."
-        elif not invalid:
-            try:
-                saved = actions.day_record(
-                    actor=request.user,
-                    provider=provider,
-                    day=day,
-                    certify=certify,
-                    outcomes={f.occurrence.key: f.outcome() for f in chosen},
-                )
-            except actions.DayRefused as refused:
-                for form in forms:
-                    for message in refused.problems.get(form.occurrence.key, []):
-                        form.add_error(None, message)
-                certify_error = refused.message
-            except ActionRefused as refused:
-                certify_error = refused.message
-            else:
-                messages.success(request, _day_message(saved, certify))
-                medicaid_notice(request, saved, provider)
+        try:
+            result = _save_day(request, provider, day, forms, certify)
+        except ActionRefused as refused:
+            certify_error = refused.message
+        else:
+            if result is not None and result.saved:
+                messages.success(request, _day_message(result.saved, certify))
+                medicaid_notice(request, result.saved, provider)
+            if result is not None and not result.problems:
+                if not result.saved:
+                    messages.success(request, _day_message(result.saved, certify))
                 url = reverse("home") if day == timezone.localdate() else reverse("day_sessions") + f"?date={day}"
                 return redirect(url)
+            if result is None:
+                certify_error = "Check Record this session for each session you are recording."
+            else:
+                # The saved sessions now show as recorded; each refused one keeps what was
+                # typed, with its problems at the session.
+                forms = day_forms(request, day)
+                for form in forms:
+                    if form.chosen and not form.occurrence.recorded and form.is_valid():
+                        for message in result.problems.get(form.occurrence.key, []):
+                            form.add_error(None, message)
+                certify_error = result.message
     context = day_context(request, day, forms, certify_error)
     # The day's records that still need the user's signature, certified here as on the homepage.
     unsigned = needs_signature(request.user).filter(date=day)
@@ -183,6 +185,34 @@ def day_sessions(request: AuthedRequest) -> HttpResponse:
         "signature_next": f"{reverse('day_sessions')}?date={day.isoformat()}",
     }
     return render(request, "schedules/day.html", context)
+
+
+INCOMPLETE = ["Complete this session's fields (below) and Save again."]
+
+
+def _save_day(
+    request: AuthedRequest, provider: Staff, day: dt.date, forms: list[SessionOutcomeForm], certify: bool
+) -> actions.DayResult | None:
+    """Save what the day's form holds: "I was absent today" (every remaining session as
+    Provider Absent), or each chosen session that is complete. None when nothing was
+    chosen on a day with sessions to record."""
+    if "absent_today" in request.POST:
+        return actions.day_provider_absent(actor=request.user, provider=provider, day=day, certify=certify)
+    chosen = [f for f in forms if f.chosen]
+    if not chosen and any(not f.occurrence.recorded for f in forms):
+        return None
+    complete = [f for f in chosen if f.is_valid()]
+    result = actions.day_record(
+        actor=request.user,
+        provider=provider,
+        day=day,
+        certify=certify,
+        outcomes={f.occurrence.key: f.outcome() for f in complete},
+    )
+    for form in chosen:
+        if not form.is_valid():
+            result.problems[form.occurrence.key] = INCOMPLETE
+    return result
 
 
 def day_context(
@@ -199,6 +229,7 @@ def day_context(
         "window_start": entry_window_start(today),
         "certify_checked": request.POST.get("certify") == "on",
         "unrecorded": any(not f.occurrence.recorded for f in forms),
+        "session_type_help": DAY_SESSION_TYPE_HELP,
     }
 
 

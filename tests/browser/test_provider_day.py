@@ -20,6 +20,7 @@ from sesis.schedules.models import ScheduleSlot
 from sesis.services.models import ServiceRecord
 from tests.browser.conftest import (
     ARTIFACTS,
+    DESKTOP,
     PHONE,
     Interactions,
     assert_accessible,
@@ -118,12 +119,17 @@ def test_a_day_recorded_from_the_homepage_on_a_phone(page: Page, day: District) 
 def test_the_days_form_at_desktop_size_and_its_refusals(page: Page, day: District) -> None:
     sign_in(page, "300", PASSWORD)
     page.screenshot(path=str(ARTIFACTS / "day-desktop.png"), full_page=True)
+    form = page.locator(".sesis-day-form").bounding_box()
+    assert form is not None
+    record_figure("the day form's height at 1280 px, 8 sessions (px)", round(form["height"]))
     assert_accessible(page, "home-today")
     assert_fits_phone_width(page, "home-today")
     # Save without the notes speech needs: each session says why, and nothing is saved.
     page.get_by_role("button", name="Save").click()
     expect(
-        page.get_by_role("alert").filter(has_text="8 sessions could not be recorded; nothing was saved.")
+        page.get_by_role("alert").filter(
+            has_text="8 sessions need attention: they were not saved. Correct and Save again."
+        )
     ).to_be_visible()
     expect(session(page, "08:00").get_by_role("alert")).to_have_text(
         "Session Notes are required for Speech-Language Therapy sessions."
@@ -278,3 +284,56 @@ def test_every_schedule_page_is_accessible_and_fits_a_phone(page: Page, day: Dis
     expect(page.get_by_text("Choose at least one school day (Monday to Friday).", exact=True)).to_be_visible()
     assert_accessible(page, "slot-add-refused")
     assert_fits_phone_width(page, "slot-add-refused")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_one_session_left_incomplete_holds_back_no_other(page: Page, day: District, viewport) -> None:
+    """Each session saves on its own: the one without its notes stays, with what was
+    typed and its problem; the thirteen others are saved and certified."""
+    page.set_viewport_size(viewport)
+    sign_in(page, "300", PASSWORD)
+    for name, start in zip(INDIVIDUAL, STARTS, strict=True):
+        if start != "09:00":
+            session(page, start).get_by_label("Session Notes").fill(f"{name}: articulation drills.")
+    session(page, "09:00").get_by_label("Session Type").select_option(label="Service Provided")
+    for start in ("12:00", "13:00"):
+        session(page, start).get_by_label("Session Notes").fill("Turn-taking in conversation.")
+    page.get_by_text(f"{ABSENT} was absent").click()
+    page.get_by_text("I certify that the information of each session I record here is accurate").click()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("1 session needs attention: it was not saved. Correct and Save again.")).to_be_visible()
+    expect(page.get_by_text("13 service records saved and certified")).to_be_visible()
+    refused = session(page, "09:00")
+    expect(refused.get_by_role("alert")).to_have_text(
+        "Session Notes are required for Speech-Language Therapy sessions."
+    )
+    expect(page.locator(".sesis-session--done", has_text="08:00\N{EN DASH}08:30")).to_contain_text(
+        "Recorded and certified."
+    )
+    assert ServiceRecord.objects.certified().count() == 13
+    assert_accessible(page, f"day-one-refused-{viewport['width']}")
+    page.screenshot(path=str(ARTIFACTS / f"day-one-refused-{viewport['width']}.png"), full_page=True)
+
+    refused.get_by_label("Session Notes").fill("Casey: articulation drills.")
+    expect(
+        page.get_by_label("I certify that the information of each session I record here is accurate")
+    ).to_be_checked()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("1 service record saved and certified")).to_be_visible()
+    check_the_day(day)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_i_was_absent_today_in_one_step(page: Page, day: District, viewport) -> None:
+    page.set_viewport_size(viewport)
+    sign_in(page, "300", PASSWORD)
+    ui = Interactions()
+    ui.check(page.get_by_text("I certify that the information of each session I record here is accurate"))
+    ui.click(page.get_by_role("button", name="I was absent today"))
+    expect(page.get_by_text("14 service records saved and certified: 0 Service Provided")).to_be_visible()
+    records = ServiceRecord.objects.filter(date=dt.date(2026, 11, 18))
+    assert records.count() == 14 and all(r.is_certified for r in records)
+    assert set(records.values_list("session_type", flat=True)) == {"provider_absent"}
+    assert_accessible(page, f"day-absent-{viewport['width']}")
+    record_figure("a sick day (every session Provider Absent), from the homepage", ui.count)

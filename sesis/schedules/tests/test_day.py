@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from sesis.caseloads.actions import caseload_remove
 from sesis.caseloads.models import CaseloadEntry
 from sesis.lib.errors import ActionRefused
-from sesis.schedules.actions import DayRefused, Outcome, day_record, schedule_slot_create
+from sesis.schedules.actions import DayResult, Outcome, day_provider_absent, day_record, schedule_slot_create
 from sesis.schedules.models import ScheduleSlot
 from sesis.schedules.occurrences import occurrences_between, occurrences_on
 from sesis.schedules.tests.conftest import slot_input
@@ -43,8 +43,15 @@ def key(slot: ScheduleSlot) -> str:
     return f"s{slot.pk}"
 
 
-def record(d: District, outcomes: dict[str, Outcome], certify: bool = True, day: dt.date = WEDNESDAY) -> list:
+def record_all(d: District, outcomes: dict[str, Outcome], certify: bool = True, day: dt.date = WEDNESDAY) -> DayResult:
     return day_record(actor=d.doe_speech, provider=d.doe_speech, day=day, outcomes=outcomes, certify=certify)
+
+
+def record(d: District, outcomes: dict[str, Outcome], certify: bool = True, day: dt.date = WEDNESDAY) -> list:
+    """The records saved, every session having been accepted."""
+    result = record_all(d, outcomes, certify, day)
+    assert not result.problems, result.problems
+    return result.saved
 
 
 def test_the_schedule_puts_sessions_on_their_days_only(speech: District, slots: dict[str, ScheduleSlot]) -> None:
@@ -136,49 +143,69 @@ def test_nobody_present_records_each_student_absent(speech: District, slots: dic
     assert sorted(ServiceRecord.objects.values_list("session_type", "group_count")) == [("student_absent", 4)] * 4
 
 
-def test_one_refused_session_saves_nothing_of_the_day(speech: District, slots: dict[str, ScheduleSlot]) -> None:
-    with pytest.raises(DayRefused) as caught:
-        record(
-            speech,
-            {
-                key(slots["ana"]): Outcome(notes="Fine."),
-                key(slots["group"]): Outcome(notes=""),  # speech needs Session Notes
-                "s999": Outcome(),
-            },
-        )
-    assert caught.value.message == "2 sessions could not be recorded; nothing was saved."
-    problems = caught.value.problems
+def test_one_refused_session_holds_back_no_other(speech: District, slots: dict[str, ScheduleSlot]) -> None:
+    result = record_all(
+        speech,
+        {
+            key(slots["ana"]): Outcome(notes="Fine."),
+            key(slots["group"]): Outcome(notes=""),  # speech needs Session Notes
+            "s999": Outcome(),
+        },
+    )
+    assert result.message == "2 sessions need attention: they were not saved. Correct and Save again."
     assert (
-        problems[key(slots["group"])][0]
+        result.problems[key(slots["group"])][0]
         == "Avery Lopez0: Session Notes are required for Speech-Language Therapy sessions."
     )
-    assert problems["s999"] == ["This session is not on your schedule for this day."]
-    assert not ServiceRecord.objects.exists()
+    assert result.problems["s999"] == ["This session is not on your schedule for this day."]
+    # Ana's session is saved; nothing of the refused group is.
+    assert [r.student for r in result.saved] == [speech.speech_student]
+    assert list(ServiceRecord.objects.values_list("student__osis", flat=True)) == [speech.speech_student.osis]
 
 
 def test_cancelled_needs_its_reason_and_a_group_has_no_student_absent(
     speech: District, slots: dict[str, ScheduleSlot]
 ) -> None:
-    with pytest.raises(DayRefused) as caught:
-        record(
-            speech,
-            {
-                key(slots["ana"]): Outcome(session_type="cancelled"),
-                key(slots["group"]): Outcome(session_type="student_absent"),
-            },
-        )
-    assert caught.value.problems[key(slots["ana"])] == ["Choose the reason the session was cancelled."]
-    assert caught.value.problems[key(slots["group"])] == [
+    result = record_all(
+        speech,
+        {
+            key(slots["ana"]): Outcome(session_type="cancelled"),
+            key(slots["group"]): Outcome(session_type="student_absent"),
+        },
+    )
+    assert result.problems[key(slots["ana"])] == ["Choose the reason the session was cancelled."]
+    assert result.problems[key(slots["group"])] == [
         "For a group, mark each absent student; Student Absent is chosen per student."
     ]
+    assert result.message == "2 sessions need attention: they were not saved. Correct and Save again."
     assert not ServiceRecord.objects.exists()
 
 
 def test_a_future_day_is_refused_by_the_record_rules(speech: District, slots: dict[str, ScheduleSlot]) -> None:
     friday = dt.date(2026, 11, 20)
-    with pytest.raises(DayRefused) as caught:
-        record(speech, {key(slots["group"]): Outcome(notes="x")}, day=friday)
-    assert "The date of service cannot be in the future." in caught.value.problems[key(slots["group"])][0]
+    result = record_all(speech, {key(slots["group"]): Outcome(notes="x")}, day=friday)
+    assert "The date of service cannot be in the future." in result.problems[key(slots["group"])][0]
+    assert result.message == "1 session needs attention: it was not saved. Correct and Save again."
+    assert not ServiceRecord.objects.exists()
+
+
+def test_i_was_absent_today_records_every_remaining_session_as_provider_absent(
+    speech: District, slots: dict[str, ScheduleSlot]
+) -> None:
+    record(speech, {key(slots["ana"]): Outcome(notes="Drills.")})  # already recorded: left as it is
+    result = day_provider_absent(actor=speech.doe_speech, provider=speech.doe_speech, day=WEDNESDAY, certify=True)
+    assert not result.problems and len(result.saved) == 4
+    assert (
+        sorted(ServiceRecord.objects.values_list("session_type", flat=True)) == ["provided"] + ["provider_absent"] * 4
+    )
+    assert all(r.is_certified for r in result.saved)
+    with pytest.raises(ActionRefused, match=r"Every session of this day is already recorded\."):
+        day_provider_absent(actor=speech.doe_speech, provider=speech.doe_speech, day=WEDNESDAY, certify=True)
+
+
+def test_i_was_absent_today_is_not_signed_without_the_tick(speech: District, slots: dict[str, ScheduleSlot]) -> None:
+    result = day_provider_absent(actor=speech.doe_speech, provider=speech.doe_speech, day=WEDNESDAY, certify=False)
+    assert len(result.saved) == 5 and not any(r.is_certified for r in result.saved)
 
 
 def test_someone_else_cannot_record_a_providers_day(speech: District, slots: dict[str, ScheduleSlot]) -> None:
@@ -230,16 +257,41 @@ class TestThePages:
         self.post_day(client, slots, **{key(slots["group"]) + "-record": ""})
         assert ServiceRecord.objects.count() == 1
 
-    def test_a_refused_day_shows_each_problem_at_its_session(
+    def test_a_refused_session_stays_with_its_problem_and_the_others_are_saved(
         self, client, speech: District, slots: dict[str, ScheduleSlot]
     ) -> None:
         client.force_login(speech.doe_speech)
         answer = self.post_day(client, slots, **{key(slots["ana"]) + "-notes": ""})
         assert answer.status_code == 200
-        (ana_form, _) = answer.context["forms"]
+        (ana_form, group_form) = answer.context["forms"]
         assert ana_form.non_field_errors() == ["Session Notes are required for Speech-Language Therapy sessions."]
-        assert answer.context["certify_error"] == "1 session could not be recorded; nothing was saved."
-        assert not ServiceRecord.objects.exists()
+        assert ana_form["session_type"].value() == "provided"  # what was typed is kept
+        assert group_form.occurrence.recorded  # the group was saved
+        assert answer.context["certify_error"] == "1 session needs attention: it was not saved. Correct and Save again."
+        page = answer.content.decode()
+        assert "4 service records saved and certified" in page
+        assert ServiceRecord.objects.certified().count() == 4
+        assert not ServiceRecord.objects.filter(student=speech.speech_student).exists()
+        # Corrected and saved again: the day is complete, nothing recorded twice.
+        again = self.post_day(client, slots, **{key(slots["ana"]) + "-notes": "Drills."})
+        assert again.status_code == 302 and ServiceRecord.objects.certified().count() == 5
+
+    def test_an_incomplete_session_is_kept_and_the_others_saved(
+        self, client, speech: District, slots: dict[str, ScheduleSlot]
+    ) -> None:
+        client.force_login(speech.doe_speech)
+        answer = self.post_day(client, slots, **{key(slots["ana"]) + "-session_type": "no-such-type"})
+        assert answer.status_code == 200
+        assert answer.context["forms"][0].errors["session_type"]
+        assert ServiceRecord.objects.count() == 4
+
+    def test_i_was_absent_today_in_one_step(self, client, speech: District, slots: dict[str, ScheduleSlot]) -> None:
+        client.force_login(speech.doe_speech)
+        answer = client.post("/day/?date=2026-11-18", {"absent_today": "1", "certify": "on"})
+        assert answer.status_code == 302
+        assert (
+            sorted(ServiceRecord.objects.certified().values_list("session_type", flat=True)) == ["provider_absent"] * 5
+        )
 
     def test_nothing_chosen_is_said_plainly(self, client, speech: District, slots: dict[str, ScheduleSlot]) -> None:
         client.force_login(speech.doe_speech)
