@@ -223,6 +223,8 @@ class Outcome:
     notes_confidential: bool = False
     progress: str = ""
     description: str = ""
+    start_time: dt.time | None = None  # None: as scheduled
+    end_time: dt.time | None = None
 
 
 @dataclass
@@ -287,8 +289,8 @@ def _input(occurrence: Occurrence, member: Any, outcome: Outcome, **fields: Any)
         student=member.student,
         mandate=member.mandate,
         date=occurrence.date,
-        start_time=slot.start_time,
-        end_time=slot.end_time,
+        start_time=outcome.start_time or slot.start_time,
+        end_time=outcome.end_time or slot.end_time,
         language=member.mandate.language,
         cancel_reason=outcome.cancel_reason,
         location=slot.location,

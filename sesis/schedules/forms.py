@@ -48,8 +48,9 @@ class ScheduleSlotForm(UswdsForm, forms.Form):
         widget=CHECKBOXES,
         error_messages={"required": "Choose at least one school day (Monday to Friday)."},
     )
-    start_time = forms.TimeField(label="Start Time", widget=TIME)
-    end_time = forms.TimeField(label="End Time", widget=TIME)
+    start_time = forms.TimeField(label="Start Time", widget=TIME, required=False)  # empty: as scheduled
+    end_time = forms.TimeField(label="End Time", widget=TIME, required=False)
+    field_order = ["record", "session_type", "cancel_reason", "start_time", "end_time"]
     location = forms.ChoiceField(label="Service Location", choices=_blank("Choose a location", ServiceLocation.choices))
     description = forms.ChoiceField(
         label="Service Description",
@@ -73,8 +74,8 @@ class ScheduleSlotForm(UswdsForm, forms.Form):
         return SlotInput(
             service=data["service"],
             weekdays=data["weekdays"],
-            start_time=data["start_time"],
-            end_time=data["end_time"],
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
             location=data["location"],
             description=data.get("description") or "",
             students=[self.students_by_osis[osis] for osis in data["students"]],
@@ -95,6 +96,9 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
     fields a session needs and the schedule cannot know are asked here."""
 
     record = forms.BooleanField(label="Record this session", required=False, initial=True)
+    start_time = forms.TimeField(label="Start Time", widget=TIME, required=False)  # empty: as scheduled
+    end_time = forms.TimeField(label="End Time", widget=TIME, required=False)
+    field_order = ["record", "session_type", "cancel_reason", "start_time", "end_time"]
     session_type = forms.ChoiceField(label="Session Type", choices=SessionType.choices, initial=SessionType.PROVIDED)
     cancel_reason = forms.ChoiceField(
         label="Reason for cancellation",
@@ -122,6 +126,9 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
     def __init__(self, *args: Any, occurrence: Occurrence, **kwargs: Any) -> None:
         super().__init__(*args, prefix=occurrence.key, **kwargs)
         self.occurrence = occurrence
+        # As scheduled; adjusted for a session that started late or ended early.
+        self.fields["start_time"].initial = occurrence.slot.start_time
+        self.fields["end_time"].initial = occurrence.slot.end_time
         service = occurrence.slot.service
         if occurrence.is_group:
             self.fields["session_type"].choices = GROUP_SESSION_TYPES  # type: ignore[attr-defined]
@@ -166,6 +173,8 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
             absent=set(data.get("absent") or []),
             notes=data.get("notes") or "",
             notes_confidential=bool(data.get("notes_confidential")),
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
             progress=data.get("progress") or "",
             description=data.get("description") or "",
         )

@@ -88,10 +88,12 @@ def occurrences_between(
         Mandate.objects.filter(student__in=students, start_date__lte=end, end_date__gte=start).order_by("start_date")
     )
     closed = non_school_days_by_school({s.school for s in students.values()}, start, end)
-    records = {
-        (r.student_id, r.date, r.start_time, r.service): r
-        for r in ServiceRecord.objects.filter(provider=provider, student__in=students, date__range=(start, end))
-    }
+    # A session's record is the provider's record of the student, that day, for the
+    # service, at a time that overlaps the slot's: a session that started late (times
+    # adjusted on the day form) is still that session, never a second one.
+    records: dict[tuple[int, dt.date, str], list[ServiceRecord]] = {}
+    for r in ServiceRecord.objects.filter(provider=provider, student__in=students, date__range=(start, end)):
+        records.setdefault((r.student_id, r.date, r.service), []).append(r)
     found = []
     day = start
     while day <= end:
@@ -131,6 +133,13 @@ def _occurrence(slot, day, on_caseload, mandates, closed, records) -> Occurrence
         if mandate is None:
             occurrence.notes.append(f"{student.full_name} has no {label} mandate on this day.")
             continue
-        record = records.get((student.pk, day, slot.start_time, slot.service))
+        record = next(
+            (
+                r
+                for r in records.get((student.pk, day, slot.service), [])
+                if r.start_time < slot.end_time and slot.start_time < r.end_time
+            ),
+            None,
+        )
         occurrence.members.append(Member(student=student, mandate=mandate, record=record))
     return occurrence

@@ -143,7 +143,7 @@ def test_a_day_recorded_by_keyboard_alone(page: Page, day: District) -> None:
     for _ in range(8):
         tab_to(page, "Session Notes")
         page.keyboard.type("Worked on goals.")
-    tab_to(page, f"{ABSENT} was absent")
+    tab_to(page, f"{ABSENT} was absent", limit=240)  # back round the page: its group is the first
     page.keyboard.press("Space")
     tab_to(
         page,
@@ -296,6 +296,9 @@ def test_one_session_left_incomplete_holds_back_no_other(page: Page, day: Distri
         if start != "09:00":
             session(page, start).get_by_label("Session Notes").fill(f"{name}: articulation drills.")
     session(page, "09:00").get_by_label("Session Type").select_option(label="Service Provided")
+    late = session(page, "08:30")  # started ten minutes late
+    expect(late.get_by_label("Start Time")).to_have_value("08:30")
+    late.get_by_label("Start Time").fill("08:40")
     for start in ("12:00", "13:00"):
         session(page, start).get_by_label("Session Notes").fill("Turn-taking in conversation.")
     page.get_by_text(f"{ABSENT} was absent").click()
@@ -312,6 +315,8 @@ def test_one_session_left_incomplete_holds_back_no_other(page: Page, day: Distri
         "Recorded and certified."
     )
     assert ServiceRecord.objects.certified().count() == 13
+    blake = ServiceRecord.objects.get(student__first_name="Blake")
+    assert (blake.start_time, blake.end_time) == (dt.time(8, 40), dt.time(9, 0))
     assert_accessible(page, f"day-one-refused-{viewport['width']}")
     page.screenshot(path=str(ARTIFACTS / f"day-one-refused-{viewport['width']}.png"), full_page=True)
 

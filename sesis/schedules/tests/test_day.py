@@ -189,6 +189,25 @@ def test_a_future_day_is_refused_by_the_record_rules(speech: District, slots: di
     assert not ServiceRecord.objects.exists()
 
 
+def test_a_session_that_started_late_keeps_its_own_times_and_is_still_that_session(
+    speech: District, slots: dict[str, ScheduleSlot]
+) -> None:
+    late = Outcome(notes="Drills.", start_time=dt.time(9, 10), end_time=dt.time(9, 30))
+    saved = record(speech, {key(slots["ana"]): late})
+    assert [(r.start_time, r.end_time, r.minutes) for r in saved] == [(dt.time(9, 10), dt.time(9, 30), 20)]
+    ana = next(o for o in occurrences_on(speech.doe_speech, WEDNESDAY) if o.key == key(slots["ana"]))
+    assert ana.recorded  # the 9:00 session is the one recorded at 9:10
+    assert record(speech, {key(slots["ana"]): late}) == []  # a retry records nothing twice
+    assert ServiceRecord.objects.count() == 1
+
+
+def test_times_that_break_a_rule_are_refused_for_that_session(speech: District, slots: dict[str, ScheduleSlot]) -> None:
+    backwards = Outcome(notes="Drills.", start_time=dt.time(9, 30), end_time=dt.time(9, 0))
+    result = record_all(speech, {key(slots["ana"]): backwards})
+    assert result.problems[key(slots["ana"])] == ["End Time must be after Start Time."]
+    assert not ServiceRecord.objects.exists()
+
+
 def test_i_was_absent_today_records_every_remaining_session_as_provider_absent(
     speech: District, slots: dict[str, ScheduleSlot]
 ) -> None:
