@@ -74,8 +74,8 @@ class ScheduleSlotForm(UswdsForm, forms.Form):
         return SlotInput(
             service=data["service"],
             weekdays=data["weekdays"],
-            start_time=data.get("start_time"),
-            end_time=data.get("end_time"),
+            start_time=data["start_time"],
+            end_time=data["end_time"],
             location=data["location"],
             description=data.get("description") or "",
             students=[self.students_by_osis[osis] for osis in data["students"]],

@@ -5,7 +5,7 @@ entered (see `draft`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -398,6 +398,13 @@ def service_record_amend(
 class GroupMember:
     student: Student
     present: bool
+    # The student's own values of the fields each record of a group may hold for itself
+    # (Session Notes, Language of Service, Progress Indicator), over the shared ones.
+    own: dict[str, Any] = field(default_factory=dict)
+
+
+# The fields each student of a group may hold for themselves (besides present or absent).
+OWN_IN_GROUP = ("notes", "notes_confidential", "language", "progress")
 
 
 @transaction.atomic
@@ -423,12 +430,19 @@ def group_session_record(
     problems: list[Problem] = []
     for member, mandate in members:
         _require_access(actor, provider, member.student)
-        shared = entered(common) | {
-            "session_type": SessionType.PROVIDED if member.present else SessionType.STUDENT_ABSENT,
-            "cancel_reason": "",
-            "grouping": Grouping.GROUP,
-            "group_count": present,
-        }
+        unknown = set(member.own) - set(OWN_IN_GROUP)
+        if unknown:
+            raise TypeError(f"Not a field a group's student holds alone: {', '.join(sorted(unknown))}")
+        shared = (
+            entered(common)
+            | member.own
+            | {
+                "session_type": SessionType.PROVIDED if member.present else SessionType.STUDENT_ABSENT,
+                "cancel_reason": "",
+                "grouping": Grouping.GROUP,
+                "group_count": present,
+            }
+        )
         data = draft(student=member.student, mandate=mandate, date=common.date, **shared)
         found, flag = check_record(provider=provider, data=data, group_session_id=group.pk)
         if found:

@@ -211,14 +211,23 @@ class GroupSessionForm(UswdsForm, forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(code, ServiceType(code).label) for code in services]
         self.fields["service"].choices = choices  # type: ignore[attr-defined]
-        self.fields["notes"].widget.attrs["rows"] = 3
+        # Each student has their own Session Notes, language and progress (the form's
+        # rows); this note, if written, fills the notes left empty.
+        self.fields["notes"].label = "Shared note (optional)"
+        self.fields["notes"].help_text = (
+            "Used for each student whose own Session Notes are left empty. "
+            "Copy it into every student's notes to start from it."
+        )
+        self.fields["notes"].widget.attrs["rows"] = 2
+        del self.fields["language"]
+        del self.fields["progress"]
         if ServiceType.PARA not in services:
             del self.fields["description"]
-            del self.fields["progress"]
         if not CONFIDENTIAL_SERVICES.intersection(services):
             del self.fields["notes_confidential"]
 
     def shared(self) -> dict[str, Any]:
-        """What every student's record of the group shares."""
+        """What every student's record of the group shares (the notes: the shared note,
+        for the students who wrote none of their own)."""
         names = [name for name in ENTERED_FIELDS if name not in PER_STUDENT and name in self.fields]
         return _entered_values(self.cleaned_data, names)

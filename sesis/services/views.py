@@ -6,6 +6,7 @@ form, certification, amendments and group sessions. The same views serve a provi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -24,12 +25,13 @@ from sesis.caseloads.queries import active_caseload
 from sesis.lib.codes import ServiceType
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
+from sesis.mandates.models import Mandate
 from sesis.medicaid.claimability import verdict_for
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import needs_signature, record_for_user
 from sesis.services.calendar import build_month, parse_month, scheduled_ahead, servable_mandates
-from sesis.services.choices import MISSED, SessionType
+from sesis.services.choices import LANGUAGE_CHOICES, MISSED, ProgressIndicator, SessionType
 from sesis.services.closed_days import now_marked
 from sesis.services.forms import AmendForm, GroupSessionForm, ServiceRecordForm, location_for
 from sesis.services.history import history, signature
@@ -411,9 +413,56 @@ def record_amend(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "services/record_amend.html", {"record": record, "form": form})
 
 
+@dataclass
+class GroupRow:
+    """One caseload student on the group form: their mandate for the chosen service,
+    what the form shows for them (language, notes, progress) and, before Save, why they
+    cannot be in a group (no mandate for the service, or individual sessions only)."""
+
+    student: Student
+    mandate: Mandate | None
+    language: str
+    notes: str
+    progress: str
+    marks: list[str]
+
+    @property
+    def group_limit(self) -> int:
+        return self.mandate.group_size if self.mandate is not None else 0
+
+
+def _group_rows(request: AuthedRequest, entries: list, service: str, day: dt.date) -> list[GroupRow]:
+    rows = []
+    label = ServiceType(service).label if service in ServiceType.values else service
+    for entry in entries:
+        student = entry.student
+        mandate = next(
+            (m for m in entry.mandates.all() if m.service == service and m.start_date <= day <= m.end_date), None
+        )
+        marks = []
+        if mandate is None:
+            marks.append(f"No {label} mandate on {day:%B} {day.day}: cannot be in this group.")
+        elif mandate.group_size == 1:
+            marks.append("Individual sessions only: cannot be recorded in a group.")
+        osis = student.osis
+        rows.append(
+            GroupRow(
+                student=student,
+                mandate=mandate,
+                language=request.POST.get(f"language-{osis}") or (mandate.language if mandate else ""),
+                notes=request.POST.get(f"notes-{osis}", ""),
+                progress=request.POST.get(f"progress-{osis}", ""),
+                marks=marks,
+            )
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpResponse:
-    """One form for a whole group: one record per student, certified together."""
+    """One form for a whole group: one record per student, certified together. Each
+    student has their own Session Notes, language (their mandate's by default) and, for
+    paraprofessionals, Progress Indicator; a shared note fills the notes left empty."""
     provider = request.scope.provider(staff_id)
     entries = list(active_caseload(provider))
     services = sorted(provider.discipline_codes())
@@ -421,45 +470,67 @@ def group_session(request: AuthedRequest, staff_id: str | None = None) -> HttpRe
     form = GroupSessionForm(form_data(request), services=services, initial=initial)
     marked = set(request.POST.getlist("member"))
     absent = set(request.POST.getlist("absent"))
+    service = request.POST.get("service") or (services[0] if services else "")
+    try:
+        day = dt.date.fromisoformat(request.POST.get("date") or "")
+    except ValueError:
+        day = timezone.localdate()
+    rows = _group_rows(request, entries, service, day)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        problems = _record_group(request, provider, form, entries, marked, absent)
+        problems = _record_group(request, provider, form, rows, marked, absent)
         if not problems:
             return redirect(_urls(provider, staff_id)["home_url"])
     context = {
         "provider": provider,
         "own": staff_id is None,
         "form": form,
-        "entries": entries,
+        "rows": rows,
         "marked": marked,
         "absent": absent,
         "problems": problems,
+        "languages": LANGUAGE_CHOICES,
+        "progress_choices": ProgressIndicator.choices,
+        "para": service == ServiceType.PARA,
         **_urls(provider, staff_id),
     }
     return render(request, "services/group_session.html", context)
 
 
 def _record_group(
-    request: AuthedRequest, provider: Staff, form: GroupSessionForm, entries: list, marked: set[str], absent: set[str]
+    request: AuthedRequest,
+    provider: Staff,
+    form: GroupSessionForm,
+    rows: list[GroupRow],
+    marked: set[str],
+    absent: set[str],
 ) -> list[str]:
     data = form.cleaned_data
     day, service = data["date"], data["service"]
+    shared = form.shared()
+    shared_notes = shared.pop("notes", "")
     members = []
     problems = []
-    for entry in entries:
-        student = entry.student
+    for row in rows:
+        student = row.student
         if student.osis not in marked:
             continue
         mandate = student.mandates.active_on(day).filter(service=service).first()
         if mandate is None:
             problems.append(f"{student.full_name}: no {ServiceType(service).label} mandate on {day:%B} {day.day}.")
             continue
-        members.append((actions.GroupMember(student=student, present=student.osis not in absent), mandate))
+        own = {
+            "notes": row.notes.strip() or shared_notes,
+            "language": row.language or mandate.language,
+        }
+        if service == ServiceType.PARA:
+            own["progress"] = row.progress
+        members.append((actions.GroupMember(student=student, present=student.osis not in absent, own=own), mandate))
     if problems:
         return problems
     if not members:
         return ["Choose the students of the group: check In this group next to each."]
-    common = actions.draft(student=members[0][0].student, mandate=members[0][1], date=day, **form.shared())
+    common = actions.draft(student=members[0][0].student, mandate=members[0][1], date=day, **shared)
     try:
         records = actions.group_session_record(
             actor=request.user, provider=provider, common=common, members=members, certify=data["certify"]

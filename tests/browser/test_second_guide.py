@@ -153,14 +153,21 @@ def test_a_group_session_of_five_from_one_form(page: Page, district: District) -
     ui.fill(page.get_by_label("Start Time"), "11:00")
     ui.fill(page.get_by_label("End Time"), "11:30")
     ui.choose(page.get_by_label("Service Location"), "Separate location in school")
-    ui.fill(page.get_by_label("Session Notes"), "Turn-taking in conversation.")
-    for student in students:
-        ui.check(page.get_by_label(f"{student.first_name} {student.last_name} is in this group"))
-    ui.check(page.get_by_label("Casey Lopez2 was absent"))
+    for student in students:  # a USWDS checkbox: its label ("In this group") takes the tap
+        expect(page.get_by_label(f"{student.first_name} {student.last_name} is in this group")).not_to_be_checked()
+        ui.check(page.locator(f'label[for="member-{student.osis}"]'))
+    ui.check(page.locator(f'label[for="absent-{students[2].osis}"]'))
+    expect(page.get_by_label("Casey Lopez2 was absent")).to_be_checked()
+    for student in students:  # each present student's own notes (a claim needs one per student)
+        if student.first_name != "Casey":
+            name = f"{student.first_name} {student.last_name}"
+            ui.fill(page.get_by_label(f"{name}: Session Notes"), f"{student.first_name}: turn-taking.")
     ui.check(page.get_by_label("I certify that this session information is accurate and truthful."))
     ui.click(page.get_by_role("button", name="Save"))
     expect(page.get_by_text("Group session saved and certified: 5 records (4 present, 1 absent).")).to_be_visible()
     records = ServiceRecord.objects.filter(provider=district.doe_speech)
     assert sorted(records.values_list("session_type", "group_count")) == [("provided", 4)] * 4 + [("student_absent", 4)]
     assert all(r.is_certified for r in records)
-    record_figure("group session of 5 students (one absent), from the homepage", ui.count)
+    assert records.get(student__first_name="Avery").notes == "Avery: turn-taking."
+    assert records.get(student__first_name="Casey").notes == ""
+    record_figure("group session of 5 students (one absent), individual notes, from the homepage", ui.count)

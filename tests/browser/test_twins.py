@@ -47,7 +47,7 @@ def test_two_students_of_one_name_are_told_apart(page: Page, district: District,
     sign_in(page, "300", PASSWORD)
     for path, name, shown in (
         ("/", "home", page.get_by_role("region", name="Table: still to deliver this week")),
-        ("/services/group/", "group-form", page.locator(".sesis-group-table")),
+        ("/services/group/", "group-form", page.locator("[data-group-members]")),
         ("/schedule/", "schedule", page.locator("main")),
     ):
         page.goto(path)
