@@ -126,11 +126,9 @@ def build_month(*, provider: Staff, student: Student, first: dt.date) -> Month:
                 in_month=d.month == first.month,
                 gray_reason=gray.get(d, ""),
                 records=by_day.get(d, []),
+                # The adjacent months' days the grid shows are pickable too, when in the window.
                 selectable=bool(
-                    d.month == first.month
-                    and window <= d <= today
-                    and d not in gray
-                    and any(m.start_date <= d <= m.end_date for m in mandates)
+                    window <= d <= today and d not in gray and any(m.start_date <= d <= m.end_date for m in mandates)
                 ),
                 is_today=d == today,
                 scheduled=scheduled.get(d, []),

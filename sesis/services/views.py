@@ -151,41 +151,101 @@ def record_pick_date(request: AuthedRequest, osis: str, staff_id: str | None = N
     return render(request, "services/pick_date.html", context)
 
 
+MAX_DATES = 31  # a month of days at most, picked at once
+
+
+def _picked_dates(request: AuthedRequest) -> list[dt.date] | None:
+    """The dates picked under Record Past Services (?date=…, once per date), in order,
+    or None when any is not a date."""
+    try:
+        days = sorted({dt.date.fromisoformat(value) for value in request.GET.getlist("date")})
+    except ValueError:
+        return None
+    return days[:MAX_DATES] if days else None
+
+
 @require_http_methods(["GET", "POST"])
 def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -> HttpResponse:
+    """The Service Record form for the date picked, or for several: the same session is
+    then recorded on each date, each one saved or refused on its own (the refused dates
+    stay on the form, each with its reasons)."""
     provider = request.scope.provider(staff_id)
     student = _caseload_student(provider, osis)
     urls = _urls(provider, staff_id, student)
-    try:
-        day = dt.date.fromisoformat(request.GET.get("date") or "")
-    except ValueError:
+    days = _picked_dates(request)
+    if days is None:
         return redirect(urls["pick_url"] + "?error=1")
-    mandates = [m for m in servable_mandates(provider, student, day, day) if m.start_date <= day <= m.end_date]
+    day = days[0]
+    mandates = [
+        m
+        for m in servable_mandates(provider, student, day, days[-1])
+        if any(m.start_date <= d <= m.end_date for d in days)
+    ]
     if not mandates:
         messages.error(request, f"{student.full_name} has no mandate you serve on {day:%B} {day.day}, {day.year}.")
         return redirect(urls["pick_url"] + f"?month={day:%Y-%m}")
-    missed = _missed_sessions(provider, student)
+    missed = _missed_sessions(provider, student) if len(days) == 1 else []  # one make-up, one date
     form = ServiceRecordForm(
         form_data(request), mandates=mandates, missed=missed, initial=_prefill(provider, student, mandates, day)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            record = actions.service_record_create(
-                actor=request.user,
-                provider=provider,
-                data=form.to_input(student=student, date=day),
-                certify=form.cleaned_data["certify"],
+        saved, refused = _record_on_each(request, provider, student, form, days)
+        if saved:
+            certified = "Saved and certified" if saved[0].is_certified else "Saved, not certified"
+            when = ", ".join(f"{r.date:%a %b} {r.date.day}" for r in saved)
+            messages.success(
+                request, _saved_message(saved[0]) if len(saved) == 1 else f"{certified} on {len(saved)} dates: {when}."
             )
-        except actions.RecordRefused as refused:
-            form.show_refusal(refused)
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _saved_message(record))
-            medicaid_notice(request, [record], provider)
+            medicaid_notice(request, saved, provider)
+        if not refused:
             return redirect(urls["calendar_url"] + f"?month={day:%Y-%m}")
-    context = {"provider": provider, "own": staff_id is None, "student": student, "day": day, "form": form, **urls}
+        days = sorted(refused)
+        if len(days) == 1 and not saved:
+            form.show_refusal(refused[days[0]])
+        else:
+            for refused_day in days:
+                reasons = " ".join(message for _, message in refused[refused_day].problems)
+                form.add_error(None, f"{refused_day:%A, %B} {refused_day.day}: not saved. {reasons}")
+    context = {
+        "provider": provider,
+        "own": staff_id is None,
+        "student": student,
+        "day": days[0],
+        "days": days,
+        "dates_query": "&".join(f"date={d.isoformat()}" for d in days),
+        "form": form,
+        **urls,
+    }
     return render(request, "services/record_form.html", context)
+
+
+def _record_on_each(
+    request: AuthedRequest, provider: Staff, student: Student, form: ServiceRecordForm, days: list[dt.date]
+) -> tuple[list[ServiceRecord], dict[dt.date, actions.RecordRefused]]:
+    """The form's session recorded on each date on its own: the records saved, and each
+    refused date's refusal."""
+    saved: list[ServiceRecord] = []
+    refused: dict[dt.date, actions.RecordRefused] = {}
+    for each in days:
+        try:
+            saved.append(
+                actions.service_record_create(
+                    actor=request.user,
+                    provider=provider,
+                    data=form.to_input(student=student, date=each),
+                    certify=form.cleaned_data["certify"],
+                )
+            )
+        except actions.RecordRefused as refusal:
+            refused[each] = refusal
+        except ActionRefused as refusal:
+            refused[each] = actions.RecordRefused([(refusal.field or "date", refusal.message)])
+    return saved, refused
+
+
+def _saved_on_dates(saved: list[ServiceRecord]) -> str:
+    certified = "Saved and certified" if saved[0].is_certified else "Saved, not certified"
+    return f"{certified} on {len(saved)} dates: {', '.join(f'{r.date:%a %b} {r.date.day}' for r in saved)}."
 
 
 def _saved_message(record: ServiceRecord) -> str:

@@ -119,9 +119,8 @@ def test_a_paraprofessional_session_by_keyboard_alone(page: Page, district: Dist
     activate(page)
     tab_to(page, "Record Past Services")  # 3
     activate(page)
-    tab_to(page, "November 2")  # 4: the month's first selectable day; the arrow keys move along the days
-    while page.evaluate(FOCUSED_NAME) != "November 16":
-        page.keyboard.press("ArrowRight")
+    tab_to(page, "Monday, November 16")  # 4: each pickable day is a checkbox (several may be picked)
+    page.keyboard.press("Space")
     tab_to(page, "OK")
     activate(page)
     tab_to(page, "Start Time")  # 5
