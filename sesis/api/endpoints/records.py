@@ -29,6 +29,7 @@ from sesis.medicaid.claimability import attach
 from sesis.people.models import Staff
 from sesis.services import actions
 from sesis.services.access import record_for_user, visible_records
+from sesis.services.actions import OWN_IN_GROUP
 from sesis.services.choices import SessionType
 from sesis.services.models import AMENDABLE, ENTERED_FIELDS, PER_STUDENT, ServiceRecord
 from sesis.students.models import Student
@@ -381,7 +382,13 @@ def amend_record(
     return idempotent(request, user, work)
 
 
+@with_record_fields(OWN_IN_GROUP, "changes")
 class MemberIn(Schema):
+    """One student of the group: present or not, and optionally their own Session
+    Notes, notes_confidential, Language of Service or Progress Indicator (left out: the
+    group's)."""
+
+    model_config = ConfigDict(extra="forbid")
     student: str = Field(..., max_length=9, description="OSIS ID")
     present: JsonBool = True
 
@@ -415,7 +422,11 @@ def create_group(request: HttpRequest, payload: GroupIn, key: str | None = IDEMP
             student = _student(user, member.student)
             members.append(
                 (
-                    actions.GroupMember(student=student, present=member.present),
+                    actions.GroupMember(
+                        student=student,
+                        present=member.present,
+                        own=member.model_dump(include=set(OWN_IN_GROUP), exclude_unset=True),
+                    ),
                     _mandate(student, payload.service, payload.date),
                 )
             )

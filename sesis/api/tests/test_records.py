@@ -316,3 +316,34 @@ def test_any_other_address_under_the_api_is_a_json_404(para: Api) -> None:
     for path in ("/nothing-here", "/service-records/-1/certify", "/service-records/1%0A/certify"):
         response = para.get(path)
         assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_a_groups_students_may_hold_their_own_notes_and_language(sessions: Sessions) -> None:
+    d = sessions.d
+    classmate = MandateFactory(student=StudentFactory(school=d.school_a, first_name="Ivy", last_name="Lee")).student
+    caseload_add(actor=d.doe_speech, provider=d.doe_speech, students=[classmate])
+    speech = Api(token_for(d.doe_speech))
+    group = {
+        "service": "SPEECH",
+        "date": "2026-11-16",
+        "start_time": "10:00",
+        "end_time": "10:30",
+        "language": "English",
+        "location": "separate",
+        "notes": "Blends.",
+        "students": [
+            {"student": d.speech_student.osis, "notes": "Ana: /s/ blends.", "language": "Spanish"},
+            {"student": classmate.osis},
+        ],
+    }
+    unknown = speech.post("/service-records/group", group | {"students": [{"student": classmate.osis, "x": 1}]})
+    assert unknown.status_code == 422 and not ServiceRecord.objects.exists()
+    null = speech.post("/service-records/group", group | {"students": [{"student": classmate.osis, "notes": None}]})
+    assert null.status_code == 422 and not ServiceRecord.objects.exists()
+    saved = speech.post("/service-records/group", group)
+    assert saved.status_code == 201, saved.content
+    by_student = {r["student"]: (r["notes"], r["language"]) for r in saved.json()["records"]}
+    assert by_student == {
+        d.speech_student.osis: ("Ana: /s/ blends.", "Spanish"),
+        classmate.osis: ("Blends.", "English"),
+    }
