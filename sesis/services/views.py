@@ -191,11 +191,7 @@ def record_new(request: AuthedRequest, osis: str, staff_id: str | None = None) -
     if request.method == "POST" and form.is_valid():
         saved, refused = _record_on_each(request, provider, student, form, days)
         if saved:
-            certified = "Saved and certified" if saved[0].is_certified else "Saved, not certified"
-            when = ", ".join(f"{r.date:%a %b} {r.date.day}" for r in saved)
-            messages.success(
-                request, _saved_message(saved[0]) if len(saved) == 1 else f"{certified} on {len(saved)} dates: {when}."
-            )
+            messages.success(request, _saved_message(saved[0]) if len(saved) == 1 else _saved_on_dates(saved))
             medicaid_notice(request, saved, provider)
         if not refused:
             return redirect(urls["calendar_url"] + f"?month={day:%Y-%m}")
