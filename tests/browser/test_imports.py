@@ -51,6 +51,7 @@ def test_problems_preview_apply_and_history(page: Page, district: District) -> N
     expect(page.get_by_role("button", name="Apply")).to_have_count(0)
     assert_accessible(page, "import-refused")
     assert_fits_phone_width(page, "import-refused")
+    page.screenshot(path=str(ARTIFACTS / "desktop-import-problems.png"), full_page=True)
 
     page.get_by_role("link", name="Imports", exact=True).first.click()
     choose_file(page, "students.csv", GOOD)
