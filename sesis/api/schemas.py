@@ -342,7 +342,7 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_versions(obj: ServiceRecord, context: Any) -> list[SessionContent]:
         who = reader(context)
-        hide = who is None or obj.notes_hidden_from(who)
+        hide = who is None or not obj.reads_confidential_notes(who)  # each version's own mark decides
         versions = obj.signed_versions()
         for i, version in enumerate(versions):
             version.changes = changes_between(versions[i - 1], version, hide) if i else {}  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -136,8 +137,15 @@ class SessionOutcomeForm(UswdsForm, forms.Form):
                 "Check each student who did not come. The records say Group with the number present "
                 "(Group, 1 when only one came)."
             )
+            # Two students of one name in the group are told apart by their OSIS ID.
+            names = Counter(m.student.full_name for m in occurrence.to_record)
             self.fields["absent"].choices = [  # type: ignore[attr-defined]
-                (m.student.osis, f"{m.student.full_name} was absent") for m in occurrence.to_record
+                (
+                    m.student.osis,
+                    f"{m.student.full_name} was absent"
+                    + (f" ({m.student.osis})" if names[m.student.full_name] > 1 else ""),
+                )
+                for m in occurrence.to_record
             ]
         else:
             del self.fields["absent"]

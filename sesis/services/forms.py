@@ -106,7 +106,9 @@ class MakeupSelect(forms.Select):
     (data-grouping, data-group-count), which makeup.js copies into the form when the
     option is chosen: a make-up is pre-filled as the session it makes up."""
 
-    groups: dict[str, tuple[str, int | None]] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups: dict[str, tuple[str, int | None]] = {}  # option value: (grouping, count)
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option: dict[str, Any] = super().create_option(*args, **kwargs)

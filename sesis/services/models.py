@@ -142,13 +142,16 @@ class SessionContent(models.Model):
     def on_behalf(self) -> bool:
         return bool(self.recorded_by_id != self.provider_id)  # type: ignore[attr-defined]
 
-    def notes_hidden_from(self, user: Any) -> bool:
-        """Confidential counseling notes are shown only to their author (the session's
-        provider, or whoever recorded it for them) and to administrators."""
-        if not self.notes_confidential:
-            return False
+    def reads_confidential_notes(self, user: Any) -> bool:
+        """Whether user may read this record's confidential counseling notes, in any of
+        its versions: their author (the session's provider, or whoever recorded it for
+        them) and administrators only."""
         author = user.pk in (self.provider_id, self.recorded_by_id)  # type: ignore[attr-defined]
-        return not (author or user.is_administrator)
+        return bool(author or user.is_administrator)
+
+    def notes_hidden_from(self, user: Any) -> bool:
+        """This version's notes are confidential and user may not read them."""
+        return self.notes_confidential and not self.reads_confidential_notes(user)
 
     @property
     def group_size_display(self) -> str:
@@ -274,6 +277,11 @@ class ServiceRecord(SessionContent):
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} for {self.student} on {self.date} {self.start_time:%H:%M}"
+
+    def holds_confidential_notes(self) -> bool:
+        """Whether this version or any earlier one has confidential notes (with its
+        versions prefetched, no query)."""
+        return any(v.notes_confidential for v in (self, *self.versions.all()))
 
     def signed_versions(self) -> list[SessionContent]:
         """Every signed version, the original first and this one last."""

@@ -311,14 +311,15 @@ def _scheduled_that_day(provider: Staff, student: Student, service: str, day: dt
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = record_for_user(request.user, pk)
     _log_view(request, "Service Record", record.student, 1, record=str(record.pk))
+    reader = record.reads_confidential_notes(request.user)
     hide_notes = record.notes_hidden_from(request.user)
-    confidential = [v for v in record.signed_versions() or [record] if v.notes_confidential]
-    if confidential and not hide_notes:
+    if reader and record.holds_confidential_notes():
         _log_view(request, CONFIDENTIAL_NOTES, record.student, 1, record=str(record.pk))
     context = {
         "record": record,
         "hide_notes": hide_notes,
-        "history": history(record, hide_notes),
+        # Each version's own mark decides: notes once signed as confidential stay so.
+        "history": history(record, hide_notes=not reader),
         "signature": signature(record),
         "may_change": request.scope.may_act_for(record.provider, record.student) and not hide_notes,
         "medicaid": verdict_for(record, you=request.user.pk == record.provider_id),

@@ -115,9 +115,7 @@ def _log_confidential(request: HttpRequest, shown: list[ServiceRecord]) -> None:
     """Confidential counseling notes a response shows (to their author or an
     administrator): each showing is a disclosure of its own."""
     user = actor(request)
-    revealed = [
-        r for r in shown if not r.notes_hidden_from(user) and any(v.notes_confidential for v in (r, *r.versions.all()))
-    ]
+    revealed = [r for r in shown if r.reads_confidential_notes(user) and r.holds_confidential_notes()]
     if revealed:
         disclosure_record(
             actor=user,

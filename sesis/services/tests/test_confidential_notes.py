@@ -289,3 +289,28 @@ def test_confidential_notes_are_left_out_of_exports(counseling: Counseling, file
     assert SECRET.encode() not in body  # ...never its notes
     if file_format == "csv":
         assert b"777777777" in body
+
+
+def test_notes_once_confidential_stay_hidden_in_the_history_after_the_mark_is_lifted(
+    counseling: Counseling,
+) -> None:
+    """The author lifts the mark in an amendment: the new notes are for everyone, the
+    version signed as confidential stays confidential, on the page and in the API."""
+    c = counseling
+    service_record_amend(
+        actor=c.counselor,
+        record=c.record,
+        reason="Summary for the team",
+        changes={"notes": "Attended; goals reviewed.", "notes_confidential": False},
+        certify=True,
+    )
+    supervisor = c.s.d.supervisor
+    page = _shown(supervisor, f"/services/records/{c.record.pk}/")
+    assert "Attended; goals reviewed." in page  # the current notes are no longer confidential
+    assert SECRET not in page  # the earlier version's are
+    api = Api(token_for(supervisor))
+    body = api.get(f"/service-records/{c.record.pk}").content.decode()
+    assert "Attended; goals reviewed." in body and SECRET not in body
+    assert _confidential_views(supervisor) == 0  # nothing confidential was shown to them
+    assert SECRET in _shown(c.counselor, f"/services/records/{c.record.pk}/")  # the author reads both
+    assert _confidential_views(c.counselor) == 1
