@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -96,6 +97,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+
+# A PostgreSQL streaming replica, when there is one, serves the reports, their exports,
+# the supervisor's dashboard and the API's report reads (sesis.lib.replica): not a
+# user's reads for SESIS_REPLICA_OWN_WRITES_SECONDS after their own change, and nothing
+# while it lags more than SESIS_REPLICA_MAX_LAG_SECONDS or does not answer (its lag is
+# measured at most every SESIS_REPLICA_CHECK_SECONDS). Tests mirror it to the primary.
+if replica_url := env_str("SESIS_REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(replica_url, conn_max_age=env_int("SESIS_DB_CONN_MAX_AGE", 0))
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("SESIS_REPLICA_DATABASE_URL must be a PostgreSQL database (a streaming replica).")
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 3}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sesis.lib.replica.ReplicaRouter"]
+SESIS_REPLICA_MAX_LAG_SECONDS = env_int("SESIS_REPLICA_MAX_LAG_SECONDS", 10)
+SESIS_REPLICA_OWN_WRITES_SECONDS = env_int("SESIS_REPLICA_OWN_WRITES_SECONDS", 30)
+SESIS_REPLICA_CHECK_SECONDS = env_int("SESIS_REPLICA_CHECK_SECONDS", 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

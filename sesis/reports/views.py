@@ -20,6 +20,7 @@ from django.utils import timezone
 from sesis.access.http import AuthedRequest, administration_required
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
+from sesis.audit.reads import reads_from_replica
 from sesis.jobs.actions import job_request
 from sesis.lib.errors import ActionRefused
 from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
@@ -49,6 +50,7 @@ def _sort_links(request: AuthedRequest, sort: str, keys: Iterable[str] = ()) -> 
     return links
 
 
+@reads_from_replica
 def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user)
     context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
@@ -75,6 +77,7 @@ def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
     return render(request, "reports/encounter_attendance.html", context)
 
 
+@reads_from_replica
 def compliance_report(request: AuthedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, user=request.user, record_filters=False)
     context: dict[str, Any] = {"form": form, "query": query_without_page(request), "formats": FORMATS}
@@ -132,6 +135,7 @@ PAGES = {
 SUPERVISORS_ONLY = {"awaiting-provider", "never-served"}
 
 
+@reads_from_replica
 def report_download(request: AuthedRequest, report: str, file_format: str) -> HttpResponseBase:
     """A report's file: the same filters as its page."""
     if report in SUPERVISORS_ONLY and not request.user.can_administer:
@@ -190,6 +194,7 @@ def _file_response(export: Export, file_format: str) -> HttpResponseBase:
     return response
 
 
+@reads_from_replica
 def provider_totals_report(request: AuthedRequest) -> HttpResponse:
     """Provider Service Totals: a line per provider in scope, sortable, shortfalls first."""
     form = report_form("provider-totals", request.GET, request.user)
@@ -224,6 +229,7 @@ def provider_totals_report(request: AuthedRequest) -> HttpResponse:
 
 
 @administration_required
+@reads_from_replica
 def awaiting_provider_list(request: AuthedRequest) -> HttpResponse:
     """Mandates awaiting a provider, today: grouped by school and service, then each."""
     form = report_form("awaiting-provider", request.GET, request.user)
@@ -244,6 +250,7 @@ def awaiting_provider_list(request: AuthedRequest) -> HttpResponse:
 
 
 @administration_required
+@reads_from_replica
 def never_served_list(request: AuthedRequest) -> HttpResponse:
     """Students added to a caseload but never served, today."""
     form = report_form("never-served", request.GET, request.user)
@@ -269,6 +276,7 @@ def _chart_form(request: AuthedRequest) -> ReportFilterForm:
     return ReportFilterForm(request.GET, user=request.user, record_filters=False, period_only=True)
 
 
+@reads_from_replica
 def student_chart(request: AuthedRequest, osis: str) -> HttpResponse:
     """A student's sessions, week by week, one chart per mandate in the user's scope."""
     student = request.scope.student(osis)
@@ -290,6 +298,7 @@ def student_chart(request: AuthedRequest, osis: str) -> HttpResponse:
     return render(request, "reports/student_chart.html", {"student": student, "charts": charts, "form": form})
 
 
+@reads_from_replica
 def school_chart(request: AuthedRequest, dbn: str) -> HttpResponse:
     """A school's sessions, week by week: every mandate in the user's scope together."""
     school = request.scope.schools().filter(dbn=dbn).first()

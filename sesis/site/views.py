@@ -14,9 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sesis.access.http import AuthedRequest
+from sesis.audit.reads import replica_reads_for
 from sesis.caseloads.queries import active_caseload, may_serve_not_on_caseload
 from sesis.lib.errors import ActionRefused
 from sesis.lib.http import form_data
+from sesis.lib.replica import replica_configured, replica_health
 from sesis.people.actions import staff_set_password, staff_set_pin, staff_set_reminders
 from sesis.people.forms import ChangePasswordForm, PinForm
 from sesis.reports.compliance import still_to_deliver
@@ -44,7 +46,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "unsigned_count": unsigned.count(),
     }
     if request.scope.supervises:
-        context["dashboard"] = supervisor_dashboard(user, today)
+        with replica_reads_for(user.pk):  # the dashboard's counts are reports
+            context["dashboard"] = supervisor_dashboard(user, today)
     if user.is_provider:
         context |= day_context(request, today, day_forms(request, today))
         context |= {
@@ -74,7 +77,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     if one != 1:
         return JsonResponse({"status": "unavailable", "database": "wrong answer"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    answer = {"status": "ok", "database": "ok"}
+    if replica_configured():  # its reads go to the primary while it lags or is down: still 200
+        answer["replica"] = replica_health().state
+    return JsonResponse(answer)
 
 
 def ping(request: AuthedRequest) -> JsonResponse:

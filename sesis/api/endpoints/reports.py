@@ -18,6 +18,7 @@ from sesis.api.paging import PageQuery, page
 from sesis.api.types import IsoDate, LocalTime
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
+from sesis.audit.reads import replica_reads_for, streamed_with
 from sesis.lib.codes import ServiceType
 from sesis.lib.exports import FORMATS, csv_lines
 from sesis.people.models import Staff
@@ -124,6 +125,11 @@ class EncounterPage(Schema):
 def encounter_attendance_report(request: HttpRequest, query: Query[EncounterPageQuery]) -> dict[str, Any]:
     """One row per service record in your scope, as amended, with totals by session type."""
     user = actor(request)
+    with replica_reads_for(user.pk):
+        return _encounter_page(user, query)
+
+
+def _encounter_page(user: Staff, query: EncounterPageQuery) -> dict[str, Any]:
     filters = _filters(user, query, records=True)
     records = encounter_attendance.records(user, filters, query.ordering)
     result = page(records.values_list("pk", flat=True), query)
@@ -149,10 +155,13 @@ def encounter_attendance_report(request: HttpRequest, query: Query[EncounterPage
     return result
 
 
-def _csv(user: Staff, report: str, filters: Filters, sort: str = "") -> StreamingHttpResponse:
-    export = report_export(actor=user, report=report, filters=filters, file_format="csv", sort=sort)
-    response = StreamingHttpResponse(csv_lines(export.header, export.rows), content_type=FORMATS["csv"])
+def _csv(user: Staff, report: str, query: ReportQuery, *, records: bool, sort: str = "") -> StreamingHttpResponse:
+    with replica_reads_for(user.pk) as reads:
+        filters = _filters(user, query, records=records)
+        export = report_export(actor=user, report=report, filters=filters, file_format="csv", sort=sort)
+        response = StreamingHttpResponse(csv_lines(export.header, export.rows), content_type=FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{export.file_name("csv")}"'
+    streamed_with(reads, response)
     return response
 
 
@@ -167,7 +176,7 @@ def _csv(user: Staff, report: str, filters: Filters, sort: str = "") -> Streamin
 def encounter_attendance_csv(request: HttpRequest, query: Query[EncounterQuery]) -> StreamingHttpResponse:
     """Every row of the report (not a page), streamed, logged before the first row leaves."""
     user = actor(request)
-    return _csv(user, "encounter-attendance", _filters(user, query, records=True), query.ordering)
+    return _csv(user, "encounter-attendance", query, records=True, sort=query.ordering)
 
 
 class ComplianceLine(Schema):
@@ -247,6 +256,11 @@ def compliance_report(request: HttpRequest, query: Query[CompliancePageQuery]) -
     """One line per mandate in your scope: mandated, delivered and the shortfall,
     largest shortfall first."""
     user = actor(request)
+    with replica_reads_for(user.pk):
+        return _compliance_page(user, query)
+
+
+def _compliance_page(user: Staff, query: CompliancePageQuery) -> dict[str, Any]:
     filters = _filters(user, query, records=False)
     mandates = compliance.visible_mandates(user, filters)
     count = mandates.count()
@@ -295,4 +309,4 @@ def compliance_report(request: HttpRequest, query: Query[CompliancePageQuery]) -
 def compliance_csv(request: HttpRequest, query: Query[ReportQuery]) -> StreamingHttpResponse:
     """Every line of the report, streamed, logged before the first row leaves."""
     user = actor(request)
-    return _csv(user, "compliance", _filters(user, query, records=False))
+    return _csv(user, "compliance", query, records=False)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sesis.access.scope import Scope, active
+from sesis.audit.reads import replica_reads_for
 from sesis.lib.errors import ActionRefused
 from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
 from sesis.lib.progress import counted, progress_bar
@@ -49,7 +50,8 @@ class Command(BaseCommand):
         actor = Staff.objects.filter(staff_id=options["staff_id"], is_active=True).first()
         if actor is None:
             raise CommandError(f"No active staff member has the staff ID {options['staff_id']}.")
-        with active(Scope(actor)):  # their scope, built once for the run
+        # Their scope, built once for the run; the reads on the replica, when there is one.
+        with active(Scope(actor)), replica_reads_for(actor.pk):
             self._export(actor, options)
 
     def _export(self, actor: Staff, options: dict[str, Any]) -> None:
