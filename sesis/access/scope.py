@@ -163,7 +163,12 @@ class Scope:
             conditions: dict[str, Any] = {}
             if provider is not None:
                 conditions[f"{provider}__in"] = self._staff_ids if bulk else self.staff()
-            if student is not None:
+            if student is not None and not self.agency_ids:
+                # The students of their schools, as a condition on the row's own student
+                # (joined, its school index-served) rather than "student in (every
+                # student of those schools)", which reads the whole students table.
+                conditions[f"{student}__school__in"] = self.school_ids
+            elif student is not None:
                 conditions[f"{student}__in"] = self.students()
             return queryset.filter(**conditions)
         if own is not None:

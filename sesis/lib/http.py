@@ -14,8 +14,13 @@ from django.http.response import HttpResponseBase
 View = Callable[..., HttpResponseBase]  # a page, a redirect, or a streamed file
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
-    return Paginator(queryset, settings.SESIS_PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, queryset: QuerySet[Any], *, count: int | None = None) -> Page[Any]:
+    """The requested page. `count`: the rows' number when the caller knows it already
+    (a report's totals), which saves the paginator its own count query."""
+    paginator = Paginator(queryset, settings.SESIS_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # the cached property, given
+    return paginator.get_page(request.GET.get("page"))
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -59,7 +59,8 @@ def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         records = encounter_attendance.records(request.user, filters, sort)
-        page = paginate(request, records)
+        report_totals = encounter_attendance.totals(records)  # its record count is the paginator's
+        page = paginate(request, records, count=report_totals.records)
         # The page's records came through the scoped, filtered query: read them by id
         # alone, rather than applying the scope's subqueries again to 25 rows.
         order = {r.pk: i for i, r in enumerate(page.object_list)}
@@ -69,7 +70,7 @@ def encounter_attendance_report(request: AuthedRequest) -> HttpResponse:
         context.update(
             page=page,
             rows=page_rows,
-            totals=encounter_attendance.totals(records),
+            totals=report_totals,
             sort=sort,
             sorts=_sort_links(request, sort),
             filters=filters,

@@ -132,7 +132,8 @@ def encounter_attendance_report(request: HttpRequest, query: Query[EncounterPage
 def _encounter_page(user: Staff, query: EncounterPageQuery) -> dict[str, Any]:
     filters = _filters(user, query, records=True)
     records = encounter_attendance.records(user, filters, query.ordering)
-    result = page(records.values_list("pk", flat=True), query)
+    totals = encounter_attendance.totals(records)  # its record count is the page's
+    result = page(records.values_list("pk", flat=True), query, count=totals.records)
     ids = result["items"]
     rows = {row.record_id: row for row in encounter_attendance.rows(records.filter(pk__in=ids))}
     result["items"] = [rows[pk].__dict__ for pk in ids]
@@ -145,7 +146,6 @@ def _encounter_page(user: Staff, query: EncounterPageQuery) -> dict[str, Any]:
             record_count=len(ids),
             filters=filters.describe(),
         )
-    totals = encounter_attendance.totals(records)
     result["totals"] = {
         "records": totals.records,
         "minutes": totals.minutes,

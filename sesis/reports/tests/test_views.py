@@ -134,6 +134,15 @@ def test_the_page_makes_the_same_number_of_queries_for_4_or_24_records(sessions:
     assert count() == before
 
 
+def test_the_page_counts_its_records_once_through_its_totals(sessions: Sessions, recorded: None) -> None:
+    client = _client(sessions.d.supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/reports/encounter-attendance/{QUERY}").content.decode()
+    assert "4 service records." in page
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "services_servicerecord" in q["sql"]]
+    assert len(counts) == 1 and "GROUP BY" in counts[0]  # the totals by session type, not a second count
+
+
 def test_the_compliance_page_puts_shortfalls_first(sessions: Sessions, recorded: None) -> None:
     page = _page(sessions.d.supervisor, f"/reports/compliance/{QUERY}")
     # Para 5 a week to Nov 18: 5 + 4 + 3 = 12 mandated, 1 provided: 11 short; speech 5 mandated, 3 provided.
