@@ -112,13 +112,27 @@ class Scope:
                 | Q(school__in=agency_assignments.filter(student__isnull=True).values("school"))
                 | Q(pk__in=agency_assignments.filter(student__isnull=False).values("student"))
             )
-        assignments = Assignment.objects.active_on(today).filter(staff=self.user)
-        caseload = self.user.caseload_entries.filter(ended_at__isnull=True)
-        return Student.objects.filter(
-            Q(pk__in=caseload.values("student"))
-            | Q(school__in=assignments.filter(student__isnull=True).values("school"))
-            | Q(pk__in=assignments.filter(student__isnull=False).values("student"))
-        )
+        # As id lists (a provider has a few dozen), so that the database can combine the
+        # indexes of the three (student ids, school ids) instead of testing every row of
+        # a name's range against three subqueries. The caseload is read at each call: it
+        # changes within a request when a student is added.
+        schools, named = self._assigned
+        caseload = list(self.user.caseload_entries.filter(ended_at__isnull=True).values_list("student_id", flat=True))
+        return Student.objects.filter(Q(pk__in=[*caseload, *named]) | Q(school__in=schools))
+
+    @cached_property
+    def _assigned(self) -> tuple[list[int], list[int]]:
+        """A provider's active assignments, read once: their schools, and the students
+        named by an RSA (or a student-named agency assignment)."""
+        rows = Assignment.objects.active_on(timezone.localdate()).filter(staff=self.user)
+        schools: list[int] = []
+        named: list[int] = []
+        for school, student in rows.values_list("school_id", "student_id"):
+            if student is not None:
+                named.append(student)
+            elif school is not None:
+                schools.append(school)
+        return schools, named
 
     def staff(self) -> QuerySet[Staff]:
         if self.sees_everything:
@@ -134,9 +148,15 @@ class Scope:
             return Staff.objects.filter((Q(role=Role.PROVIDER) & in_scope) | Q(pk=self.user.pk))
         return Staff.objects.filter(pk=self.user.pk)
 
+    def staff_listed(self) -> QuerySet[Staff]:
+        """staff(), for a page that counts them and lists a page of them: the scope's
+        subqueries run once (as ids), not once for the count and again for the page."""
+        ids = self.staff_ids()
+        return Staff.objects.all() if ids is None else Staff.objects.filter(pk__in=ids)
+
     @cached_property
     def _staff_ids(self) -> list[int]:
-        return list(self.staff().values_list("pk", flat=True))
+        return list(self.staff().order_by().values_list("pk", flat=True))
 
     def staff_ids(self) -> list[int] | None:
         """staff() read once as ids, for queries that apply the scope to many rows

@@ -35,7 +35,7 @@ def staff_search(request: AuthedRequest) -> HttpResponse:
     form = StaffQuickSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
-        page = paginate(request, form.filter(request.scope.staff()))
+        page = paginate(request, form.filter(request.scope.staff_listed()))
     return render(
         request, "people/staff_search.html", {"form": form, "page": page, "query": query_without_page(request)}
     )

@@ -19,7 +19,8 @@ class Student(models.Model):
     first_name_key = models.CharField(max_length=100, editable=False)
     last_name_key = models.CharField(max_length=100, editable=False)
     date_of_birth = models.DateField(db_index=True)
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="students")
+    # Indexed with the id (student_school_idx, below), not alone.
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="students", db_index=False)
     grade = models.CharField(max_length=4)
     home_language = models.CharField(max_length=50, blank=True)
 
@@ -29,6 +30,9 @@ class Student(models.Model):
             # Serves both the last-name prefix range and the result ordering.
             models.Index(fields=["last_name_key", "first_name_key", "osis"], name="student_name_idx"),
             models.Index(fields=["first_name_key", "last_name_key"], name="student_first_name_idx"),
+            # A school's (or a district's) students as ids from the index alone, without
+            # visiting their rows: the supervisor's scope reads 34,000 of them per district.
+            models.Index(fields=["school", "id"], name="student_school_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Exact(Length("osis"), 9), name="student_osis_nine_digits"),
