@@ -126,16 +126,22 @@ class Facts:
     orders: dict[tuple[int, str], list[Order]]
     credentials: dict[int, Credential]
 
+    # Each list in its model's order, by the student's id: the models' own ordering
+    # ("student" first) would join every row to its student to sort by name.
     @classmethod
     def load(cls, *, students: Iterable[int] | QuerySet[Any], providers: Iterable[int] | QuerySet[Any]) -> Facts:
         consents: dict[int, list[Consent]] = defaultdict(list)
-        for consent in Consent.objects.filter(student_id__in=_ids(students), kind=ConsentKind.MEDICAID_BILLING):
+        for consent in Consent.objects.filter(
+            student_id__in=_ids(students), kind=ConsentKind.MEDICAID_BILLING
+        ).order_by("student_id", "kind", "given_on"):
             consents[consent.student_id].append(consent)
         eligibility: dict[int, list[Eligibility]] = defaultdict(list)
-        for row in Eligibility.objects.filter(student_id__in=_ids(students)):
+        for row in Eligibility.objects.filter(student_id__in=_ids(students)).order_by("student_id", "start_date"):
             eligibility[row.student_id].append(row)
         orders: dict[tuple[int, str], list[Order]] = defaultdict(list)
-        for order in Order.objects.filter(student_id__in=_ids(students)):
+        for order in Order.objects.filter(student_id__in=_ids(students)).order_by(
+            "student_id", "service", "start_date"
+        ):
             orders[order.student_id, order.service].append(order)
         provider_ids = _ids(providers)
         credentials = {

@@ -232,6 +232,14 @@ class ServiceRecord(SessionContent):
         indexes = [
             models.Index(fields=["student", "date"], name="record_student_date_idx"),
             models.Index(fields=["provider", "date"], name="record_provider_date_idx"),
+            # A mandate's sessions in a period (Mandate Compliance, Provider Service
+            # Totals): one index range per mandate, not every session the mandate has.
+            models.Index(fields=["mandate", "date"], name="record_mandate_date_idx"),
+            # The uncertified sessions (the dashboard's ages, reminders): a few percent of
+            # the table, found without reading a year of certified ones.
+            models.Index(
+                fields=["student", "date"], condition=models.Q(certified_at__isnull=True), name="record_uncertified_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
