@@ -225,7 +225,7 @@ class LoadSampler(threading.Thread):
         return f"mean {statistics.mean(self.samples):.2f}, max {max(self.samples):.2f} ({os.cpu_count()} cores)"
 
 
-def run_locust(fixture_file: Path, users: int, duration: int) -> tuple[Path, float, str]:
+def run_locust(fixture_file: Path, users: int, duration: int, exclude: str = "") -> tuple[Path, float, str]:
     """The stats file, the CPU seconds locust itself used, and the load average."""
     prefix = Path(tempfile.mkdtemp()) / "load"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -251,7 +251,7 @@ def run_locust(fixture_file: Path, users: int, duration: int) -> tuple[Path, flo
             "--loglevel",
             "ERROR",
         ],
-        env={**os.environ, "BENCH_FIXTURE": str(fixture_file)},
+        env={**os.environ, "BENCH_FIXTURE": str(fixture_file), "BENCH_EXCLUDE": exclude},
         check=True,
     )
     sampler.done.set()
@@ -455,6 +455,7 @@ class Run:
     locust_cpu: float
     load: str
     data: str
+    exclude: str = ""
 
 
 def table(run: Run, batch: list[tuple[str, str]]) -> str:
@@ -470,7 +471,7 @@ def table(run: Run, batch: list[tuple[str, str]]) -> str:
         f"gunicorn with {run.workers} workers, DEBUG off; {run.users} simulated users "
         f"(locust, 0.5-1.5 s between actions) for {run.duration} s. Load average during the run: {run.load}. "
         f"locust itself used {run.locust_cpu:.0f} CPU seconds ({run.locust_cpu / run.duration:.2f} cores) "
-        "of the same machine.",
+        "of the same machine." + (f" Left out of this run's workload: {run.exclude}." if run.exclude else ""),
         "",
         "| page | requests | errors | p50 ms | p95 ms | p99 ms | p95 / floor p95 | target |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -501,7 +502,8 @@ def table(run: Run, batch: list[tuple[str, str]]) -> str:
         "",
         "```sh",
         f"make bench BENCH_ARGS='--scale {run.scale} --users {run.users} --duration {run.duration} "
-        f"--workers {run.workers}{replica}{'' if batch else ' --no-batch'}'",
+        f"--workers {run.workers}{replica}{'' if batch else ' --no-batch'}"
+        f"{f' --exclude {run.exclude}' if run.exclude else ''}'",
         "```",
     ]
     return "\n".join(lines) + "\n"
@@ -515,6 +517,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--no-batch", action="store_true", help="the pages only: no exports, no imports")
+    parser.add_argument("--exclude", default="", help="locust tasks to leave out, e.g. dashboard,provider_totals")
     parser.add_argument(
         "--replica-url", default="", help="a streaming replica of the database, as SESIS_REPLICA_DATABASE_URL"
     )
@@ -527,16 +530,17 @@ def main() -> None:
     data = data_size(url)
     server = serve(url, args.workers)
     try:
-        stats, locust_cpu, load = run_locust(fixture_file, args.users, args.duration)
+        stats, locust_cpu, load = run_locust(fixture_file, args.users, args.duration, args.exclude)
     finally:
         server.terminate()
         server.wait()
     batch = [] if args.no_batch else batch_figures(url)
-    run = Run(stats, args.duration, args.users, args.scale, args.workers, locust_cpu, load, data)
+    run = Run(stats, args.duration, args.users, args.scale, args.workers, locust_cpu, load, data, args.exclude)
     report = table(run, batch)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     name = f"load-{dt.datetime.now(dt.UTC).date()}-scale-{args.scale}-users-{args.users}"
+    name += "-without-" + args.exclude.replace(",", "-") if args.exclude else ""
     (results / f"{name}{'-replica' if REPLICA_URL else ''}.md").write_text(report)
     print(report)
 
