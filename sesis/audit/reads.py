@@ -41,7 +41,8 @@ def wrote_recently(staff_id: int) -> bool:
 
 
 def replica_reads_for(staff_id: int | None) -> AbstractContextManager[Reads]:
-    """Reads for one person (None: no one's writes to wait for, e.g. a scheduled export)."""
+    """The reads of one person, on the primary while their own change is recent (None:
+    no one signed in, so no change of theirs to wait for)."""
     if staff_id is None:
         return replica_reads()
     return replica_reads(lambda: wrote_recently(staff_id))

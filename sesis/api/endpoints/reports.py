@@ -125,6 +125,8 @@ class EncounterPage(Schema):
 def encounter_attendance_report(request: HttpRequest, query: Query[EncounterPageQuery]) -> dict[str, Any]:
     """One row per service record in your scope, as amended, with totals by session type."""
     user = actor(request)
+    # Not the pages' @reads_from_replica: django-ninja reads an endpoint's own signature
+    # and annotations, which a wrapper from another module would hide.
     with replica_reads_for(user.pk):
         return _encounter_page(user, query)
 
