@@ -65,6 +65,7 @@ def env(url: str, **extra: str) -> dict[str, str]:
         "SESIS_SSL_REDIRECT": "false",
         "SESIS_DB_CONN_MAX_AGE": "60",
         "SESIS_LOG_LEVEL": "ERROR",
+        "SESIS_SERVER_TIMING": "true",  # each page's query count, read by the locustfile
         **replica,
         **extra,
     }
@@ -226,7 +227,8 @@ class LoadSampler(threading.Thread):
 
 
 def run_locust(fixture_file: Path, users: int, duration: int, exclude: str = "") -> tuple[Path, float, str]:
-    """The stats file, the CPU seconds locust itself used, and the load average."""
+    """The stats file (the query counts beside it), the CPU seconds locust itself used,
+    and the load average."""
     prefix = Path(tempfile.mkdtemp()) / "load"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler = LoadSampler()
@@ -251,7 +253,12 @@ def run_locust(fixture_file: Path, users: int, duration: int, exclude: str = "")
             "--loglevel",
             "ERROR",
         ],
-        env={**os.environ, "BENCH_FIXTURE": str(fixture_file), "BENCH_EXCLUDE": exclude},
+        env={
+            **os.environ,
+            "BENCH_FIXTURE": str(fixture_file),
+            "BENCH_EXCLUDE": exclude,
+            "BENCH_QUERIES": f"{prefix}_queries.json",
+        },
         check=True,
     )
     sampler.done.set()
@@ -457,12 +464,27 @@ class Run:
     data: str
     exclude: str = ""
 
+    def queries(self) -> dict[str, dict[str, int]]:
+        """Per request name: how many requests ran each number of queries."""
+        found = self.stats.with_name(self.stats.name.replace("_stats.csv", "_queries.json"))
+        return json.loads(found.read_text()) if found.exists() else {}
+
+
+def query_range(counts: dict[str, int]) -> str:
+    """The queries a page ran: one number, or the range it took (data-dependent pages
+    such as a form that also saves vary with the path taken, not with the data's size)."""
+    if not counts:
+        return "—"
+    numbers = sorted(int(n) for n in counts)
+    return str(numbers[0]) if numbers[0] == numbers[-1] else f"{numbers[0]}–{numbers[-1]}"
+
 
 def table(run: Run, batch: list[tuple[str, str]]) -> str:
     rows = list(csv.DictReader(run.stats.open()))
     pages = {r["Name"]: r for r in rows if r["Name"] != "Aggregated"}
     total = next(r for r in rows if r["Name"] == "Aggregated")
     floor = float(pages["floor (signed-in, one query)"]["95%"])
+    queries = run.queries()
     lines = [
         f"# Mixed workload, {dt.datetime.now(dt.UTC).date()}",
         "",
@@ -473,8 +495,8 @@ def table(run: Run, batch: list[tuple[str, str]]) -> str:
         f"locust itself used {run.locust_cpu:.0f} CPU seconds ({run.locust_cpu / run.duration:.2f} cores) "
         "of the same machine." + (f" Left out of this run's workload: {run.exclude}." if run.exclude else ""),
         "",
-        "| page | requests | errors | p50 ms | p95 ms | p99 ms | p95 / floor p95 | target |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | requests | errors | queries | p50 ms | p95 ms | p99 ms | p95 / floor p95 | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, r in sorted(pages.items()):
         p95 = float(r["95%"])
@@ -484,7 +506,8 @@ def table(run: Run, batch: list[tuple[str, str]]) -> str:
         if name.startswith("sign in"):
             target = "not a target (once a session; the password hash is slow on purpose)"
         lines.append(
-            f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | {r['99%']} | "
+            f"| {name} | {r['Request Count']} | {r['Failure Count']} | {query_range(queries.get(name, {}))} | "
+            f"{r['50%']} | {r['95%']} | {r['99%']} | "
             f"{p95 / floor:.1f} | {target} |"
         )
     rps = float(total["Requests/s"])

@@ -155,6 +155,24 @@ Provider.tasks = [t for t in Provider.tasks if getattr(t, "__name__", "") not in
 Supervisor.tasks = [t for t in Supervisor.tasks if getattr(t, "__name__", "") not in EXCLUDED]
 
 
+# Each page's database queries, from the Server-Timing header the server sends when
+# bench/load.py starts it with SESIS_SERVER_TIMING (sesis.lib.timing): for each request
+# name, how many requests ran how many queries. Written to BENCH_QUERIES at the end.
+QUERIES = re.compile(r'db;[^,]*desc="(\d+) quer')
+QUERY_COUNTS: dict[str, dict[int, int]] = {}
+
+
+@events.request.add_listener
+def _count_queries(name, response=None, exception=None, **kwargs) -> None:
+    timing = response.headers.get("Server-Timing", "") if response is not None and response.headers else ""
+    match = QUERIES.search(timing or "")
+    if match and exception is None:
+        counts = QUERY_COUNTS.setdefault(name, {})
+        counts[int(match.group(1))] = counts.get(int(match.group(1)), 0) + 1
+
+
 @events.quitting.add_listener
 def _(environment, **kwargs) -> None:
     environment.process_exit_code = 0  # bench/load.py reads the failures from the stats
+    if os.environ.get("BENCH_QUERIES"):
+        Path(os.environ["BENCH_QUERIES"]).write_text(json.dumps(QUERY_COUNTS))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sesis.lib.timing.ServerTimingMiddleware",  # first: it times everything after it
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "sesis.audit.channel.AuditChannelMiddleware",
@@ -113,6 +114,9 @@ DATABASE_ROUTERS = ["sesis.lib.replica.ReplicaRouter"]
 SESIS_REPLICA_MAX_LAG_SECONDS = env_int("SESIS_REPLICA_MAX_LAG_SECONDS", 10)
 SESIS_REPLICA_OWN_WRITES_SECONDS = env_int("SESIS_REPLICA_OWN_WRITES_SECONDS", 30)
 SESIS_REPLICA_CHECK_SECONDS = env_int("SESIS_REPLICA_CHECK_SECONDS", 1)
+# Each response's database queries and time in a Server-Timing header (sesis.lib.timing):
+# for operators and `make bench`, off by default.
+SESIS_SERVER_TIMING = env_bool("SESIS_SERVER_TIMING", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
