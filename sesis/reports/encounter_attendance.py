@@ -87,7 +87,7 @@ def records(user: Staff, filters: Filters, sort: str = DEFAULT_SORT) -> QuerySet
     if filters.service:
         qs = qs.filter(service=filters.service)
     if filters.closed_day:
-        qs = on_non_school_days(qs)
+        qs = on_non_school_days(qs, within=(filters.start, filters.end))
     if filters.certified == "yes":
         qs = qs.filter(certified_at__isnull=False)
     elif filters.certified == "no":

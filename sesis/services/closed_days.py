@@ -6,10 +6,12 @@ supervisor's lists (Encounter Attendance, "Days now marked non-school").
 A record's day is its student's school's: the most specific calendar entry for the
 date wins (the school's own, then its district's, then citywide), as in
 sesis.schoolcalendar.days. The calendar keeps at most one entry per date and place,
-so the rule is six EXISTS tests, answered by the calendar's date index."""
+so the rule is six EXISTS tests, answered by the calendar's date index, run only on the
+records dated on a day some calendar entry marks non-school."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,9 +30,13 @@ def _entry(where: Q, *, open_day: bool) -> Exists:
     return Exists(entries)
 
 
-def on_non_school_days(records: QuerySet[ServiceRecord]) -> QuerySet[ServiceRecord]:
+def on_non_school_days(
+    records: QuerySet[ServiceRecord], within: tuple[dt.date, dt.date] | None = None
+) -> QuerySet[ServiceRecord]:
     """The records dated on a day that is now non-school for their student's school
-    (weekends aside: no record can be saved on one)."""
+    (weekends aside: no record can be saved on one); `within`: the records' dates, when
+    the caller knows them. Reads the dates some calendar entry marks non-school (one
+    small query) and tests only the records on those dates."""
     school = Q(school=OuterRef("student__school"))
     district = Q(school__isnull=True, district=OuterRef("student__school__district"))
     citywide = Q(school__isnull=True, district__isnull=True)
@@ -38,7 +44,15 @@ def on_non_school_days(records: QuerySet[ServiceRecord]) -> QuerySet[ServiceReco
         ~_entry(school, open_day=True)
         & (_entry(district, open_day=False) | (~_entry(district, open_day=True) & _entry(citywide, open_day=False)))
     )
-    return records.filter(closed)
+    # Each branch needs a non-school entry on the record's date somewhere, so first the
+    # dates that have one (a few dozen a year), as values: the records' indexes that
+    # lead with the date (or the provider, then the date) find their records, and only
+    # those are tested, not every record of the period (a district's year: 2.7 s).
+    marked = CalendarDay.objects.exclude(kind=DayKind.SCHOOL_DAY)
+    if within is not None:
+        marked = marked.filter(date__range=within)
+    dates = sorted(set(marked.values_list("date", flat=True)))
+    return records.filter(date__in=dates).filter(closed)
 
 
 def records_on_days(days: Sequence[CalendarDay]) -> tuple[int, list[Any]]:
