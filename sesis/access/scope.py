@@ -29,6 +29,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from sesis.lib.lookups import AnyId, any_id
 from sesis.mandates.models import Assignment
 from sesis.people.models import AccessScope, Agency, Role, ScopeKind, Staff
 from sesis.schools.models import School
@@ -181,8 +182,11 @@ class Scope:
             return queryset
         if self.supervises:
             conditions: dict[str, Any] = {}
-            if provider is not None:
-                conditions[f"{provider}__in"] = self._staff_ids if bulk else self.staff()
+            in_scope: list[AnyId] = []
+            if provider is not None and bulk:
+                in_scope.append(any_id(provider, self._staff_ids))
+            elif provider is not None:
+                conditions[f"{provider}__in"] = self.staff()
             if student is not None and not self.agency_ids:
                 # The students of their schools, as a condition on the row's own student
                 # (joined, its school index-served) rather than "student in (every
@@ -190,7 +194,7 @@ class Scope:
                 conditions[f"{student}__school__in"] = self.school_ids
             elif student is not None:
                 conditions[f"{student}__in"] = self.students()
-            return queryset.filter(**conditions)
+            return queryset.filter(*in_scope, **conditions)
         if own is not None:
             return queryset.filter(own)
         assert provider is not None, "a provider's own things are named by their provider"

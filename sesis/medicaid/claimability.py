@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sesis.lib.codes import ServiceType
+from sesis.lib.lookups import any_id
 from sesis.medicaid.models import (
     ClaimRule,
     Consent,
@@ -116,6 +117,11 @@ def _ids(values: Iterable[int] | QuerySet[Any]) -> Any:
     return values if isinstance(values, QuerySet) else sorted(set(values))
 
 
+def _of(field: str, ids: Any) -> Any:
+    """The condition "field in ids": a subquery, or a list as one array parameter."""
+    return Q(**{f"{field}__in": ids}) if isinstance(ids, QuerySet) else any_id(field, ids)
+
+
 @dataclass
 class Facts:
     """The facts of some students and providers, loaded once, in a few queries."""
@@ -131,21 +137,20 @@ class Facts:
     @classmethod
     def load(cls, *, students: Iterable[int] | QuerySet[Any], providers: Iterable[int] | QuerySet[Any]) -> Facts:
         consents: dict[int, list[Consent]] = defaultdict(list)
-        for consent in Consent.objects.filter(
-            student_id__in=_ids(students), kind=ConsentKind.MEDICAID_BILLING
-        ).order_by("student_id", "kind", "given_on"):
+        students = _ids(students)
+        for consent in Consent.objects.filter(_of("student", students), kind=ConsentKind.MEDICAID_BILLING).order_by(
+            "student_id", "kind", "given_on"
+        ):
             consents[consent.student_id].append(consent)
         eligibility: dict[int, list[Eligibility]] = defaultdict(list)
-        for row in Eligibility.objects.filter(student_id__in=_ids(students)).order_by("student_id", "start_date"):
+        for row in Eligibility.objects.filter(_of("student", students)).order_by("student_id", "start_date"):
             eligibility[row.student_id].append(row)
         orders: dict[tuple[int, str], list[Order]] = defaultdict(list)
-        for order in Order.objects.filter(student_id__in=_ids(students)).order_by(
-            "student_id", "service", "start_date"
-        ):
+        for order in Order.objects.filter(_of("student", students)).order_by("student_id", "service", "start_date"):
             orders[order.student_id, order.service].append(order)
         provider_ids = _ids(providers)
         credentials = {
-            c.staff_id: c for c in Credential.objects.filter(staff_id__in=provider_ids).select_related("staff")
+            c.staff_id: c for c in Credential.objects.filter(_of("staff", provider_ids)).select_related("staff")
         }
         directing = {c.supervisor_id for c in credentials.values() if c.supervisor_id} - set(credentials)
         for credential in Credential.objects.filter(staff_id__in=sorted(directing)).select_related("staff"):
@@ -312,6 +317,35 @@ def judged(sessions: QuerySet[Any], *, batch: int = BATCH) -> Iterator[tuple[Any
             yield from _judge_all(chunk)
             chunk = []
     yield from _judge_all(chunk)
+
+
+def judged_rows(sessions: QuerySet[Any], *, batch: int = BATCH) -> Iterator[tuple[Any, Verdict | None]]:
+    """judged() for a count over many sessions: each session as a light row (the
+    fields `judge` reads, and `id`), not a model, read in the order of their students,
+    so that each batch's facts are its own students' and each student's are loaded
+    once, and each provider's credential once (a district's month: 25,000 sessions in
+    13 batches)."""
+    rows = sessions.order_by("student_id", "id").values_list("id", *JUDGED_FIELDS, named=True)
+    credentials: dict[int, Credential] = {}  # the providers' recur in every batch: read once
+    read: set[int] = set()
+    chunk: list[Any] = []
+
+    def judge_chunk(sessions: list[Any]) -> Iterator[tuple[Any, Verdict | None]]:
+        providers = {s.provider_id for s in sessions}
+        facts = Facts.load(students=[s.student_id for s in sessions], providers=providers - read)
+        read.update(providers)
+        credentials.update(facts.credentials)
+        facts.credentials = credentials
+        for session in sessions:
+            yield session, judge(session, facts)
+
+    for row in rows.iterator(chunk_size=batch):
+        chunk.append(row)
+        if len(chunk) > batch and chunk[-1].student_id != chunk[-2].student_id:
+            yield from judge_chunk(chunk[:-1])
+            chunk = chunk[-1:]
+    if chunk:
+        yield from judge_chunk(chunk)
 
 
 def _judge_all(sessions: list[Any]) -> Iterator[tuple[Any, Verdict | None]]:

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from sesis.access.scope import Scope
 from sesis.caseloads.models import CaseloadEntry
+from sesis.lib.lookups import any_id
 from sesis.mandates.models import Mandate, Period
 from sesis.people.models import Staff
 from sesis.reports.filters import Filters
@@ -272,7 +273,7 @@ def compliance(
 
 
 def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week: bool) -> None:
-    records = ServiceRecord.objects.filter(mandate__in=list(lines), date__range=(start, end)).order_by()
+    records = ServiceRecord.objects.filter(any_id("mandate", lines), date__range=(start, end)).order_by()
     if by_week:
         for mandate_id, day, session_type, makeup_of, certified_at, began, ended in records.values_list(
             "mandate_id", "date", "session_type", "makeup_of_id", "certified_at", "start_time", "end_time"

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from sesis.access.scope import Scope
 from sesis.caseloads.models import CaseloadEntry
+from sesis.lib.lookups import any_id
 from sesis.mandates.models import Mandate
 from sesis.people.models import Staff
 from sesis.reports.compliance import Counts, calendar_span, compliance, visible_mandates
@@ -128,7 +129,7 @@ def _links(user: Staff, mandates: QuerySet[Mandate], start: dt.date) -> QuerySet
     if user.is_provider:
         return links.filter(caseloadentry__provider=user)
     if not scope.sees_everything:
-        return links.filter(caseloadentry__provider__in=scope.staff_ids())
+        return links.filter(any_id("caseloadentry__provider", scope.staff_ids() or []))
     return links
 
 
@@ -162,7 +163,7 @@ def provider_lines_for_periods(
     # Only what the count reads: a district's thousands of mandates load in a fraction
     # of the time full rows take.
     fields = ["sessions", "period", "minutes", "start_date", "end_date", "student__school__district"]
-    served = Mandate.objects.filter(pk__in={mandate_id for _, mandate_id, _ in links})
+    served = Mandate.objects.filter(any_id("pk", {mandate_id for _, mandate_id, _ in links}))
     mandates = {m.pk: m for m in served.select_related("student__school").only(*fields)}
     schools = {m.student.school_id: m.student.school for m in mandates.values()}
     closed = non_school_days_by_school(schools.values(), *calendar_span(union.start, union.end))

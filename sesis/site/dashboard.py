@@ -20,6 +20,7 @@ whatever the size of the scope."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from django.urls import reverse
 
 from sesis.ivr.access import visible_first_attends
 from sesis.ivr.forms import AWAITING_ACTION, awaiting_action
-from sesis.medicaid.claimability import JUDGED_FIELDS, Reason, judged, rules
+from sesis.medicaid.claimability import JUDGED_FIELDS, Reason, judged_rows, rules
 from sesis.people.models import Staff
 from sesis.reports import encounter_attendance, lists, totals
 from sesis.reports.compliance import week_start
@@ -203,28 +204,30 @@ SHOWN_FIELDS = (
 
 
 def _medicaid(dashboard: Dashboard, user: Staff, today: dt.date) -> None:
-    """This month's provided sessions in scope that Medicaid cannot pay, by reason."""
+    """This month's provided sessions in scope that Medicaid cannot pay, by reason, and
+    the first of each reason to chase (by date and time). The sessions are judged as
+    light rows; only the few shown are then read with their names."""
     services = sorted({service for service, _group in rules()})
     filters = Filters(start=today.replace(day=1), end=today, session_type="provided")
-    records = (
-        encounter_attendance.records(user, filters)
-        .filter(service__in=services)
-        .select_related("student", "provider")
-        .only(*JUDGED_FIELDS, *SHOWN_FIELDS)
-        .order_by("date", "start_time", "id")
-    )
+    records = encounter_attendance.records(user, filters).filter(service__in=services)
     counts: Counter[str] = Counter()
-    by_reason: dict[str, list[ServiceRecord]] = {}
-    for record, verdict in judged(records):
+    first: dict[str, list[tuple[dt.date, dt.time, int]]] = {}
+    for row, verdict in judged_rows(records):
         if verdict is None:
             continue
         if verdict.claimable:
             dashboard.claimable += 1
         for code in dict.fromkeys(p.code for p in verdict.problems):
             counts[code] += 1
-            first = by_reason.setdefault(code, [])
-            if len(first) < UNCLAIMABLE_SHOWN:
-                first.append(record)
+            chase = first.setdefault(code, [])
+            key = (row.date, row.start_time, row.id)
+            if len(chase) < UNCLAIMABLE_SHOWN or key < chase[-1]:
+                bisect.insort(chase, key)
+                del chase[UNCLAIMABLE_SHOWN:]
+    shown_ids = {key[2] for chase in first.values() for key in chase}
+    shown = ServiceRecord.objects.select_related("student", "provider").only(*JUDGED_FIELDS, *SHOWN_FIELDS)
+    by_id = shown.in_bulk(shown_ids)
     dashboard.unclaimable = [
-        Unclaimable(Reason.HEADINGS[code], count, by_reason[code]) for code, count in counts.most_common()
+        Unclaimable(Reason.HEADINGS[code], count, [by_id[key[2]] for key in first[code] if key[2] in by_id])
+        for code, count in counts.most_common()
     ]

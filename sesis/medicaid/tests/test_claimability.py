@@ -259,3 +259,36 @@ def test_the_supervisors_dashboard_lists_unclaimable_sessions_by_reason_in_scope
     assert board.claimable == 0
     outside = supervisor_dashboard(facts.d.supervisor_out, facts.today)  # school 15K003 only
     assert (outside.unclaimable, outside.claimable) == ([], 0)
+
+
+def test_judged_rows_batches_by_student_and_judges_as_judge_all(facts: Sessions) -> None:
+    from sesis.medicaid.claimability import judged_rows
+
+    speech(facts)
+    speech(facts, date=dt.date(2026, 11, 17))
+    Consent.objects.filter(student=facts.d.speech_student).delete()
+    ot(facts)
+    ot(facts, date=dt.date(2026, 11, 17), end_time=dt.time(13, 5))
+    everything = ServiceRecord.objects.all()
+    expected = {pk: [p.code for p in v.problems] for pk, v in judge_all(everything).items()}
+    for batch in (1, 2, 100):
+        found = {row.id: [p.code for p in v.problems] for row, v in judged_rows(everything, batch=batch) if v}
+        assert found == expected, batch
+    rows = [row for row, _ in judged_rows(everything, batch=1)]
+    assert [r.student_id for r in rows] == sorted(r.student_id for r in rows)  # by student
+    assert {tuple(c) for c in expected.values()} == {(Reason.CONSENT,), (), (Reason.MINUTES,)}
+
+
+def test_the_dashboard_names_the_earliest_sessions_of_each_reason(
+    facts: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sesis.site import dashboard
+
+    monkeypatch.setattr(dashboard, "UNCLAIMABLE_SHOWN", 2)
+    Consent.objects.filter(student=facts.d.speech_student).delete()
+    made = {day: speech(facts, date=dt.date(2026, 11, day)) for day in (17, 13, 16, 12)}
+    board = dashboard.supervisor_dashboard(facts.d.supervisor, facts.today)
+    [no_consent] = board.unclaimable
+    assert no_consent.count == 4
+    assert [r.pk for r in no_consent.sessions] == [made[12].pk, made[13].pk]
+    assert [r.student.osis for r in no_consent.sessions] == [facts.d.speech_student.osis] * 2
