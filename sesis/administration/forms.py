@@ -60,7 +60,7 @@ class StaffQuickSearchForm(UswdsForm, forms.Form):
         if data.get("school"):
             dbn = data["school"].strip().upper()
             assigned = Assignment.objects.active_on(timezone.localdate()).filter(
-                Q(school__dbn=dbn) | Q(student__school__dbn=dbn)
+                Q(school__dbn=dbn) | Q(student_school__dbn=dbn)  # a named student's school, kept on the row
             )
             staff = staff.filter(pk__in=assigned.values("staff"))
         if data.get("agency"):

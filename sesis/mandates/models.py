@@ -85,6 +85,21 @@ class Assignment(models.Model):
     service = models.CharField(max_length=20, choices=ServiceType.choices, blank=True)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # The school of `student` (None without one), kept by the database: triggers on this
+    # table and on students_student (migration 0002) set it on every write and follow
+    # a student who changes school. A supervisor's scope reads student-named
+    # assignments by it, an index lookup, instead of joining every student of their
+    # schools. Never written by the application; read it from the database.
+    student_school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -93,6 +108,7 @@ class Assignment(models.Model):
             models.Index(fields=["staff", "start_date"], name="assignment_staff_idx"),
             models.Index(fields=["school", "start_date"], name="assignment_school_idx"),
             models.Index(fields=["student", "start_date"], name="assignment_student_idx"),
+            models.Index(fields=["student_school", "start_date"], name="assignment_student_school_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=AssignmentKind.values), name="assignment_kind_valid"),

@@ -425,7 +425,10 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
             provider_pk, kind = candidates[(student * 7 + mandate) % len(candidates)]
             d.caseload.setdefault(provider_pk, []).append((student, mandate))
             if kind == "Independent":
-                assignments.append((len(assignments) + 1, provider_pk, "rsa", None, student, service, start, None))
+                # The last column, student_school, is the database's to fill (a trigger).
+                assignments.append(
+                    (len(assignments) + 1, provider_pk, "rsa", None, student, service, start, None, None)
+                )
             entries.append(
                 (
                     len(entries) + 1,
@@ -453,6 +456,7 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
                             None,
                             "",
                             start,
+                            None,
                             None,
                         )
                     )

@@ -131,7 +131,7 @@ def test_bulk_reads_the_visible_staff_once_as_ids_and_the_plain_form_as_a_subque
         for _ in range(2):
             assert len(list(scope.restrict(entries, provider="provider", bulk=True))) == 1
     assert len(plain) == 1  # one query: the scope inside it
-    assert len(bulk) == 3  # the visible staff's ids once, then one query each
+    assert len(bulk) == 4  # the visible staff's ids once (assigned, then providers), then one query each
 
 
 def test_the_visible_staff_as_ids_is_none_for_everyone(district: District) -> None:
@@ -154,3 +154,19 @@ def test_an_api_tokens_scope_is_the_one_of_its_request(district: District) -> No
 def test_restricting_a_providers_things_needs_to_know_which_field_is_the_provider(district: District) -> None:
     with pytest.raises(AssertionError, match=r"^a provider's own things are named by their provider$"):
         Scope(district.doe_speech).restrict(CaseloadEntry.objects.all(), provider=None)
+
+
+def test_the_visible_staff_ids_are_exactly_the_visible_staff(district: District) -> None:
+    """_staff_ids reads a supervisor's staff from their assignments; staff() tests each
+    staff row. Both must name the same people, for every kind of grant."""
+    from sesis.people.models import AccessScope, Role, ScopeKind, Staff
+
+    d = district
+    agency_boss = Staff.objects.create(staff_id="202", first_name="Ann", last_name="Gency", role=Role.SUPERVISOR)
+    AccessScope.objects.create(staff=agency_boss, scope=ScopeKind.AGENCY, value="Acme Therapy")
+    for supervisor in (d.supervisor, d.supervisor_out, agency_boss):
+        scope = Scope(supervisor)
+        assert set(scope.staff_ids() or []) == set(scope.staff().values_list("pk", flat=True)), supervisor
+    assert d.independent_speech.pk in (Scope(d.supervisor).staff_ids() or [])  # by the RSA student's school
+    assert d.agency_ot.pk in (Scope(agency_boss).staff_ids() or [])
+    assert Scope(d.supervisor_out).staff_ids() == sorted([d.supervisor_out.pk, d.doe_speech.pk])  # 15K003: school_c
