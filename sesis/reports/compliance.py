@@ -265,14 +265,14 @@ def compliance(
     if not by_week:
         caches: dict[int, SchoolDays] = {}
         for m in mandates:
-            school = m.student.school_id
+            school = _school_id(m)
             total = mandated_through(m, closed[school], start, until, caches.setdefault(school, {}))
             lines[m.pk].counts.mandated = total
             lines[m.pk].counts.mandated_minutes = total * m.minutes
         _count_records(lines, start, end, by_week)
         return list(lines.values())
     for m in mandates:
-        shares = mandated_by_day(m, closed[m.student.school_id], start, end)
+        shares = mandated_by_day(m, closed[_school_id(m)], start, end)
         line = lines[m.pk]
         for day, share in shares.items():
             if day <= until:
@@ -284,6 +284,13 @@ def compliance(
                 week.mandated_minutes += share * m.minutes
     _count_records(lines, start, end, by_week)
     return list(lines.values())
+
+
+def _school_id(mandate: Mandate) -> int:
+    """The school of the mandate's student: as annotated (school_pk) by a caller that
+    loads many mandates without their students (Provider Service Totals), else read."""
+    annotated: int | None = getattr(mandate, "school_pk", None)
+    return annotated if annotated is not None else mandate.student.school_id
 
 
 def _count_records(lines: dict[int, Line], start: dt.date, end: dt.date, by_week: bool) -> None:
