@@ -3,6 +3,7 @@ so an event exists exactly when the change it describes does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +55,32 @@ def audit_event(
     )
 
 
+# The columns audit_record_many copies; `at` and `id` are the database's (its clock, its sequence).
+COPIED = ("actor_id", "action", "object_type", "object_id", "student_id", "details")
+
+
 def audit_record_many(events: list[AuditEvent]) -> None:
-    AuditEvent.objects.bulk_create(events)
+    """Write many events at once (an import's rows, a feed's first attends). On
+    PostgreSQL by COPY: Django's multi-row INSERT prepares every value of every row and
+    the driver then splits a statement of thousands of placeholders, which cost more
+    than the rows themselves (a 20,000-row feed writes 38,000 events). The events are
+    not given their ids; nothing reads them back."""
+    if connection.vendor != "postgresql" or len(events) < 2:
+        AuditEvent.objects.bulk_create(events)
+        return
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY audit_auditevent ({', '.join(COPIED)}) FROM STDIN") as copy:
+            for event in events:
+                copy.write_row(
+                    (
+                        event.actor_id,
+                        event.action,
+                        event.object_type,
+                        event.object_id,
+                        event.student_id,
+                        json.dumps(event.details),
+                    )
+                )
 
 
 def disclosure_record(
