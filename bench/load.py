@@ -562,7 +562,8 @@ def main() -> None:
     report = table(run, batch)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    name = f"load-{dt.datetime.now(dt.UTC).date()}-scale-{args.scale}-users-{args.users}"
+    # The commit in the name: runs of the same day at different commits are kept side by side.
+    name = f"load-{dt.datetime.now(dt.UTC).date()}-{commit().split()[0]}-scale-{args.scale}-users-{args.users}"
     name += "-without-" + args.exclude.replace(",", "-") if args.exclude else ""
     (results / f"{name}{'-replica' if REPLICA_URL else ''}.md").write_text(report)
     print(report)
