@@ -8,7 +8,8 @@ Browsers' developer tools show it beside each request, and `make bench` records 
 page's query count from it under load (bench/locustfile.py). Off by default: the
 figures are for operators, not for every visitor. The count covers every database the
 request used (the primary and a read replica) up to the moment the view returned; a
-streamed file's rows are read after that and are not in it."""
+streamed file's rows are read after that and are not in it, and a COPY (the audit
+log's bulk writes on PostgreSQL) is not a query Django sees."""
 
 from __future__ import annotations
 

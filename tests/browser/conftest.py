@@ -69,7 +69,10 @@ UNDECIDED_RULES = ("color-contrast", "color-contrast-enhanced")
 
 def assert_accessible(page: Page, name: str) -> None:
     """axe-core on the page as it is now: no violations of any rule, and no contrast
-    that axe could not decide."""
+    that axe could not decide. Run on a loaded page: right after a click that
+    navigates, the document can be the blank one between two pages (no <main>)."""
+    page.wait_for_load_state("load")
+    page.locator("main").first.wait_for(state="attached")
     results = _axe.run(page)
     undecided = [
         f"{item['id']}: {node['target']} {[(check.get('message'), check.get('data')) for check in node.get('any', [])]}"

@@ -49,6 +49,7 @@ def test_an_administrator_makes_a_service_token_with_scopes(page: Page, district
     sign_in(page, "100", PASSWORD)
     page.goto("/administration/")
     page.get_by_role("link", name="API tokens").click()
+    page.get_by_role("heading", name="Create a service token").wait_for()  # the page, not the navigation to it
     assert_accessible(page, "service-tokens-empty")
     page.get_by_label("System").fill("Medicaid claiming")
     page.get_by_role("button", name="Create service token").click()
