@@ -179,10 +179,10 @@ PERIOD_DAYS_LCM = math.lcm(*range(1, 32))  # every count of school days a week o
 def mandated_through(
     mandate: Mandate, closed: dict[dt.date, str], start: dt.date, last: dt.date, cache: SchoolDays
 ) -> Fraction:
-    """The sum of mandated_by_day's shares from start to last, a period at a time: a
-    period's share times its school days counted (one Fraction per week or month, not
-    one per day). `cache` keeps each period's school days for the mandates of one
-    school: most share their periods."""
+    """The sum of mandated_by_day's shares from start to last, a period at a time (a
+    period's share times its school days counted), not a day at a time. `cache` keeps
+    each period's school days for the mandates of one school: most share their
+    periods."""
     # Summed in whole units of 1/PERIOD_DAYS_LCM (a period has at most 31 school days,
     # so every share is a whole number of them): one Fraction per mandate, not one per
     # period (a district's 21,000 mandates: about a second less).

@@ -44,6 +44,7 @@ def test_staff_quick_search_by_name_lists_matches_with_a_magnifying_glass_link(s
         ({"discipline": "PARA"}, {"600"}),
         ({"discipline": "SPEECH"}, {"300", "500"}),
         ({"school": "02m001"}, {"300", "400", "600"}),
+        ({"school": "02m002"}, {"500"}),  # by the school of the student the RSA names
         ({"agency": "acme"}, {"400"}),
         ({"name": "carmen"}, {"600"}),
     ],
