@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 
 from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.lib.errors import ActionRefused
-from sesis.lib.exports import FORMATS, TooManyRows, check_size, display
+from sesis.lib.exports import FORMATS, TooManyRows, check_size, csv_lines, display
+from sesis.lib.progress import Progress, counted
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.filters import Filters
@@ -59,6 +61,16 @@ class Export:
     rows: Iterator[list[Any]]
     pdf_template: str
     pdf_context: dict[str, Any] = field(default_factory=dict)
+    # The whole CSV file as the database writes it (PostgreSQL's COPY), when it can:
+    # the same cells as the rows through csv_lines, many times faster.
+    database_csv: Iterator[bytes] | None = None
+
+    def csv(self, progress: Progress | None = None) -> Iterator[bytes]:
+        """The CSV file in chunks, reporting progress (rows done of count) if asked."""
+        if self.database_csv is not None:
+            return _counted_lines(self.database_csv, self.count, progress) if progress else self.database_csv
+        rows = counted(self.rows, self.count, progress, every=5000) if progress else self.rows
+        return (line.encode() for line in csv_lines(self.header, rows))
 
     def file_name(self, file_format: str) -> str:
         return f"{self.report}_{self.filters.start:%Y%m%d}-{self.filters.end:%Y%m%d}.{file_format}"
@@ -95,6 +107,7 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
     if file_format not in FORMATS:
         raise ActionRefused(f"Choose a file format: {', '.join(FORMATS)}.", field="format")
     students: QuerySet[Any] | None = None
+    database_csv: Iterator[bytes] | None = None
     student_ids: list[int] = []
     extra: dict[str, Any] = {}
     if report == "encounter-attendance":
@@ -102,6 +115,8 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
         count = records.count()
         students = records
         rows: Iterator[list[Any]] = (row.cells() for row in encounter_attendance.rows(records))
+        if file_format == "csv" and connections[records.db].vendor == "postgresql":
+            database_csv = encounter_attendance.database_csv(records)
         header, template = encounter_attendance.COLUMNS, "reports/encounter_attendance_pdf.html"
         if file_format == "pdf":  # the printed report carries the totals
             extra["totals"] = encounter_attendance.totals(records)
@@ -158,4 +173,19 @@ def report_export(*, actor: Staff, report: str, filters: Filters, file_format: s
         rows=rows,
         pdf_template=template,
         pdf_context=context,
+        database_csv=database_csv,
     )
+
+
+def _counted_lines(chunks: Iterator[bytes], total: int, progress: Progress, every: int = 1 << 22) -> Iterator[bytes]:
+    """chunks of a CSV file, reporting its rows done (its lines, the header's first) about
+    every 4 MB and at the end."""
+    lines = since = 0
+    for chunk in chunks:
+        lines += chunk.count(b"\n")
+        since += len(chunk)
+        if since >= every:
+            since = 0
+            progress(min(max(lines - 1, 0), total), total)
+        yield chunk
+    progress(min(max(lines - 1, 0), total), total)

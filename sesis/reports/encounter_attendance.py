@@ -5,7 +5,9 @@ their signatures."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet, Sum
 
 from sesis.lib.codes import ServiceType
+from sesis.lib.exports import FORMULA_STARTS, neutralise
 from sesis.people.models import Staff
 from sesis.reports.filters import Filters
 from sesis.services.access import visible_records
@@ -32,6 +35,7 @@ from sesis.services.models import (
     Signature,
     signature_status,
 )
+from sesis.services.signature_sql import signature_matches_sql
 
 TITLE = "Encounter Attendance"
 
@@ -275,3 +279,120 @@ def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
             amended=bool(v["amends_hash"]),
             signature=signature,
         )
+
+
+# The database's own CSV (PostgreSQL): the same cells as rows() through csv_lines, each
+# formatted by the database and the whole file written by COPY, every row's signature
+# checked there (sesis/services/signature_sql.py). A citywide month is millions of rows;
+# Python then only passes the bytes on.
+_FORMULA_FIRST_SQL = ", ".join(
+    "E'\\t'" if c == "\t" else "E'\\r'" if c == "\r" else "'" + c + "'" for c in FORMULA_STARTS
+)
+_INNER = {
+    "r_id": "pk",
+    "s_first": "student__first_name",
+    "s_last": "student__last_name",
+    "s_osis": "student__osis",
+    "s_school": "student__school__dbn",
+    "p_first": "provider__first_name",
+    "p_last": "provider__last_name",
+    "p_staff": "provider__staff_id",
+    "c_first": "certified_by__first_name",
+    "c_last": "certified_by__last_name",
+    **{f"h_{name}": name for name in (*HASHED_FIELDS, "certification_hash")},
+}
+
+
+def _neutral(sql: str) -> str:
+    """A text cell as neutralise() leaves it: a leading apostrophe before a formula's
+    first character; an empty text as NULL (an empty cell, as Python's csv writes it)."""
+    return f"CASE WHEN left({sql}, 1) IN ({_FORMULA_FIRST_SQL}) THEN '''' || {sql} ELSE NULLIF({sql}, '') END"
+
+
+def _label_sql(field: str) -> str:
+    column = f"q.h_{field}"
+    whens = " ".join(
+        f"WHEN {_quote(value)} THEN {_quote(str(neutralise(label)))}" for value, label in _LABELS[field].items()
+    )
+    return f"CASE {column} WHEN '' THEN NULL {whens} ELSE {_neutral(column)} END"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _minutes_sql(start: str, end: str) -> str:
+    return (
+        f"((EXTRACT(HOUR FROM {end}) * 60 + EXTRACT(MINUTE FROM {end}))"
+        f" - (EXTRACT(HOUR FROM {start}) * 60 + EXTRACT(MINUTE FROM {start})))::int"
+    )
+
+
+def _cells_sql() -> list[str]:
+    """The SQL of each cell, in COLUMNS order, over the inner query q and the amended
+    records' checked chains (chain)."""
+    hhmm = "to_char(DATE '2000-01-01' + q.h_{}, 'HH24:MI')"
+    matches = signature_matches_sql(lambda name: f"q.h_{name}")
+    return [
+        f"CASE WHEN left(q.s_last, 1) IN ({_FORMULA_FIRST_SQL}) THEN '''' ELSE '' END || q.s_last || ', ' || q.s_first",
+        _neutral("q.s_osis"),
+        _neutral("q.s_school"),
+        _label_sql("service"),
+        f"CASE WHEN left(q.p_last, 1) IN ({_FORMULA_FIRST_SQL}) THEN '''' ELSE '' END || q.p_last || ', ' || q.p_first",
+        _neutral("q.p_staff"),
+        "to_char(q.h_date, 'YYYY-MM-DD')",
+        hhmm.format("start_time"),
+        hhmm.format("end_time"),
+        _minutes_sql("q.h_start_time", "q.h_end_time"),
+        _label_sql("session_type"),
+        _label_sql("cancel_reason"),
+        f"CASE WHEN q.h_grouping = '{Grouping.INDIVIDUAL}' THEN 'Individual'"
+        " ELSE 'Group, ' || COALESCE(q.h_group_count::text, 'None') END",
+        _neutral("q.h_language"),
+        _label_sql("location"),
+        _label_sql("description"),
+        _label_sql("progress"),
+        "CASE WHEN q.h_certified_at IS NOT NULL THEN "
+        + _neutral("COALESCE(q.c_first, 'None') || ' ' || COALESCE(q.c_last, 'None')")
+        + " END",
+        "to_char(q.h_certified_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI')",
+        "CASE WHEN q.h_amends_hash <> '' THEN 'Yes' ELSE 'No' END",
+        "CASE WHEN q.h_amends_hash <> '' AND chain.h IS DISTINCT FROM q.h_amends_hash THEN 'Does not match'"
+        f" WHEN q.h_certified_at IS NULL THEN NULL WHEN {matches} THEN 'Verified' ELSE 'Does not match' END",
+    ]
+
+
+def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
+    """The CSV of every record of qs (in its order) as csv_lines writes rows(qs), the
+    rows written by PostgreSQL's COPY: a byte-order mark and the header, then the rows
+    as the database sends them. Read when iterated, on the database qs reads from."""
+    from django.db import connections
+    from django.utils import timezone
+
+    earlier = earlier_versions_checked(qs)
+    chain = [(pk, digest) for pk, digest in earlier.items() if digest]
+    ordering = [name for name in qs.query.order_by if isinstance(name, str)]
+    sort_columns = {f"o_{i}": F(name.removeprefix("-")) for i, name in enumerate(ordering)}
+    inner = qs.order_by().annotate(**{alias: F(path) for alias, path in _INNER.items()}, **sort_columns)
+    inner_sql, inner_params = inner.values(*_INNER, *sort_columns).query.sql_with_params()
+    order = ", ".join(
+        f"q.{alias}{' DESC' if name.startswith('-') else ''}"
+        for alias, name in zip(sort_columns, ordering, strict=True)
+    )
+    sql = (
+        "COPY (SELECT " + ", ".join(_cells_sql()) + f" FROM ({inner_sql}) q"  # noqa: S608 (our own SQL, parameters bound)
+        " LEFT JOIN unnest(%s::bigint[], %s::text[]) AS chain(pk, h) ON chain.pk = q.r_id"
+        + (f" ORDER BY {order}" if order else "")
+        + ") TO STDOUT WITH (FORMAT csv)"
+    )
+    params = [timezone.get_current_timezone_name(), *inner_params, [p for p, _ in chain], [d for _, d in chain]]
+    yield ("\ufeff" + _csv_header()).encode()
+    with connections[qs.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        for data in copy:
+            yield bytes(data)
+
+
+def _csv_header() -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(COLUMNS)
+    return out.getvalue()

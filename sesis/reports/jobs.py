@@ -10,7 +10,7 @@ from sesis.audit.reads import replica_reads_for
 from sesis.jobs.actions import FileWriter, Progress
 from sesis.jobs.models import Job
 from sesis.lib.errors import ActionRefused
-from sesis.lib.exports import csv_lines, xlsx_file
+from sesis.lib.exports import xlsx_file
 from sesis.lib.progress import counted
 from sesis.reports.actions import report_export
 from sesis.reports.filters import report_form
@@ -32,11 +32,11 @@ def run_report_export(job: Job, writer: FileWriter, progress: Progress) -> None:
             file_format=params["file_format"],
             sort=params.get("sort", ""),
         )
-        rows = counted(export.rows, export.count, progress, every=5000)
         if params["file_format"] == "csv":
-            for line in csv_lines(export.header, rows):
-                writer.write(line)
+            for chunk in export.csv(progress):
+                writer.write(chunk)
         else:
+            rows = counted(export.rows, export.count, progress, every=5000)
             with xlsx_file(export.title, export.header, rows) as workbook:
                 while chunk := workbook.read(1024 * 1024):
                     writer.write(chunk)

@@ -23,7 +23,7 @@ from sesis.audit.models import DisclosureKind
 from sesis.audit.reads import reads_from_replica
 from sesis.jobs.actions import job_request
 from sesis.lib.errors import ActionRefused
-from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, xlsx_file
+from sesis.lib.exports import FORMATS, pdf_bytes, xlsx_file
 from sesis.lib.http import paginate, query_without_page
 from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.actions import Export, report_export
@@ -180,7 +180,7 @@ def report_download(request: AuthedRequest, report: str, file_format: str) -> Ht
 def _file_response(export: Export, file_format: str) -> HttpResponseBase:
     name = export.file_name(file_format)
     if file_format == "csv":
-        stream = StreamingHttpResponse(csv_lines(export.header, export.rows), content_type=FORMATS["csv"])
+        stream = StreamingHttpResponse(export.csv(), content_type=FORMATS["csv"])
         stream["Content-Disposition"] = f'attachment; filename="{name}"'
         return stream
     if file_format == "xlsx":

@@ -20,7 +20,7 @@ from sesis.audit.actions import disclosure_record
 from sesis.audit.models import DisclosureKind
 from sesis.audit.reads import replica_reads_for, streamed_with
 from sesis.lib.codes import ServiceType
-from sesis.lib.exports import FORMATS, csv_lines
+from sesis.lib.exports import FORMATS
 from sesis.people.models import Staff
 from sesis.reports import compliance, encounter_attendance
 from sesis.reports.actions import report_export
@@ -161,7 +161,7 @@ def _csv(user: Staff, report: str, query: ReportQuery, *, records: bool, sort: s
     with replica_reads_for(user.pk) as reads:
         filters = _filters(user, query, records=records)
         export = report_export(actor=user, report=report, filters=filters, file_format="csv", sort=sort)
-        response = StreamingHttpResponse(csv_lines(export.header, export.rows), content_type=FORMATS["csv"])
+        response = StreamingHttpResponse(export.csv(), content_type=FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{export.file_name("csv")}"'
     streamed_with(reads, response)
     return response

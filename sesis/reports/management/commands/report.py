@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sesis.access.scope import Scope, active
 from sesis.audit.reads import replica_reads_for
 from sesis.lib.errors import ActionRefused
-from sesis.lib.exports import FORMATS, csv_lines, pdf_bytes, write_xlsx
+from sesis.lib.exports import FORMATS, pdf_bytes, write_xlsx
 from sesis.lib.progress import counted, progress_bar
 from sesis.people.models import Staff
 from sesis.reports.actions import REPORTS, report_export
@@ -84,13 +84,12 @@ class Command(BaseCommand):
         self.stderr.write(f"{export.title}: {export.count:,} rows to {options['output']}")
         output = Path(options["output"])
         with progress_bar(export.title, verbosity=options["verbosity"]) as progress:
-            rows = counted(export.rows, export.count, progress)
             if options["file_format"] == "csv":
-                with output.open("w", encoding="utf-8", newline="") as out:
-                    out.writelines(csv_lines(export.header, rows))
+                with output.open("wb") as out:
+                    out.writelines(export.csv(progress))
             elif options["file_format"] == "xlsx":
                 with output.open("wb") as out:
-                    write_xlsx(out, export.title, export.header, rows)
+                    write_xlsx(out, export.title, export.header, counted(export.rows, export.count, progress))
             else:
                 output.write_bytes(pdf_bytes(export.pdf_template, export.pdf_context))
         self.stderr.write(f"Done: {export.count:,} rows written to {output}")
