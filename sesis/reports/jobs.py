@@ -10,7 +10,7 @@ from sesis.audit.reads import replica_reads_for
 from sesis.jobs.actions import FileWriter, Progress
 from sesis.jobs.models import Job
 from sesis.lib.errors import ActionRefused
-from sesis.lib.exports import xlsx_file
+from sesis.lib.exports import pdf_bytes, xlsx_file
 from sesis.lib.progress import counted
 from sesis.reports.actions import report_export
 from sesis.reports.filters import report_form
@@ -35,6 +35,9 @@ def run_report_export(job: Job, writer: FileWriter, progress: Progress) -> None:
         if params["file_format"] == "csv":
             for chunk in export.csv(progress):
                 writer.write(chunk)
+        elif params["file_format"] == "pdf":
+            writer.write(pdf_bytes(export.pdf_template, export.pdf_context))
+            progress(export.count, export.count)
         else:
             rows = counted(export.rows, export.count, progress, every=5000)
             with xlsx_file(export.title, export.header, rows) as workbook:

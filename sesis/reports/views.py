@@ -23,7 +23,7 @@ from sesis.audit.models import DisclosureKind
 from sesis.audit.reads import reads_from_replica
 from sesis.jobs.actions import job_request
 from sesis.lib.errors import ActionRefused
-from sesis.lib.exports import FORMATS, pdf_bytes, xlsx_file
+from sesis.lib.exports import FORMATS, TooManyRows, check_size, pdf_bytes, xlsx_file
 from sesis.lib.http import paginate, query_without_page
 from sesis.reports import compliance, encounter_attendance, lists, totals
 from sesis.reports.actions import Export, report_export
@@ -146,9 +146,15 @@ def report_download(request: AuthedRequest, report: str, file_format: str) -> Ht
     if not form.is_valid():
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{back}?{request.GET.urlencode()}")
-    if report == "encounter-attendance" and file_format in ("csv", "xlsx"):
+    if report == "encounter-attendance" and file_format in FORMATS:
         rows = encounter_attendance.records(request.user, form.filters()).count()
-        if rows > settings.SESIS_EXPORT_INLINE_ROWS:  # made by the worker, with a progress bar
+        inline = settings.SESIS_PDF_INLINE_ROWS if file_format == "pdf" else settings.SESIS_EXPORT_INLINE_ROWS
+        if rows > inline:  # made by the worker, with a progress bar
+            try:
+                check_size(file_format, rows)
+            except TooManyRows as refused:
+                messages.error(request, str(refused))
+                return redirect(f"{back}?{request.GET.urlencode()}")
             job = job_request(
                 actor=request.user,
                 kind=JOB_KIND,

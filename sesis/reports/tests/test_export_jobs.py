@@ -128,3 +128,31 @@ def test_others_cannot_ask_for_a_claim_run(sessions: Sessions, persona: str, set
     settings.SESIS_CLAIMS_INLINE_RECORDS = 0
     response = _client(getattr(sessions.d, persona)).post(reverse("medicaid_claims"), {"month": "2026-11"})
     assert response.status_code == 404 and not Job.objects.exists()
+
+
+def test_a_large_pdf_is_made_by_the_worker(sessions: Sessions, settings) -> None:
+    from pypdf import PdfReader
+
+    settings.SESIS_PDF_INLINE_ROWS = 2  # three rows: rendering them would hold up the request
+    admin = _client(sessions.d.admin)
+    asked = admin.get(EXPORT.replace("/csv/", "/pdf/"))
+    job = Job.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == reverse("job_detail", args=[job.pk])
+    assert "(PDF)" in job.title
+    run_queue()
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("done", "Encounter Attendance: 3 rows.")
+    body = download(admin, job)
+    assert body.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    assert "Encounter Attendance" in text and "2026-11-04" in text
+
+
+def test_a_pdf_over_its_limit_is_refused_before_any_job(sessions: Sessions, settings, monkeypatch) -> None:
+    from sesis.lib import exports
+
+    settings.SESIS_PDF_INLINE_ROWS = 0
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 2)
+    refused = _client(sessions.d.admin).get(EXPORT.replace("/csv/", "/pdf/"), follow=True)
+    assert "A PDF file holds at most 2 rows and this report has 3." in refused.content.decode()
+    assert not Job.objects.exists()
