@@ -362,6 +362,9 @@ def _cells_sql() -> list[str]:
     ]
 
 
+CSV_CHUNK_BYTES = 1 << 16  # what the file or the response is handed at a time
+
+
 def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
     """The CSV of every record of qs (in its order) as csv_lines writes rows(qs), the
     rows written by PostgreSQL's COPY: a byte-order mark and the header, then the rows
@@ -387,9 +390,15 @@ def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
     )
     params = [timezone.get_current_timezone_name(), *inner_params, [p for p, _ in chain], [d for _, d in chain]]
     yield ("\ufeff" + _csv_header()).encode()
+    buffer = bytearray()
     with connections[qs.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
-        for data in copy:
-            yield bytes(data)
+        while data := copy.read():  # a row at a time, as PostgreSQL sends them
+            buffer += data
+            if len(buffer) >= CSV_CHUNK_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
 
 
 def _csv_header() -> str:
