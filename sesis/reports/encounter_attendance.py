@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, F, QuerySet, Sum
+from django.utils import timezone
 
 from sesis.lib.codes import ServiceType
 from sesis.lib.exports import FORMULA_STARTS, neutralise
@@ -285,9 +287,14 @@ def rows(qs: QuerySet[ServiceRecord], chunk_size: int = 5000) -> Iterator[Row]:
 # formatted by the database and the whole file written by COPY, every row's signature
 # checked there (sesis/services/signature_sql.py). A citywide month is millions of rows;
 # Python then only passes the bytes on.
-_FORMULA_FIRST_SQL = ", ".join(
-    "E'\\t'" if c == "\t" else "E'\\r'" if c == "\r" else "'" + c + "'" for c in FORMULA_STARTS
-)
+
+
+def _quote(text: str) -> str:
+    """A SQL string literal (a tab or a carriage return stands in it as itself)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+_FORMULA_FIRST_SQL = ", ".join(_quote(c) for c in FORMULA_STARTS)
 _INNER = {
     "r_id": "pk",
     "s_first": "student__first_name",
@@ -317,8 +324,9 @@ def _label_sql(field: str) -> str:
     return f"CASE {column} WHEN '' THEN NULL {whens} ELSE {_neutral(column)} END"
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _name_sql(last: str, first: str) -> str:
+    """Last, First: neutralised by its first character."""
+    return f"CASE WHEN left({last}, 1) IN ({_FORMULA_FIRST_SQL}) THEN '''' ELSE '' END || {last} || ', ' || {first}"
 
 
 def _minutes_sql(start: str, end: str) -> str:
@@ -328,17 +336,17 @@ def _minutes_sql(start: str, end: str) -> str:
     )
 
 
-def _cells_sql() -> list[str]:
+def _cells_sql(zone: str) -> list[str]:
     """The SQL of each cell, in COLUMNS order, over the inner query q and the amended
-    records' checked chains (chain)."""
+    records' checked chains (chain); timestamps shown in the time zone named zone."""
     hhmm = "to_char(DATE '2000-01-01' + q.h_{}, 'HH24:MI')"
     matches = signature_matches_sql(lambda name: f"q.h_{name}")
     return [
-        f"CASE WHEN left(q.s_last, 1) IN ({_FORMULA_FIRST_SQL}) THEN '''' ELSE '' END || q.s_last || ', ' || q.s_first",
+        _name_sql("q.s_last", "q.s_first"),
         _neutral("q.s_osis"),
         _neutral("q.s_school"),
         _label_sql("service"),
-        f"CASE WHEN left(q.p_last, 1) IN ({_FORMULA_FIRST_SQL}) THEN '''' ELSE '' END || q.p_last || ', ' || q.p_first",
+        _name_sql("q.p_last", "q.p_first"),
         _neutral("q.p_staff"),
         "to_char(q.h_date, 'YYYY-MM-DD')",
         hhmm.format("start_time"),
@@ -355,7 +363,7 @@ def _cells_sql() -> list[str]:
         "CASE WHEN q.h_certified_at IS NOT NULL THEN "
         + _neutral("COALESCE(q.c_first, 'None') || ' ' || COALESCE(q.c_last, 'None')")
         + " END",
-        "to_char(q.h_certified_at AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI')",
+        f"to_char(q.h_certified_at AT TIME ZONE {_quote(zone)}, 'YYYY-MM-DD HH24:MI')",
         "CASE WHEN q.h_amends_hash <> '' THEN 'Yes' ELSE 'No' END",
         "CASE WHEN q.h_amends_hash <> '' AND chain.h IS DISTINCT FROM q.h_amends_hash THEN 'Does not match'"
         f" WHEN q.h_certified_at IS NULL THEN NULL WHEN {matches} THEN 'Verified' ELSE 'Does not match' END",
@@ -369,12 +377,13 @@ def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
     """The CSV of every record of qs (in its order) as csv_lines writes rows(qs), the
     rows written by PostgreSQL's COPY: a byte-order mark and the header, then the rows
     as the database sends them. Read when iterated, on the database qs reads from."""
-    from django.db import connections
-    from django.utils import timezone
-
     earlier = earlier_versions_checked(qs)
     chain = [(pk, digest) for pk, digest in earlier.items() if digest]
-    ordering = [name for name in qs.query.order_by if isinstance(name, str)]
+    ordering: list[str] = []
+    for name in qs.query.order_by:
+        if not isinstance(name, str):
+            raise TypeError("The database's CSV sorts by field names only (as records() does).")
+        ordering.append(name)
     sort_columns = {f"o_{i}": F(name.removeprefix("-")) for i, name in enumerate(ordering)}
     inner = qs.order_by().annotate(**{alias: F(path) for alias, path in _INNER.items()}, **sort_columns)
     inner_sql, inner_params = inner.values(*_INNER, *sort_columns).query.sql_with_params()
@@ -383,12 +392,12 @@ def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
         for alias, name in zip(sort_columns, ordering, strict=True)
     )
     sql = (
-        "COPY (SELECT " + ", ".join(_cells_sql()) + f" FROM ({inner_sql}) q"  # noqa: S608 (our own SQL, parameters bound)
+        "COPY (SELECT " + ", ".join(_cells_sql(timezone.get_current_timezone_name())) + f" FROM ({inner_sql}) q"  # noqa: S608 (our own SQL, parameters bound)
         " LEFT JOIN unnest(%s::bigint[], %s::text[]) AS chain(pk, h) ON chain.pk = q.r_id"
         + (f" ORDER BY {order}" if order else "")
         + ") TO STDOUT WITH (FORMAT csv)"
     )
-    params = [timezone.get_current_timezone_name(), *inner_params, [p for p, _ in chain], [d for _, d in chain]]
+    params = [*inner_params, [p for p, _ in chain], [d for _, d in chain]]
     yield ("\ufeff" + _csv_header()).encode()
     buffer = bytearray()
     with connections[qs.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:

@@ -95,7 +95,12 @@ def _held(attname: str, sql: str) -> str:
     return f"{sql} IS NOT NULL AND {sql} <> 0"
 
 
-def _concat(column: Callable[[str], str], *, plain: bool) -> str:
+def canonical_json_sql(column: Callable[[str], str], *, plain: bool = False) -> str:
+    """SQL for the canonical JSON of a row's signed content; column(attname) gives the
+    SQL expression of each signed field. One concat() of every key and value (a field
+    signed only when it holds a value is NULL otherwise, which concat() leaves out),
+    each after a comma; the first comma is dropped. plain: the faster form, exact when
+    the row's text is printable ASCII or control characters (nearly every row)."""
     parts = []
     for name in sorted(HASHED_FIELDS):
         sql = column(name)
@@ -106,15 +111,6 @@ def _concat(column: Callable[[str], str], *, plain: bool) -> str:
         else:
             parts += [key, value]
     return "'{' || substr(concat(" + ", ".join(parts) + "), 2) || '}'"
-
-
-def canonical_json_sql(column: Callable[[str], str], *, plain: bool = False) -> str:
-    """SQL for the canonical JSON of a row's signed content; column(attname) gives the
-    SQL expression of each signed field. One concat() of every key and value (a field
-    signed only when it holds a value is NULL otherwise, which concat() leaves out),
-    each after a comma; the first comma is dropped. plain: the faster form, exact when
-    the row's text is printable ASCII or control characters (nearly every row)."""
-    return _concat(column, plain=plain)
 
 
 def signature_matches_sql(column: Callable[[str], str]) -> str:

@@ -12,8 +12,10 @@ import io
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 
 from sesis.lib.exports import csv_lines
+from sesis.people.models import Staff
 from sesis.reports import encounter_attendance as ea
 from sesis.reports.filters import Filters
 from sesis.services.actions import service_record_amend, service_record_create
@@ -34,6 +36,7 @@ NOV = Filters(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 def varied(sessions: Sessions) -> dict[str, ServiceRecord]:
     s, d = sessions, sessions.d
     Student.objects.filter(pk=d.speech_student.pk).update(last_name='=Muñoz "O\'Neil", jr', first_name="Zoë")
+    Staff.objects.filter(pk=d.para.pk).update(last_name="\tDiaz")  # a tab: a formula's first character too
     made = {}
     for day in (2, 3, 4, 5):
         made[f"speech{day}"] = service_record_create(
@@ -60,13 +63,13 @@ def varied(sessions: Sessions) -> dict[str, ServiceRecord]:
     return made
 
 
-def _python(qs: object) -> list[list[str]]:
-    text = "".join(csv_lines(ea.COLUMNS, (row.cells() for row in ea.rows(qs))))  # type: ignore[arg-type]
+def _python(qs: QuerySet[ServiceRecord]) -> list[list[str]]:
+    text = "".join(csv_lines(ea.COLUMNS, (row.cells() for row in ea.rows(qs))))
     return list(csv.reader(io.StringIO(text)))
 
 
-def _database(qs: object) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(ea.database_csv(qs)).decode("utf-8"))))  # type: ignore[arg-type]
+def _database(qs: QuerySet[ServiceRecord]) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(ea.database_csv(qs)).decode("utf-8"))))
 
 
 @pytest.mark.parametrize("sort", [*ea.SORTS, *(f"-{key}" for key in ea.SORTS)])
