@@ -126,3 +126,22 @@ def test_a_large_export_is_prepared_in_the_background_with_its_progress(
     page.goto("/files/")
     expect(page.get_by_role("table", name="What you asked for, the newest first")).to_contain_text("Ready")
     assert_accessible(page, "my-files")
+
+
+def test_a_large_pdf_is_prepared_in_the_background(page: Page, district: District, settings) -> None:
+    settings.SESIS_PDF_INLINE_ROWS = -1  # every PDF is "large"
+    sign_in(page, "200", PASSWORD)
+    page.goto("/reports/encounter-attendance/?date_from=2026-11-01&date_to=2026-11-30")
+    page.get_by_role("link", name="PDF file of the Encounter Attendance report").click()
+    expect(page.get_by_role("heading", name="Encounter Attendance, 0 rows (PDF)")).to_be_visible()
+    run_queue()
+    download = page.get_by_role("link", name="Download")
+    expect(download).to_be_visible(timeout=15_000)
+    assert_accessible(page, "job-done-pdf")
+    page.screenshot(path=str(ARTIFACTS / "desktop-job-done-pdf.png"))
+    assert_fits_phone_width(page, "job-done-pdf")
+    with page.expect_download() as started:
+        download.click()
+    assert started.value.suggested_filename == "encounter-attendance-2026-11-01-2026-11-30.pdf"
+    with open(started.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
