@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sesis.access.scope import Scope
-from sesis.audit.actions import audit_event, audit_record, audit_record_many
+from sesis.audit.actions import audit_record, audit_record_many, audit_row
 from sesis.caseloads.models import CaseloadEntry, Source
 from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Assignment, Mandate
@@ -275,11 +275,11 @@ def caseload_add_first_attends(requests: list[FirstAttendRequest]) -> list[AddRe
     )
     audit_record_many(
         [
-            audit_event(
-                actor=entry.provider,
+            audit_row(
+                actor_id=entry.provider_id,
                 action="caseload.add",
                 obj=entry,
-                student=entry.student,
+                student_id=entry.student_id,
                 details={
                     "provider": entry.provider.staff_id,
                     "source": Source.IVR.value,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import uuid
@@ -25,8 +26,8 @@ from typing import IO, Any, ClassVar, TypeVar
 from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
 
-from sesis.audit.actions import audit_event, audit_record, audit_record_many
-from sesis.audit.models import AuditEvent
+from sesis.audit.actions import EventRow, audit_record, audit_record_many, audit_row
+from sesis.lib.db import bulk_insert
 
 Progress = Callable[[int, int], None]
 M = TypeVar("M", bound=models.Model)
@@ -98,6 +99,8 @@ class UpsertCounts:
 def plain(value: Any, *, shown: bool = False) -> Any:
     """A value as the audit log keeps it: JSON (dates as text, rows as their ids; with
     shown, as a person reads them: rows by their names)."""
+    if value is None or type(value) in (str, int, bool):
+        return value  # most values of most rows, first
     if isinstance(value, models.Model):
         return str(value) if shown else value.pk
     if isinstance(value, (dt.date, dt.time)):
@@ -124,7 +127,7 @@ class ImportRun:
     kind: str
     file: str
     dry: bool = False
-    pending: list[AuditEvent] = field(default_factory=list)
+    pending: list[EventRow] = field(default_factory=list)
     written: int = 0
     shown: list[dict[str, Any]] = field(default_factory=list)
     _shown_per_change: dict[str, int] = field(default_factory=dict)
@@ -145,11 +148,16 @@ class ImportRun:
             self._shown_per_change[change] = self._shown_per_change.get(change, 0) + 1
             self.shown.append({"change": change, "object": str(obj), "values": plain(values, shown=True)})
         self.add(
-            audit_event(actor=self.actor, action=f"import.{self.kind}.{change}", obj=obj, details=details), student_id
+            audit_row(
+                actor_id=self.actor.pk if self.actor else None,
+                action=f"import.{self.kind}.{change}",
+                obj=obj,
+                student_id=student_id,
+                details=details,
+            )
         )
 
-    def add(self, event: AuditEvent, student_id: int | None = None) -> None:
-        event.student_id = student_id
+    def add(self, event: EventRow) -> None:
         self.pending.append(event)
         if len(self.pending) >= CHUNK:
             self.flush()
@@ -276,7 +284,13 @@ Closed = Iterable[str] | Iterable[tuple[str, str]]
 
 
 def _closed(choices: Closed, store_label: bool) -> tuple[dict[str, str], list[str]]:
-    """{accepted spelling, casefolded: value kept} and the values to list in a message."""
+    """{accepted spelling, casefolded: value kept} and the values to list in a message:
+    made once per closed set, not once per row."""
+    return _closed_once(tuple(choices), store_label)
+
+
+@functools.lru_cache(maxsize=64)
+def _closed_once(choices: tuple[str | tuple[str, str], ...], store_label: bool) -> tuple[dict[str, str], list[str]]:
     pairs = [(item, item) if isinstance(item, str) else (str(item[0]), str(item[1])) for item in choices]
     accepted: dict[str, str] = {}
     for code, label in pairs:
@@ -508,7 +522,7 @@ def upsert(
                 else:
                     counts.unchanged += 1
             counts.objects[key] = obj
-        model._default_manager.bulk_create(to_create)
+        bulk_insert(model, to_create)
         if to_update:
             extra = {"first_name_key", "last_name_key"} & {f.name for f in model._meta.fields}
             model._default_manager.bulk_update([obj for obj, _ in to_update], sorted(changed_fields | extra))

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sesis.audit.actions import audit_event, audit_record, audit_record_many
+from sesis.audit.actions import audit_record, audit_record_many, audit_row
 from sesis.caseloads.actions import FirstAttendRequest, Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import Source as CaseloadSource
 from sesis.imports.framework import chunked
@@ -159,11 +159,11 @@ def _decide_batch(batch: list[FirstAttend]) -> None:
     _save_outcomes(batch, now)
     audit_record_many(
         [
-            audit_event(
-                actor=fa.provider,
+            audit_row(
+                actor_id=fa.provider_id,
                 action="first_attend.process",
                 obj=fa,
-                student=fa.student,
+                student_id=fa.student_id,
                 details={"status": fa.status, "reason": fa.reason},
             )
             for fa in batch

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesis.audit.actions import audit_event
+from sesis.audit.actions import audit_row
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked
 from sesis.ivr.actions import process_pending, received_details
 from sesis.ivr.models import FirstAttend, Source
@@ -56,14 +56,15 @@ class FirstAttendImporter(Importer):
             )
             for first_attend in received:
                 # The event a telephone call writes, for each first attend of the feed.
-                event = audit_event(
-                    actor=None,
-                    action="first_attend.receive",
-                    obj=first_attend,
-                    details={**received_details(first_attend), "file": self.current.file},
+                self.current.add(
+                    audit_row(
+                        actor_id=first_attend.provider_id,
+                        action="first_attend.receive",
+                        obj=first_attend,
+                        student_id=first_attend.student_id,
+                        details={**received_details(first_attend), "file": self.current.file},
+                    )
                 )
-                event.actor_id = first_attend.provider_id
-                self.current.add(event, first_attend.student_id)
             result.created += len(new)
             result.unchanged += len(chunk) - len(new)
             done += len(chunk)

@@ -7,10 +7,12 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models
+from django.db.models.expressions import DatabaseDefault
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 # How long to wait for the database to come back before giving up: 1 + 2 + 4 + ...
 # seconds, about two minutes in all.
@@ -31,3 +33,40 @@ def reconnecting(work: Callable[[], T], waits: tuple[float, ...] = RECONNECT_WAI
             connection.close()
             time.sleep(wait)
     raise AssertionError("unreachable")
+
+
+def bulk_insert(model: type[M], objs: list[M]) -> None:
+    """bulk_create, by COPY on PostgreSQL: each object's id is taken from the table's
+    sequence first and set on it, then the rows are copied in one statement. Django's
+    multi-row INSERT prepares every value of every row and the driver splits a
+    statement of thousands of placeholders, which costs more than the rows (an import
+    of 100,000 students writes 200,000 rows). Constraints and triggers hold for COPY as
+    for INSERT. A field with a database default is left to the database when every
+    object leaves it so (else it is written)."""
+    if connection.vendor != "postgresql" or not objs:
+        model._default_manager.bulk_create(objs)
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None  # every concrete model has one
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not field.primary_key and not all(isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs)
+    ]
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs per value
+    quote = db.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in [pk, *fields])
+    with db.cursor() as cursor, db.wrap_database_errors:  # a refused row raises Django's IntegrityError
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [quote(meta.db_table), pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj, obj_id in zip(objs, ids, strict=True):
+                obj.pk = obj_id
+                copy.write_row([obj_id, *(field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields)])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = db.alias

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from sesis.audit.actions import audit_event, audit_record_many
+from sesis.audit.actions import audit_record_many, audit_row
 from sesis.audit.models import AuditEvent
 from tests.factories import District
 
@@ -17,15 +17,15 @@ AWKWARD = 'tab\there, newline\nhere, back\\slash, quote " and ñ, 中文, \\N'
 def test_many_events_are_kept_field_by_field(district: District) -> None:
     d = district
     events = [
-        audit_event(
-            actor=d.doe_speech,
+        audit_row(
+            actor_id=d.doe_speech.pk,
             action="test.one",
             obj=d.speech_student,
-            student=d.speech_student,
+            student_id=d.speech_student.pk,
             details={"text": AWKWARD, "nested": {"list": [1, None, True]}},
         ),
-        audit_event(actor=None, action="test.two", details={}),
-        audit_event(actor=d.supervisor, action="test.three", obj=d.school_a, details={"n": 3}),
+        audit_row(actor_id=None, action="test.two", details={}),
+        audit_row(actor_id=d.supervisor.pk, action="test.three", obj=d.school_a, details={"n": 3}),
     ]
     before = AuditEvent.objects.count()
     audit_record_many(events)
@@ -50,6 +50,6 @@ def test_many_events_are_kept_field_by_field(district: District) -> None:
 def test_in_a_failed_transaction_nothing_is_kept(district: District) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record_many([audit_event(actor=None, action="test.lost", details={}) for _ in range(3)])
+        audit_record_many([audit_row(actor_id=None, action="test.lost", details={}) for _ in range(3)])
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == before

@@ -1,0 +1,96 @@
+"""bulk_insert (COPY on PostgreSQL, bulk_create elsewhere) stores what bulk_create
+would: every field, the ids set on the objects and taken from the table's sequence (so
+a later ordinary insert does not collide), Python defaults, auto_now_add, a database
+default left to the database; and a constraint still refuses a bad row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from sesis.lib.db import bulk_insert
+from sesis.people.models import ReminderSent, SignInFailure
+from sesis.students.models import Enrolment, Student
+from tests.factories import District
+
+AWKWARD = 'Tab\there, back\\slash, quote " ñ 中文 \\N'
+
+
+def test_rows_are_stored_field_by_field_with_their_ids(district: District) -> None:
+    d = district
+    students = [
+        Student(
+            osis=f"77700000{n}",
+            first_name=AWKWARD,
+            last_name=f"Zed{n}",
+            date_of_birth=dt.date(2015, 5, n + 1),
+            school=d.school_a,
+            grade="4",
+        )
+        for n in range(3)
+    ]
+    for student in students:
+        student.fill_search_keys()
+    bulk_insert(Student, students)
+    assert all(s.pk is not None and not s._state.adding for s in students)
+    stored = {s.pk: s for s in Student.objects.filter(osis__startswith="777")}
+    assert set(stored) == {s.pk for s in students}
+    for student in students:
+        again = stored[student.pk]
+        fields = (
+            "osis",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "school_id",
+            "grade",
+            "home_language",
+            "first_name_key",
+            "last_name_key",
+        )
+        assert [getattr(again, f) for f in fields] == [getattr(student, f) for f in fields]
+    assert stored[students[0].pk].first_name == AWKWARD
+
+    # The sequence moved past the copied ids: an ordinary insert gets a new one.
+    later = Student.objects.create(
+        osis="777000099",
+        first_name="Later",
+        last_name="One",
+        date_of_birth=dt.date(2015, 1, 1),
+        school=d.school_a,
+        grade="4",
+    )
+    assert later.pk > max(s.pk for s in students)
+
+    # Objects that refer to the new rows by their ids.
+    enrolments = [Enrolment(student=s, school=d.school_a, grade="4", start_date=dt.date(2026, 9, 1)) for s in students]
+    bulk_insert(Enrolment, enrolments)
+    assert set(Enrolment.objects.filter(student__in=students).values_list("pk", flat=True)) == {
+        e.pk for e in enrolments
+    }
+
+
+def test_defaults_of_python_and_of_the_database(district: District) -> None:
+    sent = [ReminderSent(staff=district.doe_speech, sent_on=dt.date(2026, 11, 18), kind=ReminderSent.Kind.DIGEST)]
+    bulk_insert(ReminderSent, sent)
+    assert ReminderSent.objects.get(pk=sent[0].pk).sent_at is not None  # auto_now_add, set as bulk_create sets it
+
+    failures = [SignInFailure(channel="web", account="someone", address=None) for _ in range(2)]
+    bulk_insert(SignInFailure, failures)
+    stored = SignInFailure.objects.filter(pk__in=[f.pk for f in failures])
+    assert stored.count() == 2
+    assert all(f.at is not None for f in stored)  # the database's clock
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_constraint_refuses_the_whole_batch(district: District) -> None:
+    kept = ReminderSent.objects.create(staff=district.doe_speech, sent_on=dt.date(2026, 11, 18), kind="digest")
+    twice = [
+        ReminderSent(staff=district.agency_ot, sent_on=dt.date(2026, 11, 18), kind="digest"),
+        ReminderSent(staff=district.doe_speech, sent_on=dt.date(2026, 11, 18), kind="digest"),
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(ReminderSent, twice)
+    assert list(ReminderSent.objects.values_list("pk", flat=True)) == [kept.pk]
