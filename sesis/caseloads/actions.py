@@ -15,6 +15,7 @@ from django.utils import timezone
 from sesis.access.scope import Scope
 from sesis.audit.actions import audit_record, audit_record_many, audit_row
 from sesis.caseloads.models import CaseloadEntry, Source
+from sesis.lib.db import bulk_insert
 from sesis.lib.errors import ActionRefused
 from sesis.mandates.models import Assignment, Mandate
 from sesis.mandates.permissions import decide_permission, permission_to_serve
@@ -256,7 +257,7 @@ def caseload_add_first_attends(requests: list[FirstAttendRequest]) -> list[AddRe
         results.append(None)
     try:
         with transaction.atomic():
-            CaseloadEntry.objects.bulk_create([entry for _, entry, _ in new])
+            bulk_insert(CaseloadEntry, [entry for _, entry, _ in new])
     except IntegrityError:
         return [
             caseload_add(
@@ -270,8 +271,8 @@ def caseload_add_first_attends(requests: list[FirstAttendRequest]) -> list[AddRe
             for r in requests
         ]
     Through = CaseloadEntry.mandates.through
-    Through.objects.bulk_create(
-        [Through(caseloadentry_id=entry.pk, mandate_id=m.pk) for _, entry, chosen in new for m in chosen]
+    bulk_insert(
+        Through, [Through(caseloadentry_id=entry.pk, mandate_id=m.pk) for _, entry, chosen in new for m in chosen]
     )
     audit_record_many(
         [

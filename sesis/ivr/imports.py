@@ -7,6 +7,7 @@ from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunk
 from sesis.ivr.actions import process_pending, received_details
 from sesis.ivr.models import FirstAttend, Source
 from sesis.lib.codes import ServiceType
+from sesis.lib.db import bulk_insert
 from sesis.people.models import Staff
 from sesis.students.models import Student
 
@@ -43,17 +44,16 @@ class FirstAttendImporter(Importer):
             new = [p for p in chunk if p["call_id"] not in known]
             staff = dict(Staff.objects.filter(staff_id__in={p["staff_id"] for p in new}).values_list("staff_id", "pk"))
             students = dict(Student.objects.filter(osis__in={p["osis"] for p in new}).values_list("osis", "pk"))
-            received = FirstAttend.objects.bulk_create(
-                [
-                    FirstAttend(
-                        source=Source.FEED,
-                        provider_id=staff.get(p["staff_id"]),
-                        student_id=students.get(p["osis"]),
-                        **p,
-                    )
-                    for p in new
-                ]
-            )
+            received = [
+                FirstAttend(
+                    source=Source.FEED,
+                    provider_id=staff.get(p["staff_id"]),
+                    student_id=students.get(p["osis"]),
+                    **p,
+                )
+                for p in new
+            ]
+            bulk_insert(FirstAttend, received)
             for first_attend in received:
                 # The event a telephone call writes, for each first attend of the feed.
                 self.current.add(
