@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from sesis.audit.models import AuditEvent
 from sesis.lib.db import bulk_insert
 from sesis.people.models import ReminderSent, SignInFailure
 from sesis.students.models import Enrolment, Student
@@ -82,6 +83,14 @@ def test_defaults_of_python_and_of_the_database(district: District) -> None:
     stored = SignInFailure.objects.filter(pk__in=[f.pk for f in failures])
     assert stored.count() == 2
     assert all(f.at is not None for f in stored)  # the database's clock
+
+    # A value Django prepares (JSON) is prepared, not written as held.
+    details = {"text": AWKWARD, "list": [1, None, True], "date": "2026-11-18"}
+    events = [
+        AuditEvent(actor=district.supervisor, action="test.bulk", object_type="x", object_id="1", details=details)
+    ]
+    bulk_insert(AuditEvent, events)
+    assert AuditEvent.objects.get(pk=events[0].pk).details == details
 
 
 @pytest.mark.django_db(transaction=True)
