@@ -68,12 +68,16 @@ def may_serve_not_on_caseload(provider: Staff, day: dt.date, limit: int = 25) ->
         covered |= where & Q(service__in=services)
     mandated = Mandate.objects.active_on(day).filter(covered).values("student")
     on_caseload = provider.caseload_entries.filter(ended_at__isnull=True).values("student")
-    students = (
+    order = ("last_name_key", "first_name_key", "osis")
+    # Their ids in order, found once (the search is the cost: a second query to count
+    # them would repeat it); then the first few in full.
+    ids = list(
         Scope.of(provider)
         .students()
         .filter(pk__in=mandated)
         .exclude(pk__in=on_caseload)
-        .select_related("school")
-        .order_by("last_name_key", "first_name_key", "osis")
+        .order_by(*order)
+        .values_list("pk", flat=True)
     )
-    return list(students[:limit]), students.count()
+    first = Student.objects.filter(pk__in=ids[:limit]).select_related("school").order_by(*order)
+    return list(first), len(ids)

@@ -43,6 +43,14 @@ def test_a_school_assignment_offers_the_schools_mandated_students_in_the_discipl
     assert _osis(d.supervisor, today) == [] and _osis(d.admin, today) == []
 
 
+def test_the_count_is_of_all_of_them_beyond_the_first_shown(district: District, today: dt.date) -> None:
+    d = district
+    students, count = may_serve_not_on_caseload(d.doe_speech, today, limit=1)
+    assert count == 2 and len(students) == 1
+    assert students[0].osis in {d.speech_student.osis, d.far_student.osis}
+    assert may_serve_not_on_caseload(d.supervisor, today, limit=1) == ([], 0)
+
+
 def test_the_list_is_exactly_what_permission_to_serve_allows(district: District, today: dt.date) -> None:
     d = district
     extra = StudentFactory.create(school=d.school_a, first_name="Zed", last_name="Extra")
