@@ -20,7 +20,7 @@ from sesis.caseloads.actions import FirstAttendRequest, Outcome, caseload_add, c
 from sesis.caseloads.models import Source as CaseloadSource
 from sesis.imports.framework import chunked
 from sesis.ivr.models import FirstAttend, Source, Status
-from sesis.lib.codes import ServiceType
+from sesis.lib.codes import SERVICE_CODES
 from sesis.lib.db import RECONNECT_WAITS, reconnecting
 from sesis.people.models import Staff
 from sesis.students.models import Student
@@ -92,7 +92,7 @@ def _refusal(first_attend: FirstAttend) -> str:
         return f"No student has OSIS ID {first_attend.osis}"
     if first_attend.first_attend_date > timezone.localdate():
         return "The first attend date is in the future"
-    if first_attend.service not in ServiceType.values:
+    if first_attend.service not in SERVICE_CODES:
         return f"{first_attend.service} is not a service type"
     return ""
 

@@ -6,7 +6,7 @@ from sesis.audit.actions import audit_row
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked
 from sesis.ivr.actions import process_pending, received_details
 from sesis.ivr.models import FirstAttend, Source
-from sesis.lib.codes import ServiceType
+from sesis.lib.codes import SERVICE_CHOICES
 from sesis.lib.db import bulk_insert
 from sesis.people.models import Staff
 from sesis.students.models import Student
@@ -29,7 +29,7 @@ class FirstAttendImporter(Importer):
         return {
             "staff_id": row.digits("staff_id"),
             "osis": row.digits("osis", length=9),
-            "service": row.choice("service", ServiceType.choices),
+            "service": row.choice("service", SERVICE_CHOICES),
             "first_attend_date": row.date("first_attend_date"),
             "call_id": row.text("call_id", max_length=80),
         }

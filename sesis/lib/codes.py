@@ -17,6 +17,12 @@ class ServiceType(models.TextChoices):
     PARA = "PARA", "Paraprofessional"
 
 
+# Read once: an enumeration's .choices and .values are built anew at each use, which a
+# file of 100,000 rows reading one per row pays for.
+SERVICE_CHOICES = ServiceType.choices
+SERVICE_CODES = frozenset(ServiceType.values)
+
+
 # Where a session took place: the Service Record form's Service Location, and a
 # mandate's location (imports keep the label, which the form pre-fills).
 class ServiceLocation(models.TextChoices):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, upsert
-from sesis.lib.codes import LANGUAGE_CHOICES, ServiceLocation, ServiceType
+from sesis.lib.codes import LANGUAGE_CHOICES, SERVICE_CHOICES, ServiceLocation
 from sesis.mandates.models import Assignment, AssignmentKind, Mandate, Period
 from sesis.people.models import ProviderType, Staff
 from sesis.schools.models import School
@@ -53,7 +53,7 @@ class MandateImporter(Importer):
         return {
             "mandate_id": row.text("mandate_id", max_length=40),
             "student": student,
-            "service": row.choice("service", ServiceType.choices),
+            "service": row.choice("service", SERVICE_CHOICES),
             "sessions": row.integer("sessions", minimum=1, maximum=31),
             "period": row.choice("period", Period.choices),
             "minutes": row.integer("minutes", minimum=1, maximum=600),
@@ -122,7 +122,7 @@ class AssignmentImporter(Importer):
             student = self.students.get(row.digits("osis", length=9))
             if student is None and row.ok("osis"):
                 row.problem("osis", f"no student has OSIS id {osis}")
-        service = row.choice("service", ServiceType.choices, required=False)
+        service = row.choice("service", SERVICE_CHOICES, required=False)
         if row.ok("kind", "school_dbn", "osis", "service"):
             _what_the_kind_names(row, kind, school, student, service)
         if staff is not None and service and service not in staff.discipline_codes():

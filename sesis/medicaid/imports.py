@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, upsert
-from sesis.lib.codes import ServiceType
+from sesis.lib.codes import SERVICE_CHOICES
 from sesis.medicaid.checks import dates_problem, diagnosis_problem, medicaid_id_problem, npi_problem
 from sesis.medicaid.models import Consent, ConsentKind, Credential, CredentialKind, Eligibility, Order
 from sesis.people.models import Staff
@@ -116,7 +116,7 @@ class OrderImporter(Importer):
         _check(row, "start_date", dates_problem(ordered, start, start_name="order date"))
         return {
             "student": student,
-            "service": row.choice("service", ServiceType.choices),
+            "service": row.choice("service", SERVICE_CHOICES),
             "ordered_by": row.text("ordered_by", max_length=100),
             "ordered_by_npi": npi,
             "diagnosis": diagnosis,
