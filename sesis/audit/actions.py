@@ -26,35 +26,24 @@ def audit_record(
     student: Student | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    event = audit_event(actor=actor, action=action, obj=obj, student=student, details=details)
+    """Write one event: who (actor), what (action), to which record (obj), about which
+    student, with details such as values before and after."""
+    row = audit_row(
+        actor_id=actor.pk if actor is not None else None,
+        action=action,
+        obj=obj,
+        student_id=student.pk if student is not None else None,
+        details=details,
+    )
+    event = AuditEvent(**row._asdict())
     event.save()
     return event
 
 
-def audit_event(
-    *,
-    actor: Staff | None,
-    action: str,
-    obj: models.Model | None = None,
-    student: Student | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """An unsaved event, for audit_record. The channel the change came by (web, API
-    token) is added to the details."""
-    return AuditEvent(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        student=student,
-        details=_with_channel(details),
-    )
-
-
 class EventRow(NamedTuple):
-    """An event to write with audit_record_many: the columns it copies, without a model
-    instance (an import or a feed writes hundreds of thousands of events, and building
-    AuditEvent objects cost more than writing them)."""
+    """An event as the audit log stores it: the columns written, without a model
+    instance (audit_record_many writes hundreds of thousands of them for an import or a
+    feed, and building AuditEvent objects cost more than writing them)."""
 
     actor_id: int | None
     action: str
@@ -72,23 +61,20 @@ def audit_row(
     student_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> EventRow:
-    """An event for audit_record_many, as audit_event makes one (the channel added)."""
+    """An event, not yet written (audit_record writes one, audit_record_many many).
+    The channel the change came by (API token, IVR, ...) is added to the details."""
+    details = dict(details or {})
+    channel = current_channel()
+    if channel and channel != "web":
+        details.setdefault("via", channel)
     return EventRow(
         actor_id,
         action,
         obj._meta.label if obj is not None else "",
         str(obj.pk) if obj is not None else "",
         student_id,
-        _with_channel(details),
+        details,
     )
-
-
-def _with_channel(details: dict[str, Any] | None) -> dict[str, Any]:
-    details = dict(details or {})
-    channel = current_channel()
-    if channel and channel != "web":
-        details.setdefault("via", channel)
-    return details
 
 
 # The columns audit_record_many copies; `at` and `id` are the database's (its clock, its sequence).

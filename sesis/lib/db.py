@@ -43,18 +43,22 @@ def bulk_insert(model: type[M], objs: list[M]) -> None:
     statement of thousands of placeholders, which costs more than the rows (an import
     of 100,000 students writes 200,000 rows). Constraints and triggers hold for COPY as
     for INSERT. A field with a database default is left to the database when every
-    object leaves it so (else it is written)."""
+    object leaves it so; a batch that mixes the two is left to bulk_create, which does."""
     if connection.vendor != "postgresql" or not objs:
         model._default_manager.bulk_create(objs)
         return
     meta = model._meta
     pk = meta.pk
     assert pk is not None  # every concrete model has one
-    fields = [
-        field
-        for field in meta.concrete_fields
-        if not field.primary_key and not all(isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs)
-    ]
+    fields = []
+    for field in meta.concrete_fields:
+        defaulted = [isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs]
+        if all(defaulted) or field.primary_key:
+            continue
+        if any(defaulted):
+            model._default_manager.bulk_create(objs)
+            return
+        fields.append(field)
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs per value
     quote = db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in [pk, *fields])

@@ -84,6 +84,14 @@ def test_defaults_of_python_and_of_the_database(district: District) -> None:
     assert stored.count() == 2
     assert all(f.at is not None for f in stored)  # the database's clock
 
+    # Some objects leaving a column to the database and some not: each kept as given.
+    given = dt.datetime(2026, 11, 18, 9, 30, tzinfo=dt.UTC)
+    mixed = [SignInFailure(channel="web", account="mixed"), SignInFailure(channel="web", account="mixed", at=given)]
+    bulk_insert(SignInFailure, mixed)
+    stored = {f.pk: f.at for f in SignInFailure.objects.filter(account="mixed")}
+    assert set(stored) == {f.pk for f in mixed}
+    assert stored[mixed[1].pk] == given and stored[mixed[0].pk] is not None and stored[mixed[0].pk] != given
+
     # A value Django prepares (JSON) is prepared, not written as held.
     details = {"text": AWKWARD, "list": [1, None, True], "date": "2026-11-18"}
     events = [
