@@ -58,23 +58,24 @@ def audit_row(
     actor_id: int | None,
     action: str,
     obj: models.Model | None = None,
+    model: type[models.Model] | None = None,
+    pk: int | None = None,
     student_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> EventRow:
-    """An event, not yet written (audit_record writes one, audit_record_many many).
-    The channel the change came by (API token, IVR, ...) is added to the details."""
+    """An event, not yet written (audit_record writes one, audit_record_many many),
+    about `obj`, or about the row `pk` of `model` when no object is at hand. The
+    channel the change came by (API token, IVR, ...) is added to the details."""
     details = dict(details or {})
     channel = current_channel()
     if channel and channel != "web":
         details.setdefault("via", channel)
-    return EventRow(
-        actor_id,
-        action,
-        obj._meta.label if obj is not None else "",
-        str(obj.pk) if obj is not None else "",
-        student_id,
-        details,
-    )
+    object_type, object_id = "", ""
+    if obj is not None:
+        object_type, object_id = obj._meta.label, str(obj.pk)
+    elif model is not None:
+        object_type, object_id = model._meta.label, str(pk)
+    return EventRow(actor_id, action, object_type, object_id, student_id, details)
 
 
 # The columns audit_record_many copies; `at` and `id` are the database's (its clock, its sequence).

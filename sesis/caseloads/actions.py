@@ -7,19 +7,18 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sesis.access.scope import Scope
 from sesis.audit.actions import audit_record, audit_record_many, audit_row
 from sesis.caseloads.models import CaseloadEntry, Source
-from sesis.lib.db import bulk_insert
+from sesis.lib.db import insert_rows
 from sesis.lib.errors import ActionRefused
-from sesis.mandates.models import Assignment, Mandate
-from sesis.mandates.permissions import decide_permission, permission_to_serve
-from sesis.people.models import Staff, StaffDiscipline
+from sesis.mandates.permissions import PermissionRequest, Served, decide_permissions, permission_to_serve
+from sesis.people.models import Staff
 from sesis.students.models import Student
 
 OUTSIDE_ACCESS = "Outside your access"
@@ -184,112 +183,99 @@ def caseload_transfer(
 
 
 @dataclass(frozen=True)
-class FirstAttendRequest:
-    provider: Staff
-    student: Student
-    day: dt.date
-    service: str
+class FirstAttendResult:
+    """What caseload_add_first_attends did with one request: the entry it added or found."""
+
+    outcome: Outcome
+    reason: str = ""
+    entry_id: int | None = None
 
 
-def caseload_add_first_attends(requests: list[FirstAttendRequest]) -> list[AddResult]:
+def caseload_add_first_attends(requests: list[PermissionRequest]) -> list[FirstAttendResult]:
     """caseload_add for a batch of first attends (source IVR, each provider acting for
-    themself): the same rule (decide_permission) on data loaded once for the whole
-    batch, and the same entries and audit events, written in bulk. Call inside a
-    transaction. If another request adds one of the same students meanwhile, the batch
-    falls back to caseload_add one by one, which the database's constraint decides."""
+    themself), set-based: the same rule, decided for the whole batch in SQL
+    (decide_permissions), and the same entries and audit events, written in bulk,
+    without loading a model object. Call inside a transaction. If another request adds
+    one of the same students meanwhile, the batch falls back to caseload_add one by
+    one, which the database's constraint decides."""
     if not requests:
         return []
-    days = [r.day for r in requests]
-    provider_ids = {r.provider.pk for r in requests}
-    student_ids = {r.student.pk for r in requests}
-    disciplines: dict[int, set[str]] = {pk: set() for pk in provider_ids}
-    for staff_id, service in StaffDiscipline.objects.filter(staff_id__in=provider_ids).values_list(
-        "staff_id", "service"
-    ):
-        disciplines[staff_id].add(service)
-    mandates: dict[int, list[Mandate]] = {}
-    for mandate in Mandate.objects.filter(
-        student_id__in=student_ids, start_date__lte=max(days), end_date__gte=min(days)
-    ):
-        mandates.setdefault(mandate.student_id, []).append(mandate)
-    assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(staff_id__in=provider_ids, start_date__lte=max(days)).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=min(days))
-    ):
-        assignments.setdefault(assignment.staff_id, []).append(assignment)
-    active = {
-        (e.provider_id, e.student_id): e
-        for e in CaseloadEntry.objects.active().filter(provider_id__in=provider_ids, student_id__in=student_ids)
+    # Each active entry's key, or for an entry this batch adds, its place in `new`.
+    active: dict[tuple[int, int], int | _New] = {
+        (provider_id, student_id): pk
+        for provider_id, student_id, pk in CaseloadEntry.objects.active()
+        .filter(provider_id__in={r.provider_id for r in requests}, student_id__in={r.student_id for r in requests})
+        .values_list("provider_id", "student_id", "pk")
     }
-    results: list[AddResult | None] = []
-    new: list[tuple[int, CaseloadEntry, list[Mandate]]] = []
-    now = timezone.now()
-    for request in requests:
-        key = (request.provider.pk, request.student.pk)
+    staff_ids = dict(Staff.objects.filter(pk__in={r.provider_id for r in requests}).values_list("pk", "staff_id"))
+    outcomes: list[tuple[Outcome, str, int | _New | None]] = []
+    new: list[tuple[PermissionRequest, tuple[Served, ...]]] = []
+    for request, permission in zip(requests, decide_permissions(requests), strict=True):
+        key = (request.provider_id, request.student_id)
         if key in active:
-            results.append(AddResult(request.student, Outcome.ALREADY, ALREADY_ON_CASELOAD, active[key]))
-            continue
-        day = request.day
-        permission = decide_permission(
-            provider=request.provider,
-            disciplines=disciplines[request.provider.pk],
-            mandates=[m for m in mandates.get(request.student.pk, []) if m.start_date <= day <= m.end_date],
-            assignments=[
-                a
-                for a in assignments.get(request.provider.pk, [])
-                if a.start_date <= day and (a.end_date is None or a.end_date >= day)
-            ],
-            student=request.student,
-            service=request.service,
-        )
-        if not permission.allowed:
-            results.append(AddResult(request.student, Outcome.REFUSED, permission.refusal))
-            continue
-        entry = CaseloadEntry(
-            provider=request.provider,
-            student=request.student,
-            source=Source.IVR,
-            added_by=request.provider,
-            added_at=now,
-        )
-        active[key] = entry  # a second first attend for the same pair in this batch is "already"
-        new.append((len(results), entry, permission.mandates))
-        results.append(None)
+            outcomes.append((Outcome.ALREADY, ALREADY_ON_CASELOAD, active[key]))
+        elif not permission.allowed:
+            outcomes.append((Outcome.REFUSED, permission.refusal, None))
+        else:
+            active[key] = _New(len(new))  # a second first attend for the same pair in this batch is "already"
+            new.append((request, permission.mandates))
+            outcomes.append((Outcome.ADDED, "", active[key]))
+    now = timezone.now()
     try:
         with transaction.atomic():
-            bulk_insert(CaseloadEntry, [entry for _, entry, _ in new])
+            entry_ids = insert_rows(
+                CaseloadEntry,
+                ("provider_id", "student_id", "source", "added_by_id", "added_at"),
+                [(r.provider_id, r.student_id, Source.IVR.value, r.provider_id, now) for r, _ in new],
+            )
     except IntegrityError:
-        return [
-            caseload_add(
-                actor=r.provider,
-                provider=r.provider,
-                students=[r.student],
-                source=Source.IVR,
-                day=r.day,
-                service=r.service,
-            )[0]
-            for r in requests
-        ]
-    Through = CaseloadEntry.mandates.through
-    bulk_insert(
-        Through, [Through(caseloadentry_id=entry.pk, mandate_id=m.pk) for _, entry, chosen in new for m in chosen]
+        return _one_by_one(requests)
+    insert_rows(
+        CaseloadEntry.mandates.through,
+        ("caseloadentry_id", "mandate_id"),
+        [(entry_id, m.pk) for entry_id, (_, chosen) in zip(entry_ids, new, strict=True) for m in chosen],
     )
     audit_record_many(
         [
             audit_row(
-                actor_id=entry.provider_id,
+                actor_id=request.provider_id,
                 action="caseload.add",
-                obj=entry,
-                student_id=entry.student_id,
+                model=CaseloadEntry,
+                pk=entry_id,
+                student_id=request.student_id,
                 details={
-                    "provider": entry.provider.staff_id,
+                    "provider": staff_ids[request.provider_id],
                     "source": Source.IVR.value,
                     "mandates": [m.mandate_id for m in chosen],
                 },
             )
-            for _, entry, chosen in new
+            for entry_id, (request, chosen) in zip(entry_ids, new, strict=True)
         ]
     )
-    for index, entry, _ in new:
-        results[index] = AddResult(entry.student, Outcome.ADDED, entry=entry)
-    return [result for result in results if result is not None]
+    return [
+        FirstAttendResult(outcome, reason, entry_ids[entry.position] if isinstance(entry, _New) else entry)
+        for outcome, reason, entry in outcomes
+    ]
+
+
+class _New(NamedTuple):
+    """An entry the batch adds, by its place among them (its id is known once written)."""
+
+    position: int
+
+
+def _one_by_one(requests: list[PermissionRequest]) -> list[FirstAttendResult]:
+    providers = Staff.objects.in_bulk({r.provider_id for r in requests})
+    students = Student.objects.in_bulk({r.student_id for r in requests})
+    results = []
+    for r in requests:
+        (result,) = caseload_add(
+            actor=providers[r.provider_id],
+            provider=providers[r.provider_id],
+            students=[students[r.student_id]],
+            source=Source.IVR,
+            day=r.day,
+            service=r.service,
+        )
+        results.append(FirstAttendResult(result.outcome, result.reason, result.entry.pk if result.entry else None))
+    return results

@@ -9,19 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from sesis.audit.actions import audit_record, audit_record_many, audit_row
-from sesis.caseloads.actions import FirstAttendRequest, Outcome, caseload_add, caseload_add_first_attends
+from sesis.caseloads.actions import Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import Source as CaseloadSource
 from sesis.imports.framework import chunked
 from sesis.ivr.models import FirstAttend, Source, Status
 from sesis.lib.codes import SERVICE_CODES
-from sesis.lib.db import RECONNECT_WAITS, reconnecting
+from sesis.lib.db import RECONNECT_WAITS, reconnecting, rows_cte
+from sesis.mandates.permissions import PermissionRequest
 from sesis.people.models import Staff
 from sesis.students.models import Student
 
@@ -32,14 +33,9 @@ class Received:
     created: bool
 
 
-def received_details(first_attend: FirstAttend) -> dict[str, str]:
+def received_details(*, call_id: str, source: str, service: str, first_attend_date: dt.date) -> dict[str, str]:
     """What a first_attend.receive event says, for a call and for a feed's row alike."""
-    return {
-        "call_id": first_attend.call_id,
-        "source": str(first_attend.source),
-        "service": first_attend.service,
-        "date": first_attend.first_attend_date.isoformat(),
-    }
+    return {"call_id": call_id, "source": str(source), "service": service, "date": first_attend_date.isoformat()}
 
 
 def first_attend_receive(
@@ -75,7 +71,9 @@ def first_attend_receive(
                 action="first_attend.receive",
                 obj=first_attend,
                 student=student,
-                details=received_details(first_attend),
+                details=received_details(
+                    call_id=call_id, source=source, service=service, first_attend_date=first_attend_date
+                ),
             )
     if process and first_attend.status == Status.PENDING:
         first_attend = first_attend_process(first_attend_id=first_attend.pk) or first_attend
@@ -85,12 +83,24 @@ def first_attend_receive(
 OUTCOME_STATUS = {Outcome.ADDED: Status.ADDED, Outcome.ALREADY: Status.ALREADY}
 
 
-def _refusal(first_attend: FirstAttend) -> str:
-    if first_attend.provider is None:
+class Pending(NamedTuple):
+    """A pending first attend as batch processing reads it: its columns, no model object."""
+
+    pk: int
+    provider_id: int | None
+    student_id: int | None
+    staff_id: str
+    osis: str
+    service: str
+    first_attend_date: dt.date
+
+
+def _refusal(first_attend: FirstAttend | Pending, today: dt.date) -> str:
+    if first_attend.provider_id is None:
         return f"No staff member has staff ID {first_attend.staff_id}"
-    if first_attend.student is None:
+    if first_attend.student_id is None:
         return f"No student has OSIS ID {first_attend.osis}"
-    if first_attend.first_attend_date > timezone.localdate():
+    if first_attend.first_attend_date > today:
         return "The first attend date is in the future"
     if first_attend.service not in SERVICE_CODES:
         return f"{first_attend.service} is not a service type"
@@ -108,7 +118,7 @@ def _locked() -> QuerySet[FirstAttend]:
 
 def _decide(first_attend: FirstAttend) -> None:
     """Decide one locked, pending first attend, inside the caller's transaction."""
-    refusal = _refusal(first_attend)
+    refusal = _refusal(first_attend, timezone.localdate())
     if refusal:
         first_attend.status, first_attend.reason = Status.REFUSED, refusal
     else:
@@ -135,58 +145,74 @@ def _decide(first_attend: FirstAttend) -> None:
     )
 
 
-def _decide_batch(batch: list[FirstAttend]) -> None:
+def _locked_batch(after: int, size: int) -> list[Pending]:
+    """The next pending first attends after the key `after`, oldest first, locked for
+    this transaction; rows another process holds are skipped."""
+    rows = (
+        FirstAttend.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.PENDING, pk__gt=after)
+        .order_by("pk")
+        .values_list(*Pending._fields)[:size]
+    )
+    return [Pending(*row) for row in rows]
+
+
+def _decide_batch(batch: list[Pending]) -> list[str]:
     """Decide locked, pending first attends together, inside the caller's transaction:
-    the same outcomes as _decide one by one, with the queries made once per batch."""
+    the same outcomes as _decide one by one, decided and written set-based (a few
+    statements per batch, no model objects). Returns each one's status."""
     now = timezone.now()
-    to_add: list[FirstAttend] = []
+    decided: dict[int, tuple[str, str, int | None]] = {}  # key: status, reason, caseload entry
+    to_add: list[Pending] = []
+    today = timezone.localdate()
     for first_attend in batch:
-        refusal = _refusal(first_attend)
+        refusal = _refusal(first_attend, today)
         if refusal:
-            first_attend.status, first_attend.reason = Status.REFUSED, refusal
+            decided[first_attend.pk] = (Status.REFUSED, refusal, None)
         else:
             to_add.append(first_attend)
     requests = [
-        FirstAttendRequest(provider=fa.provider, student=fa.student, day=fa.first_attend_date, service=fa.service)  # type: ignore[arg-type]
+        PermissionRequest(fa.provider_id, fa.student_id, fa.first_attend_date, fa.service)  # type: ignore[arg-type]
         for fa in to_add
     ]
     for first_attend, result in zip(to_add, caseload_add_first_attends(requests), strict=True):
-        first_attend.caseload_entry = result.entry
-        first_attend.status = OUTCOME_STATUS.get(result.outcome, Status.REFUSED)
-        first_attend.reason = result.reason if result.outcome is Outcome.REFUSED else ""
-    for first_attend in batch:
-        first_attend.processed_at = now
-    _save_outcomes(batch, now)
+        status = OUTCOME_STATUS.get(result.outcome, Status.REFUSED)
+        decided[first_attend.pk] = (status, result.reason if status == Status.REFUSED else "", result.entry_id)
+    _save_outcomes(decided, now)
     audit_record_many(
         [
             audit_row(
                 actor_id=fa.provider_id,
                 action="first_attend.process",
-                obj=fa,
+                model=FirstAttend,
+                pk=fa.pk,
                 student_id=fa.student_id,
-                details={"status": fa.status, "reason": fa.reason},
+                details={"status": decided[fa.pk][0], "reason": decided[fa.pk][1]},
             )
             for fa in batch
         ]
     )
+    return [decided[fa.pk][0] for fa in batch]
 
 
-def _save_outcomes(batch: list[FirstAttend], now: dt.datetime) -> None:
-    """One UPDATE ... FROM (VALUES ...) per chunk (SQLite 3.33+ and PostgreSQL): Django's
-    bulk_update builds a CASE expression per row and field, which dominated the time."""
-    for chunk in chunked(batch, 500):
-        rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params: list[Any] = [now]
-        for fa in chunk:
-            params += [fa.pk, fa.status, fa.reason, fa.caseload_entry_id]
-        # Only placeholders are formatted into the statement; every value is a parameter.
-        sql = (
-            "UPDATE ivr_firstattend SET processed_at = %s, status = v.column2, reason = v.column3, "  # noqa: S608
-            f"caseload_entry_id = CAST(v.column4 AS BIGINT) FROM (VALUES {rows}) AS v "
-            "WHERE ivr_firstattend.id = CAST(v.column1 AS BIGINT)"
+def _save_outcomes(decided: dict[int, tuple[str, str, int | None]], now: dt.datetime) -> None:
+    """One UPDATE ... FROM the outcomes (arrays on PostgreSQL, VALUES on SQLite 3.33+):
+    Django's bulk_update builds a CASE expression per row and field, which dominated
+    the time."""
+    table = FirstAttend._meta.db_table
+    for chunk in chunked(list(decided.items()), 2000):  # within SQLite's limit of parameters
+        cte, params = rows_cte(
+            "v",
+            [("id", "bigint"), ("status", "text"), ("reason", "text"), ("entry_id", "bigint")],
+            [(pk, *outcome) for pk, outcome in chunk],
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(
+                # The table's name comes from the model; every value is a parameter.
+                f"WITH {cte} UPDATE {table} SET processed_at = %s, status = v.status, reason = v.reason, "  # noqa: S608
+                f"caseload_entry_id = v.entry_id FROM v WHERE {table}.id = v.id",
+                [*params, now],
+            )
 
 
 def first_attend_process(*, first_attend_id: int) -> FirstAttend | None:
@@ -217,16 +243,15 @@ def process_pending(
     done = 0
     last_id = 0
 
-    def one_batch() -> list[FirstAttend]:
+    def one_batch() -> tuple[list[Pending], list[str]]:
         with transaction.atomic():
-            batch = list(_locked().filter(pk__gt=last_id).order_by("pk")[:batch_size])
-            _decide_batch(batch)
-        return batch
+            batch = _locked_batch(last_id, batch_size)
+            return batch, _decide_batch(batch)
 
     while True:
-        batch = reconnecting(one_batch, waits)
-        for first_attend in batch:
-            counts[first_attend.status] += 1
+        batch, statuses = reconnecting(one_batch, waits)
+        for status in statuses:
+            counts[status] += 1
         if not batch:
             break
         last_id = batch[-1].pk

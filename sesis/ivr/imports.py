@@ -7,7 +7,7 @@ from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunk
 from sesis.ivr.actions import process_pending, received_details
 from sesis.ivr.models import FirstAttend, Source
 from sesis.lib.codes import SERVICE_CHOICES
-from sesis.lib.db import bulk_insert
+from sesis.lib.db import insert_rows
 from sesis.people.models import Staff
 from sesis.students.models import Student
 
@@ -44,25 +44,30 @@ class FirstAttendImporter(Importer):
             new = [p for p in chunk if p["call_id"] not in known]
             staff = dict(Staff.objects.filter(staff_id__in={p["staff_id"] for p in new}).values_list("staff_id", "pk"))
             students = dict(Student.objects.filter(osis__in={p["osis"] for p in new}).values_list("osis", "pk"))
+            fields = ("source", "provider_id", "student_id", *self.columns)
             received = [
-                FirstAttend(
-                    source=Source.FEED,
-                    provider_id=staff.get(p["staff_id"]),
-                    student_id=students.get(p["osis"]),
-                    **p,
-                )
+                (Source.FEED.value, staff.get(p["staff_id"]), students.get(p["osis"]), *(p[c] for c in self.columns))
                 for p in new
             ]
-            bulk_insert(FirstAttend, received)
-            for first_attend in received:
+            ids = insert_rows(FirstAttend, fields, received)
+            for first_attend_id, row, p in zip(ids, received, new, strict=True):
                 # The event a telephone call writes, for each first attend of the feed.
                 self.current.add(
                     audit_row(
-                        actor_id=first_attend.provider_id,
+                        actor_id=row[1],
                         action="first_attend.receive",
-                        obj=first_attend,
-                        student_id=first_attend.student_id,
-                        details={**received_details(first_attend), "file": self.current.file},
+                        model=FirstAttend,
+                        pk=first_attend_id,
+                        student_id=row[2],
+                        details={
+                            **received_details(
+                                call_id=p["call_id"],
+                                source=Source.FEED,
+                                service=p["service"],
+                                first_attend_date=p["first_attend_date"],
+                            ),
+                            "file": self.current.file,
+                        },
                     )
                 )
             result.created += len(new)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models
 from django.db.models.expressions import DatabaseDefault
+from django.db.models.fields import NOT_PROVIDED
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,16 +64,12 @@ def bulk_insert(model: type[M], objs: list[M]) -> None:
     quote = db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in [pk, *fields])
     with db.cursor() as cursor, db.wrap_database_errors:  # a refused row raises Django's IntegrityError
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [quote(meta.db_table), pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = _next_ids(cursor, model, len(objs))
         held = [_written_as_held(field) for field in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj, obj_id in zip(objs, ids, strict=True):
                 obj.pk = obj_id
-                row = [obj_id]
+                row: list[Any] = [obj_id]
                 for field, as_held in zip(fields, held, strict=True):
                     value = getattr(obj, field.attname) if as_held else None
                     if not as_held or type(value) not in _PLAIN:
@@ -82,6 +79,57 @@ def bulk_insert(model: type[M], objs: list[M]) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db.alias
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[int]:
+    """bulk_insert for rows held as tuples, not model objects: each row gives the values
+    of `fields` (attribute names: provider_id), plain values as the database stores
+    them (str, int, bool, date, aware datetime, None). Every other field takes its
+    default as a new object would (a database default left to the database). Returns
+    the new rows' ids in order. Building the objects cost more than copying the rows
+    (a feed adds 36,000 rows per 20,000 first attends)."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objs)
+        return [obj.pk for obj in objs]
+    meta = model._meta
+    given = [cast(models.Field, meta.get_field(name)) for name in fields]
+    db = connections[DEFAULT_DB_ALIAS]
+    others = [
+        field
+        for field in meta.concrete_fields
+        if field not in given and not field.primary_key and field.db_default is NOT_PROVIDED
+    ]
+    now = dt.datetime.now(tz=dt.UTC)
+    defaults = [
+        field.get_db_prep_save(
+            now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default(),
+            db,
+        )
+        for field in others
+    ]
+    quote = db.ops.quote_name
+    assert meta.pk is not None  # every concrete model has one
+    columns = ", ".join(quote(field.column) for field in [meta.pk, *given, *others])
+    with db.cursor() as cursor, db.wrap_database_errors:  # a refused row raises Django's IntegrityError
+        ids = _next_ids(cursor, model, len(rows))
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row_id, row in zip(ids, rows, strict=True):
+                copy.write_row((row_id, *row, *defaults))
+    return ids
+
+
+def _next_ids(cursor: Any, model: type[models.Model], count: int) -> list[int]:
+    """`count` ids taken from the table's own sequence (PostgreSQL), as an INSERT would."""
+    meta = model._meta
+    assert meta.pk is not None  # every concrete model has one
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [connection.ops.quote_name(meta.db_table), meta.pk.column, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 # Fields whose plain values Django prepares by returning them as they are (the driver
@@ -109,3 +157,20 @@ def _written_as_held(field: models.Field) -> bool:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return False  # set by pre_save
     return type(field) in _HELD_FIELDS
+
+
+def rows_cte(name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """A common table expression holding `rows`, to join a batch's rows in one SQL
+    statement: `name(col, ...) AS (...)`, with its parameters. On PostgreSQL the
+    columns go as one array each (unnest), `columns` giving each one's SQL type: a
+    VALUES list of thousands of placeholders costs more to build and split than the
+    rows themselves. On SQLite it is a VALUES list (keep batches within its limit of
+    32,766 parameters). `rows` must not be empty."""
+    assert rows, "a VALUES list cannot be empty"
+    names = ", ".join(column for column, _ in columns)
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{sql_type}[]" for _, sql_type in columns)
+        columns_of = [list(values) for values in zip(*rows, strict=True)]
+        return f"{name}({names}) AS (SELECT * FROM unnest({arrays}))", columns_of  # noqa: S608 (names and types are the caller's, values are parameters)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return f"{name}({names}) AS (VALUES {', '.join([one] * len(rows))})", [value for row in rows for value in row]

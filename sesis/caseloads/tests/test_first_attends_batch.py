@@ -11,22 +11,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sesis.audit.models import AuditEvent
-from sesis.caseloads.actions import (
-    ALREADY_ON_CASELOAD,
-    FirstAttendRequest,
-    Outcome,
-    caseload_add,
-    caseload_add_first_attends,
-)
+from sesis.caseloads.actions import ALREADY_ON_CASELOAD, Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import CaseloadEntry, Source
 from sesis.mandates.models import Assignment, AssignmentKind, Mandate
+from sesis.mandates.permissions import PermissionRequest
 from tests.factories import AssignmentFactory, District, MandateFactory, StudentFactory
 
 DAY = dt.date(2026, 11, 17)
 
 
-def _request(d: District, who: str, student: str, service: str, day: dt.date = DAY) -> FirstAttendRequest:
-    return FirstAttendRequest(provider=getattr(d, who), student=getattr(d, student), day=day, service=service)
+def _request(d: District, who: str, student: str, service: str, day: dt.date = DAY) -> PermissionRequest:
+    return PermissionRequest(getattr(d, who).pk, getattr(d, student).pk, day, service)
 
 
 def test_each_outcome_with_its_student_reason_and_entry(district: District) -> None:
@@ -40,17 +35,16 @@ def test_each_outcome_with_its_student_reason_and_entry(district: District) -> N
         ]
     )
     added, already, refused = results
-    assert (added.student, added.outcome, added.reason) == (d.speech_student, Outcome.ADDED, "")
-    assert (already.student, already.outcome, already.reason, already.entry) == (
-        d.para_student,
+    assert (added.outcome, added.reason) == (Outcome.ADDED, "")
+    assert before.entry is not None
+    assert (already.outcome, already.reason, already.entry_id) == (
         Outcome.ALREADY,
         ALREADY_ON_CASELOAD,
-        before.entry,
+        before.entry.pk,
     )
-    assert (refused.student, refused.outcome, refused.entry) == (d.ot_student, Outcome.REFUSED, None)
+    assert (refused.outcome, refused.entry_id) == (Outcome.REFUSED, None)
     assert refused.reason == "The provider's discipline does not cover the mandated service (Occupational Therapy)"
-    assert added.entry is not None
-    entry = CaseloadEntry.objects.get(pk=added.entry.pk)
+    entry = CaseloadEntry.objects.get(pk=added.entry_id)
     assert (entry.provider, entry.student, entry.source, entry.added_by) == (
         d.doe_speech,
         d.speech_student,
@@ -67,7 +61,7 @@ def test_each_outcome_with_its_student_reason_and_entry(district: District) -> N
 def test_a_batch_is_written_in_the_same_queries_for_one_first_attend_as_for_three(district: District) -> None:
     d = district
 
-    def queries(requests: list[FirstAttendRequest]) -> int:
+    def queries(requests: list[PermissionRequest]) -> int:
         with CaptureQueriesContext(connection) as captured:
             results = caseload_add_first_attends(requests)
         assert {r.outcome for r in results} == {Outcome.ADDED}
@@ -100,13 +94,13 @@ def test_a_first_attend_on_the_first_or_last_day_of_a_mandate_or_assignment_coun
     AssignmentFactory.create(
         staff=d.doe_speech, kind=AssignmentKind.SCHOOL, school=d.school_b, start_date=a_start, end_date=a_end
     )
-    request = FirstAttendRequest(provider=d.doe_speech, student=student, day=DAY, service="SPEECH")
+    request = PermissionRequest(d.doe_speech.pk, student.pk, DAY, "SPEECH")
     [result] = caseload_add_first_attends([request])
     assert result.outcome is Outcome.ADDED, result.reason
     # A day later (or earlier), past the edge, it is refused.
     CaseloadEntry.objects.all().delete()
     past = DAY + dt.timedelta(days=1) if "ends" in edge else DAY - dt.timedelta(days=1)
-    [result] = caseload_add_first_attends([FirstAttendRequest(d.doe_speech, student, past, "SPEECH")])
+    [result] = caseload_add_first_attends([PermissionRequest(d.doe_speech.pk, student.pk, past, "SPEECH")])
     assert result.outcome is Outcome.REFUSED
 
 
@@ -115,8 +109,8 @@ def test_the_same_pair_twice_in_a_batch_is_added_once(district: District) -> Non
     first, second = caseload_add_first_attends(
         [_request(d, "doe_speech", "speech_student", "SPEECH"), _request(d, "doe_speech", "speech_student", "SPEECH")]
     )
-    assert first.outcome is Outcome.ADDED and first.entry is not None
-    assert (second.outcome, second.reason, second.entry) == (Outcome.ALREADY, ALREADY_ON_CASELOAD, first.entry)
+    assert first.outcome is Outcome.ADDED and first.entry_id is not None
+    assert (second.outcome, second.reason, second.entry_id) == (Outcome.ALREADY, ALREADY_ON_CASELOAD, first.entry_id)
     assert CaseloadEntry.objects.filter(student=d.speech_student).count() == 1
 
 
@@ -143,11 +137,9 @@ def test_a_race_falls_back_to_adding_one_by_one(district: District, monkeypatch:
             _request(d, "doe_speech", "ot_student", "OT"),
         ]
     )
-    assert [(r.student, r.outcome) for r in results] == [
-        (d.speech_student, Outcome.ALREADY),
-        (d.ot_student, Outcome.ADDED),
-        (d.ot_student, Outcome.REFUSED),
-    ]
+    assert [r.outcome for r in results] == [Outcome.ALREADY, Outcome.ADDED, Outcome.REFUSED]
     entry = CaseloadEntry.objects.get(provider=d.agency_ot, student=d.ot_student)
+    assert results[1].entry_id == entry.pk
+    assert results[0].entry_id == CaseloadEntry.objects.get(provider=d.doe_speech, student=d.speech_student).pk
     assert (entry.source, entry.added_by) == (Source.IVR, d.agency_ot)
     assert CaseloadEntry.objects.filter(student=d.speech_student).count() == 1

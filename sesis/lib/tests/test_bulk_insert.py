@@ -11,7 +11,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from sesis.audit.models import AuditEvent
-from sesis.lib.db import bulk_insert
+from sesis.caseloads.models import CaseloadEntry
+from sesis.lib.db import bulk_insert, insert_rows
 from sesis.people.models import ReminderSent, SignInFailure
 from sesis.students.models import Enrolment, Student
 from tests.factories import District
@@ -111,3 +112,47 @@ def test_a_constraint_refuses_the_whole_batch(district: District) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert(ReminderSent, twice)
     assert list(ReminderSent.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_rows_as_tuples_get_ids_in_order_and_every_other_field_its_default(district: District) -> None:
+    """insert_rows: the ids returned are the rows', in order; a field not given takes
+    its default as a new object would (Python default, auto_now_add, the database's)."""
+    d = district
+    ids = insert_rows(
+        CaseloadEntry,
+        ("provider_id", "student_id", "source", "added_by_id", "added_at"),
+        [
+            (d.doe_speech.pk, d.speech_student.pk, "ivr", d.doe_speech.pk, dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)),
+            (d.agency_ot.pk, d.ot_student.pk, "ivr", d.agency_ot.pk, dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC)),
+        ],
+    )
+    stored = [CaseloadEntry.objects.get(pk=pk) for pk in ids]
+    assert [(e.provider, e.student, e.added_at.hour) for e in stored] == [
+        (d.doe_speech, d.speech_student, 9),
+        (d.agency_ot, d.ot_student, 10),
+    ]
+    assert all((e.end_reason, e.ended_at, e.ended_by) == ("", None, None) for e in stored)  # defaults, not NULL
+    later = CaseloadEntry.objects.create(
+        provider=d.para, student=d.para_student, source="ivr", added_by=d.para, added_at=dt.datetime.now(tz=dt.UTC)
+    )
+    assert later.pk not in ids
+
+    [sent] = insert_rows(
+        ReminderSent, ("staff_id", "sent_on", "kind"), [(d.doe_speech.pk, dt.date(2026, 11, 18), "digest")]
+    )
+    assert ReminderSent.objects.get(pk=sent).sent_at is not None  # auto_now_add
+    [failure] = insert_rows(SignInFailure, ("channel", "account"), [("web", AWKWARD)])
+    stored_failure = SignInFailure.objects.get(pk=failure)
+    assert (stored_failure.account, stored_failure.address) == (AWKWARD, None)
+    assert stored_failure.at is not None  # the database's default
+    assert insert_rows(SignInFailure, ("channel", "account"), []) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_constraint_refuses_the_whole_batch_of_rows(district: District) -> None:
+    d = district
+    row = (d.doe_speech.pk, d.speech_student.pk, "ivr", d.doe_speech.pk, dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC))
+    fields = ("provider_id", "student_id", "source", "added_by_id", "added_at")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(CaseloadEntry, fields, [row, row])  # one active entry per provider and student
+    assert not CaseloadEntry.objects.exists()
