@@ -1,5 +1,6 @@
 """Processing a backlog in batches decides every first attend exactly as processing
-them one by one does (the same rule, decide_permission, on data loaded per batch)."""
+them one by one does (the same rule: decide_permissions in SQL for a batch,
+decide_permission in Python for one)."""
 
 from __future__ import annotations
 
