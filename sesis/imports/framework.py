@@ -27,7 +27,7 @@ from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
 
 from sesis.audit.actions import EventRow, audit_record, audit_record_many, audit_row
-from sesis.lib.db import bulk_insert
+from sesis.lib.db import bulk_insert, update_objects
 
 Progress = Callable[[int, int], None]
 M = TypeVar("M", bound=models.Model)
@@ -525,7 +525,7 @@ def upsert(
         bulk_insert(model, to_create)
         if to_update:
             extra = {"first_name_key", "last_name_key"} & {f.name for f in model._meta.fields}
-            model._default_manager.bulk_update([obj for obj, _ in to_update], sorted(changed_fields | extra))
+            update_objects([obj for obj, _ in to_update], sorted(changed_fields | extra))
         _refetch_ids(model, key_fields, to_create)
         names = list(chunk[0])  # every item of a file has the same fields
         for obj in to_create:

@@ -159,6 +159,37 @@ def _written_as_held(field: models.Field) -> bool:
     return type(field) in _HELD_FIELDS
 
 
+def update_objects(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """bulk_update(objs, fields) as one `UPDATE ... FROM` a batch of rows per 2,000
+    objects: each field's value as the object holds it, prepared as Django prepares it
+    for a save (no pre_save: auto_now is not touched, as bulk_update leaves it). Django's
+    bulk_update builds a CASE expression per row and field, which cost an import of
+    20,000 changed students 25 s of its 30."""
+    if not objs:
+        return
+    meta = objs[0]._meta
+    assert meta.pk is not None  # every concrete model has one
+    pk = meta.pk
+    chosen = [cast(models.Field, meta.get_field(name)) for name in fields]
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    table = quote(meta.db_table)
+    columns = [(f"c{n}", field.cast_db_type(db) or "text") for n, field in enumerate([pk, *chosen])]
+    setting = ", ".join(f"{quote(field.column)} = v.c{n + 1}" for n, field in enumerate(chosen))
+    for start in range(0, len(objs), 2000):  # within SQLite's limit of parameters
+        rows = [
+            (
+                obj.pk,
+                *(field.get_db_prep_save(getattr(obj, field.attname), db) for field in chosen),
+            )
+            for obj in objs[start : start + 2000]
+        ]
+        cte, params = rows_cte("v", columns, rows)
+        with db.cursor() as cursor, db.wrap_database_errors:
+            sql = f"WITH {cte} UPDATE {table} SET {setting} FROM v WHERE {table}.{quote(pk.column)} = v.c0"  # noqa: S608 (names from the model, values are parameters)
+            cursor.execute(sql, params)
+
+
 def rows_cte(name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
     """A common table expression holding `rows`, to join a batch's rows in one SQL
     statement: `name(col, ...) AS (...)`, with its parameters. On PostgreSQL the

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked, upsert
 from sesis.lib.codes import LANGUAGE_CHOICES
-from sesis.lib.db import bulk_insert
+from sesis.lib.db import bulk_insert, update_objects
 from sesis.schools.models import School
 from sesis.students.models import Enrolment, Student
 
@@ -76,7 +76,7 @@ class StudentImporter(Importer):
                 to_open.append(
                     Enrolment(student=student, school_id=student.school_id, grade=student.grade, start_date=today)
                 )
-            Enrolment.objects.bulk_update(to_close, ["end_date"])
+            update_objects(to_close, ["end_date"])
             bulk_insert(Enrolment, to_open)
             for enrolment in to_close:
                 self.current.changed(

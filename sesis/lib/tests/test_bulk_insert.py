@@ -6,13 +6,15 @@ default left to the database; and a constraint still refuses a bad row."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from sesis.audit.models import AuditEvent
 from sesis.caseloads.models import CaseloadEntry
-from sesis.lib.db import bulk_insert, insert_rows
+from sesis.imports.models import ImportFile
+from sesis.lib.db import bulk_insert, insert_rows, update_objects
 from sesis.people.models import ReminderSent, SignInFailure
 from sesis.students.models import Enrolment, Student
 from tests.factories import District
@@ -156,3 +158,69 @@ def test_a_constraint_refuses_the_whole_batch_of_rows(district: District) -> Non
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(CaseloadEntry, fields, [row, row])  # one active entry per provider and student
     assert not CaseloadEntry.objects.exists()
+
+
+def test_update_objects_writes_the_fields_named_and_nothing_else(district: District) -> None:
+    """update_objects is bulk_update: each object's value of each named field, prepared
+    as for a save (text with awkward characters, a foreign key, a date, NULL, JSON);
+    a field not named keeps what the database holds; other rows are untouched."""
+    d = district
+    student, other = d.speech_student, d.ot_student
+    before_other = Student.objects.values().get(pk=other.pk)
+    student.first_name = AWKWARD
+    student.school = d.school_b
+    student.date_of_birth = dt.date(2014, 2, 28)
+    student.grade = "12"  # changed in memory, not named: not written
+    update_objects([student], ["first_name", "school", "date_of_birth"])
+    stored = Student.objects.get(pk=student.pk)
+    assert (stored.first_name, stored.school, stored.date_of_birth) == (AWKWARD, d.school_b, dt.date(2014, 2, 28))
+    assert stored.grade != "12"
+    assert Student.objects.values().get(pk=other.pk) == before_other
+
+    opened = Enrolment.objects.create(student=other, school=d.school_a, grade="4", start_date=dt.date(2026, 9, 1))
+    closed = Enrolment.objects.create(
+        student=student, school=d.school_a, grade="4", start_date=dt.date(2025, 9, 1), end_date=dt.date(2026, 6, 26)
+    )
+    opened.end_date, closed.end_date = dt.date(2026, 11, 18), None
+    update_objects([opened, closed], ["end_date"])
+    assert Enrolment.objects.get(pk=opened.pk).end_date == dt.date(2026, 11, 18)
+    assert Enrolment.objects.get(pk=closed.pk).end_date is None
+
+    # JSON, bytes, a UUID, an aware datetime, a foreign key set to NULL.
+    upload = ImportFile.objects.create(kind="students", name="a.csv", content=b"osis\n", size=5, uploaded_by=d.admin)
+    upload.changes = [{"change": "create", "values": {"text": AWKWARD, "list": [1, None, True]}}]
+    upload.content = b"\x00\xffbytes"
+    upload.progress_key = uuid.uuid4()
+    upload.applied_at = dt.datetime(2026, 11, 18, 9, 30, tzinfo=dt.UTC)
+    upload.uploaded_by = None
+    fields = ["changes", "content", "progress_key", "applied_at", "uploaded_by"]
+    update_objects([upload], fields)
+    again = ImportFile.objects.get(pk=upload.pk)
+    assert [getattr(again, f) for f in fields[:-1]] == [getattr(upload, f) for f in fields[:-1]]
+    assert bytes(again.content) == b"\x00\xffbytes" and again.uploaded_by is None
+    update_objects([], ["changes"])  # nothing to do
+
+
+def test_update_objects_in_chunks_beyond_one_statement(district: District) -> None:
+    failures = [SignInFailure(channel="web", account=f"a{n}") for n in range(2_345)]
+    bulk_insert(SignInFailure, failures)
+    for n, failure in enumerate(failures):
+        failure.account = f"b{n}"
+    update_objects(failures, ["account"])
+    assert sorted(SignInFailure.objects.values_list("account", flat=True)) == sorted(f"b{n}" for n in range(2_345))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_objects_refused_by_a_constraint_changes_nothing(district: District) -> None:
+    d = district
+    first, second = Student.objects.get(pk=d.speech_student.pk), Student.objects.get(pk=d.ot_student.pk)
+    kept = (first.osis, second.osis)
+    first.osis, second.osis = "123456789", "12345"  # eight digits short: refused by the check constraint
+    with pytest.raises(IntegrityError), transaction.atomic():
+        update_objects([first, second], ["osis"])
+    assert tuple(
+        Student.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk").values_list("osis", flat=True)
+    ) in (
+        kept,
+        kept[::-1],
+    )
