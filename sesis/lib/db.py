@@ -174,7 +174,7 @@ def update_objects(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     table = quote(meta.db_table)
-    columns = [(f"c{n}", field.cast_db_type(db) or "text") for n, field in enumerate([pk, *chosen])]
+    columns = [(f"c{n}", field.db_type(db) or "text") for n, field in enumerate([pk, *chosen])]
     setting = ", ".join(f"{quote(field.column)} = v.c{n + 1}" for n, field in enumerate(chosen))
     for start in range(0, len(objs), 2000):  # within SQLite's limit of parameters
         rows = [
