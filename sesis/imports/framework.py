@@ -143,10 +143,12 @@ class ImportRun:
         """A row created ("create", values: its fields), changed ("update", values:
         {field: [before, after]}) or removed ("delete", values: its fields); student_id
         names the student it concerns, for the record of access."""
-        details = {"import": self.kind, "file": self.file, "change": change, "values": plain(values)}
         if self._shown_per_change.get(change, 0) < KEEP_CHANGES:
             self._shown_per_change[change] = self._shown_per_change.get(change, 0) + 1
             self.shown.append({"change": change, "object": str(obj), "values": plain(values, shown=True)})
+        if self.dry:
+            return  # a preview writes no event: none is built
+        details = {"import": self.kind, "file": self.file, "change": change, "values": plain(values)}
         self.add(
             audit_row(
                 actor_id=self.actor.pk if self.actor else None,
@@ -158,6 +160,8 @@ class ImportRun:
         )
 
     def add(self, event: EventRow) -> None:
+        if self.dry:
+            return
         self.pending.append(event)
         if len(self.pending) >= CHUNK:
             self.flush()
