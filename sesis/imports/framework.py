@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any, ClassVar, TypeVar
+from typing import IO, Any, ClassVar, NamedTuple, TypeVar
 
 from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
@@ -114,6 +114,15 @@ def plain(value: Any, *, shown: bool = False) -> Any:
     return value
 
 
+class RowRef(NamedTuple):
+    """A row written without a model object (insert_rows): its model, its id, and how
+    a person reads it (as str() of the object would)."""
+
+    model: type[models.Model]
+    pk: int
+    text: str
+
+
 KEEP_CHANGES = 100  # the changes shown by a preview or a result, of every kind of change
 
 
@@ -134,7 +143,7 @@ class ImportRun:
 
     def changed(
         self,
-        obj: models.Model,
+        obj: models.Model | RowRef,
         *,
         change: str,
         values: dict[str, Any],
@@ -142,22 +151,23 @@ class ImportRun:
     ) -> None:
         """A row created ("create", values: its fields), changed ("update", values:
         {field: [before, after]}) or removed ("delete", values: its fields); student_id
-        names the student it concerns, for the record of access."""
+        names the student it concerns, for the record of access. obj is the row, or a
+        RowRef to a row written without a model object."""
         if self._shown_per_change.get(change, 0) < KEEP_CHANGES:
             self._shown_per_change[change] = self._shown_per_change.get(change, 0) + 1
-            self.shown.append({"change": change, "object": str(obj), "values": plain(values, shown=True)})
+            text = obj.text if isinstance(obj, RowRef) else str(obj)
+            self.shown.append({"change": change, "object": text, "values": plain(values, shown=True)})
         if self.dry:
             return  # a preview writes no event: none is built
         details = {"import": self.kind, "file": self.file, "change": change, "values": plain(values)}
-        self.add(
-            audit_row(
-                actor_id=self.actor.pk if self.actor else None,
-                action=f"import.{self.kind}.{change}",
-                obj=obj,
-                student_id=student_id,
-                details=details,
+        actor_id, action = self.actor.pk if self.actor else None, f"import.{self.kind}.{change}"
+        if isinstance(obj, RowRef):
+            event = audit_row(
+                actor_id=actor_id, action=action, model=obj.model, pk=obj.pk, student_id=student_id, details=details
             )
-        )
+        else:
+            event = audit_row(actor_id=actor_id, action=action, obj=obj, student_id=student_id, details=details)
+        self.add(event)
 
     def add(self, event: EventRow) -> None:
         if self.dry:

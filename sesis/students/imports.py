@@ -5,9 +5,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from sesis.imports.framework import Importer, ImportResult, Progress, Row, chunked, upsert
+from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowRef, chunked, upsert
 from sesis.lib.codes import LANGUAGE_CHOICES
-from sesis.lib.db import bulk_insert, update_objects
+from sesis.lib.db import insert_rows, update_objects
 from sesis.schools.models import School
 from sesis.students.models import Enrolment, Student
 
@@ -61,7 +61,8 @@ class StudentImporter(Importer):
 
     def _sync_enrolments(self, students: list[Student]) -> None:
         """Open an enrolment for a new student; when a student's school or grade
-        changed, close the current one today and open the new one."""
+        changed, close the current one today and open the new one. The new ones are
+        written as rows (insert_rows): one per student of a new file."""
         today = timezone.localdate()
         for chunk in chunked(students):
             current = {e.student_id: e for e in Enrolment.objects.filter(student__in=chunk, end_date__isnull=True)}
@@ -73,11 +74,9 @@ class StudentImporter(Importer):
                 if enrolment:
                     enrolment.end_date = max(today, enrolment.start_date)
                     to_close.append(enrolment)
-                to_open.append(
-                    Enrolment(student=student, school_id=student.school_id, grade=student.grade, start_date=today)
-                )
+                to_open.append((student.pk, student.school_id, student.grade, today))
             update_objects(to_close, ["end_date"])
-            bulk_insert(Enrolment, to_open)
+            opened = insert_rows(Enrolment, ("student_id", "school_id", "grade", "start_date"), to_open)
             for enrolment in to_close:
                 self.current.changed(
                     enrolment,
@@ -85,6 +84,10 @@ class StudentImporter(Importer):
                     values={"end_date": [None, enrolment.end_date]},
                     student_id=enrolment.student_id,
                 )
-            for enrolment in to_open:
-                values = {"school": enrolment.school_id, "grade": enrolment.grade, "start_date": enrolment.start_date}
-                self.current.changed(enrolment, change="create", values=values, student_id=enrolment.student_id)
+            for pk, (student_id, school_id, grade, start_date) in zip(opened, to_open, strict=True):
+                self.current.changed(
+                    RowRef(Enrolment, pk, Enrolment.describe(student_id, school_id, start_date)),
+                    change="create",
+                    values={"school": school_id, "grade": grade, "start_date": start_date},
+                    student_id=student_id,
+                )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -77,4 +78,9 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student_id} at {self.school_id} from {self.start_date}"
+        return self.describe(self.student_id, self.school_id, self.start_date)
+
+    @staticmethod
+    def describe(student_id: int, school_id: int, start_date: dt.date) -> str:
+        """How an enrolment reads, from its values (for one written without an object)."""
+        return f"{student_id} at {school_id} from {start_date}"

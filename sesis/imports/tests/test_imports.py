@@ -409,6 +409,9 @@ def test_row_events_are_written_in_bulk(django_assert_max_num_queries) -> None:
     assert result.created == 1000
     assert AuditEvent.objects.filter(action="import.students.create", object_type="students.Student").count() == 1000
     assert AuditEvent.objects.filter(action="import.students.create", object_type="students.Enrolment").count() == 1000
+    # Each enrolment's event names it and its student (they are written without objects).
+    events = AuditEvent.objects.filter(object_type="students.Enrolment").values_list("object_id", "student_id")
+    assert {(int(pk), student) for pk, student in events} == set(Enrolment.objects.values_list("pk", "student_id"))
 
 
 def test_a_large_file_is_applied_in_chunks_with_progress() -> None:
