@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sesis.imports.framework import Importer, ImportResult, Progress, Row, RowRef, chunked, upsert
 from sesis.lib.codes import LANGUAGE_CHOICES
-from sesis.lib.db import insert_rows, update_objects
+from sesis.lib.db import insert_rows, update_rows
 from sesis.schools.models import School
 from sesis.students.models import Enrolment, Student
 
@@ -61,28 +61,32 @@ class StudentImporter(Importer):
 
     def _sync_enrolments(self, students: list[Student]) -> None:
         """Open an enrolment for a new student; when a student's school or grade
-        changed, close the current one today and open the new one. The new ones are
-        written as rows (insert_rows): one per student of a new file."""
+        changed, close the current one today and open the new one. Read and written as
+        rows, without an Enrolment object per student (a file holds 100,000)."""
         today = timezone.localdate()
         for chunk in chunked(students):
-            current = {e.student_id: e for e in Enrolment.objects.filter(student__in=chunk, end_date__isnull=True)}
+            current = {
+                row[0]: row
+                for row in Enrolment.objects.filter(student__in=chunk, end_date__isnull=True).values_list(
+                    "student_id", "pk", "school_id", "grade", "start_date"
+                )
+            }
             to_close, to_open = [], []
             for student in chunk:
                 enrolment = current.get(student.pk)
-                if enrolment and (enrolment.school_id, enrolment.grade) == (student.school_id, student.grade):
+                if enrolment and enrolment[2:4] == (student.school_id, student.grade):
                     continue
                 if enrolment:
-                    enrolment.end_date = max(today, enrolment.start_date)
-                    to_close.append(enrolment)
+                    to_close.append((*enrolment, max(today, enrolment[4])))
                 to_open.append((student.pk, student.school_id, student.grade, today))
-            update_objects(to_close, ["end_date"])
+            update_rows(Enrolment, ["end_date"], [(pk, end_date) for _, pk, _, _, _, end_date in to_close])
             opened = insert_rows(Enrolment, ("student_id", "school_id", "grade", "start_date"), to_open)
-            for enrolment in to_close:
+            for student_id, pk, school_id, _, start_date, end_date in to_close:
                 self.current.changed(
-                    enrolment,
+                    RowRef(Enrolment, pk, Enrolment.describe(student_id, school_id, start_date)),
                     change="update",
-                    values={"end_date": [None, enrolment.end_date]},
-                    student_id=enrolment.student_id,
+                    values={"end_date": [None, end_date]},
+                    student_id=student_id,
                 )
             for pk, (student_id, school_id, grade, start_date) in zip(opened, to_open, strict=True):
                 self.current.changed(
