@@ -137,8 +137,6 @@ def decide_permissions(requests: list[PermissionRequest]) -> list[BatchPermissio
 
 
 def _decide_chunk(requests: list[PermissionRequest]) -> list[BatchPermission]:
-    if not requests:
-        return []
     cte, params = rows_cte(
         "req",
         [("i", "integer"), ("provider_id", "bigint"), ("student_id", "bigint"), ("day", "date"), ("service", "text")],
@@ -148,25 +146,32 @@ def _decide_chunk(requests: list[PermissionRequest]) -> list[BatchPermission]:
     params += [value for provider_type, kind in AUTHORISING_KIND.items() for value in (provider_type.value, kind.value)]
     staff, student, discipline = Staff._meta.db_table, Student._meta.db_table, StaffDiscipline._meta.db_table
     mandate, assignment = Mandate._meta.db_table, Assignment._meta.db_table
+    # The provider and the student are read per request, by their keys (subqueries, not
+    # joins): a batch names few providers, and a join let PostgreSQL hash the whole
+    # staff table for each batch (26 ms of 54 per 1,000 requests at full scale).
     # Table names come from the models; every value is a parameter.
     sql = f"""
-        WITH {cte}
-        SELECT req.i, p.role,
-            EXISTS (SELECT 1 FROM {discipline} d WHERE d.staff_id = req.provider_id AND d.service = req.service),
+        WITH {cte}, r AS (
+            SELECT req.*,
+                (SELECT p.role FROM {staff} p WHERE p.id = req.provider_id) AS role,
+                (SELECT CASE p.provider_type {kinds} END FROM {staff} p WHERE p.id = req.provider_id) AS kind,
+                (SELECT s.school_id FROM {student} s WHERE s.id = req.student_id) AS school_id
+            FROM req
+        )
+        SELECT r.i, r.role, r.school_id,
+            EXISTS (SELECT 1 FROM {discipline} d WHERE d.staff_id = r.provider_id AND d.service = r.service),
             m.id, m.mandate_id,
             EXISTS (
                 SELECT 1 FROM {assignment} a
-                WHERE a.staff_id = req.provider_id AND a.kind = (CASE p.provider_type {kinds} END)
-                    AND a.start_date <= req.day AND (a.end_date IS NULL OR a.end_date >= req.day)
+                WHERE a.staff_id = r.provider_id AND a.kind = r.kind
+                    AND a.start_date <= r.day AND (a.end_date IS NULL OR a.end_date >= r.day)
                     AND (a.service = '' OR a.service = m.service)
-                    AND (a.student_id = req.student_id OR (a.student_id IS NULL AND a.school_id = s.school_id))
+                    AND (a.student_id = r.student_id OR (a.student_id IS NULL AND a.school_id = r.school_id))
             )
-        FROM req
-        JOIN {staff} p ON p.id = req.provider_id
-        JOIN {student} s ON s.id = req.student_id
-        LEFT JOIN {mandate} m ON m.student_id = req.student_id AND m.service = req.service
-            AND m.start_date <= req.day AND m.end_date >= req.day
-        ORDER BY req.i, m.start_date, m.id
+        FROM r
+        LEFT JOIN {mandate} m ON m.student_id = r.student_id AND m.service = r.service
+            AND m.start_date <= r.day AND m.end_date >= r.day
+        ORDER BY r.i, m.start_date, m.id
     """  # noqa: S608 (see above)
     found: list[list[tuple[Any, ...]]] = [[] for _ in requests]
     with connection.cursor() as cursor:
@@ -178,12 +183,12 @@ def _decide_chunk(requests: list[PermissionRequest]) -> list[BatchPermission]:
 
 def _decided(request: PermissionRequest, rows: list[tuple[Any, ...]]) -> BatchPermission:
     """The rule's order of reasons, as decide_permission gives them."""
-    if not rows:
+    _, role, school_id, disciplined, _, _, _ = rows[0]
+    if role is None or school_id is None:
         raise ValueError(f"No provider or student with the keys {request.provider_id}, {request.student_id}")
-    _, role, disciplined, _, _, _ = rows[0]
     if role != Role.PROVIDER:
         return BatchPermission(refusal=NOT_A_PROVIDER)
-    mandates = [(pk, mandate_id, authorised) for _, _, _, pk, mandate_id, authorised in rows if pk is not None]
+    mandates = [(pk, mandate_id, authorised) for _, _, _, _, pk, mandate_id, authorised in rows if pk is not None]
     if not mandates:
         return BatchPermission(refusal=NO_MANDATE)
     if not disciplined:
