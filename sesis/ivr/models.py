@@ -33,8 +33,15 @@ class FirstAttend(models.Model):
     osis = models.CharField("OSIS ID", max_length=9)
     service = models.CharField(max_length=20, choices=ServiceType.choices)
     first_attend_date = models.DateField()
+    # Indexed with received_at (first_attend_provider_idx, below), not alone: a feed
+    # writes every row twice (stored, then its outcome), and each index costs both.
     provider = models.ForeignKey(
-        "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="first_attends"
+        "people.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_attends",
+        db_index=False,
     )
     student = models.ForeignKey(
         "students.Student", null=True, blank=True, on_delete=models.PROTECT, related_name="first_attends"
