@@ -425,9 +425,20 @@ def _staff(plan: Plan, rng: random.Random, d: District) -> dict[str, int]:
             provider_pk, kind = candidates[(student * 7 + mandate) % len(candidates)]
             d.caseload.setdefault(provider_pk, []).append((student, mandate))
             if kind == "Independent":
-                # The last column, student_school, is the database's to fill (a trigger).
+                # The last column, student_school, is the student's school, which a trigger
+                # keeps for every other writer: the load runs with triggers off on PostgreSQL.
                 assignments.append(
-                    (len(assignments) + 1, provider_pk, "rsa", None, student, service, start, None, None)
+                    (
+                        len(assignments) + 1,
+                        provider_pk,
+                        "rsa",
+                        None,
+                        student,
+                        service,
+                        start,
+                        None,
+                        d.schools[school][0],
+                    )
                 )
             entries.append(
                 (

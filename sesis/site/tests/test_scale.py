@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from sesis.caseloads.models import CaseloadEntry
-from sesis.mandates.models import Mandate
+from sesis.mandates.models import Assignment, Mandate
 from sesis.mandates.permissions import permission_to_serve
 from sesis.people.models import Staff
 from sesis.services.models import ServiceRecord
@@ -48,6 +48,11 @@ def test_a_tiny_district_keeps_the_rules(today: dt.date) -> None:
     assert records.filter(certified_at__isnull=True).exists()
     assert records.filter(makeup_of__isnull=False).exists()
     assert records.filter(group_session__isnull=False).exists()
+    # A student-named assignment keeps its student's school (a supervisor's scope reads
+    # it), as the triggers keep it for every other writer: the load bypasses them.
+    named = Assignment.objects.filter(student__isnull=False).select_related("student")
+    assert named.exists()
+    assert all(a.student_school_id == a.student.school_id for a in named)
     for entry in CaseloadEntry.objects.select_related("provider", "student")[:40]:
         assert permission_to_serve(provider=entry.provider, student=entry.student, day=today).allowed
     # No provider in two places at once (outside a group session).
