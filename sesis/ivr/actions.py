@@ -11,17 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from sesis.audit.actions import audit_record, audit_record_many, audit_row
 from sesis.caseloads.actions import Outcome, caseload_add, caseload_add_first_attends
 from sesis.caseloads.models import Source as CaseloadSource
-from sesis.imports.framework import chunked
 from sesis.ivr.models import FirstAttend, Source, Status
 from sesis.lib.codes import SERVICE_CODES
-from sesis.lib.db import RECONNECT_WAITS, reconnecting, rows_cte
+from sesis.lib.db import RECONNECT_WAITS, reconnecting, update_rows
 from sesis.mandates.permissions import PermissionRequest
 from sesis.people.models import Staff
 from sesis.students.models import Student
@@ -178,7 +177,11 @@ def _decide_batch(batch: list[Pending]) -> list[str]:
     for first_attend, result in zip(to_add, caseload_add_first_attends(requests), strict=True):
         status = OUTCOME_STATUS.get(result.outcome, Status.REFUSED)
         decided[first_attend.pk] = (status, result.reason if status == Status.REFUSED else "", result.entry_id)
-    _save_outcomes(decided, now)
+    update_rows(
+        FirstAttend,
+        ["processed_at", "status", "reason", "caseload_entry"],
+        [(pk, now, *outcome) for pk, outcome in decided.items()],
+    )
     audit_record_many(
         [
             audit_row(
@@ -193,26 +196,6 @@ def _decide_batch(batch: list[Pending]) -> list[str]:
         ]
     )
     return [decided[fa.pk][0] for fa in batch]
-
-
-def _save_outcomes(decided: dict[int, tuple[str, str, int | None]], now: dt.datetime) -> None:
-    """One UPDATE ... FROM the outcomes (arrays on PostgreSQL, VALUES on SQLite 3.33+):
-    Django's bulk_update builds a CASE expression per row and field, which dominated
-    the time."""
-    table = FirstAttend._meta.db_table
-    for chunk in chunked(list(decided.items()), 2000):  # within SQLite's limit of parameters
-        cte, params = rows_cte(
-            "v",
-            [("id", "bigint"), ("status", "text"), ("reason", "text"), ("entry_id", "bigint")],
-            [(pk, *outcome) for pk, outcome in chunk],
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # The table's name comes from the model; every value is a parameter.
-                f"WITH {cte} UPDATE {table} SET processed_at = %s, status = v.status, reason = v.reason, "  # noqa: S608
-                f"caseload_entry_id = v.entry_id FROM v WHERE {table}.id = v.id",
-                [*params, now],
-            )
 
 
 def first_attend_process(*, first_attend_id: int) -> FirstAttend | None:
