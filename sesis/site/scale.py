@@ -275,7 +275,9 @@ def _people_and_places(plan: Plan, rng: random.Random, d: District, progress: Pr
     services, weights = list(SERVICES), [spec[0] for spec in SERVICES.values()]
     iep = rng.sample(range(plan.students), round(plan.students * FULL["iep_share"]))
     for student in sorted(iep):
-        for service in set(rng.choices(services, weights, k=rng.choices((1, 2, 3, 4, 5), (5, 15, 30, 30, 20))[0])):
+        # Without repeats, in the order drawn: a set's order of strings changes with each process's hash seed.
+        drawn = rng.choices(services, weights, k=rng.choices((1, 2, 3, 4, 5), (5, 15, 30, 30, 20))[0])
+        for service in dict.fromkeys(drawn):
             _, sessions, period, minutes, groups, _ = SERVICES[service]
             d.mandates.append(
                 (
