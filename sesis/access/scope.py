@@ -191,12 +191,15 @@ class Scope:
         student: str | None = "student",
         own: Q | None = None,
         bulk: bool = False,
+        school: str | None = None,
     ) -> QuerySet[M]:
         """The rule for what belongs to a provider and a student (a service record, a
         caseload entry, a first attend), named by its fields: everything for an
         administrator; for a supervisor, what has both its provider and its student in
         scope; for a provider, their own (`own`, when owning means more than being its
-        provider). With bulk, the visible staff are read once as ids."""
+        provider). With bulk, the visible staff are read once as ids. `school` names a
+        field that keeps the student's school on the row (Mandate.student_school), read
+        instead of joining the student."""
         if self.sees_everything:
             return queryset
         if self.supervises:
@@ -210,7 +213,7 @@ class Scope:
                 # The students of their schools, as a condition on the row's own student
                 # (joined, its school index-served) rather than "student in (every
                 # student of those schools)", which reads the whole students table.
-                conditions[f"{student}__school__in"] = self.school_ids
+                conditions[f"{school or student + '__school'}__in"] = self.school_ids
             elif student is not None:
                 conditions[f"{student}__in"] = self.students()
             return queryset.filter(*in_scope, **conditions)

@@ -63,7 +63,7 @@ def may_serve_not_on_caseload(provider: Staff, day: dt.date, limit: int = 25) ->
         if assignment.student_id is not None:
             where = Q(student_id=assignment.student_id)
         else:
-            where = Q(student__school=assignment.school_id)
+            where = Q(student_school=assignment.school_id)  # kept on the mandate, indexed with the service
         services = {assignment.service} & disciplines if assignment.service else disciplines
         covered |= where & Q(service__in=services)
     mandated = Mandate.objects.active_on(day).filter(covered).values("student")

@@ -31,12 +31,31 @@ class Mandate(models.Model):
     location = models.CharField(max_length=100, blank=True)
     start_date = models.DateField()
     end_date = models.DateField()
+    # The school of `student` (None without one), kept by the database as on
+    # Assignment: triggers on this table and on students_student (migration 0003) set
+    # it on every write and follow a student who changes school. The provider's "may
+    # serve" finds a school's mandates for a service by it, an index lookup, instead of
+    # scanning every mandate against the school's students. Never written by the
+    # application; read it from the database.
+    student_school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     objects = MandateQuerySet.as_manager()
 
     class Meta:
         ordering = ["student", "service", "start_date"]
-        indexes = [models.Index(fields=["student", "start_date", "end_date"], name="mandate_student_dates_idx")]
+        indexes = [
+            models.Index(fields=["student", "start_date", "end_date"], name="mandate_student_dates_idx"),
+            models.Index(fields=["student_school", "service", "end_date"], name="mandate_student_school_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="mandate_dates_ordered"

@@ -162,11 +162,11 @@ def provider_lines_for_periods(
     if not links:
         return [[] for _ in periods]
     # Only what the count reads, and the student's school as a number (school_pk, read
-    # by compliance), not the student and school objects: a district's 21,000 mandates
+    # by compliance; kept on the mandate row), not the student and school objects: a district's 21,000 mandates
     # load in a fraction of the time full rows take.
     fields = ["student_id", "sessions", "period", "minutes", "start_date", "end_date"]
     served = Mandate.objects.filter(any_id("pk", {mandate_id for _, mandate_id, _ in links}))
-    mandates = {m.pk: m for m in served.annotate(school_pk=F("student__school_id")).only(*fields)}
+    mandates = {m.pk: m for m in served.annotate(school_pk=F("student_school_id")).only(*fields)}
     schools = School.objects.filter(any_id("pk", {m.school_pk for m in mandates.values()}))  # type: ignore[attr-defined]
     closed = non_school_days_by_school(schools, *calendar_span(union.start, union.end))
     providers = Staff.objects.in_bulk({provider_id for provider_id, _, _ in links})

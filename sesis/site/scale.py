@@ -291,10 +291,12 @@ def _people_and_places(plan: Plan, rng: random.Random, d: District, progress: Pr
                     students[student][9],
                 )
             )
+    # The last column, student_school, is the student's school, which a trigger keeps
+    # for every other writer: the load runs with triggers off on PostgreSQL.
     counts["mandates"] = load(
         Mandate,
         (
-            (pk, f"SM{pk:08d}", s, svc, n, per, mins, g, lang, "", MANDATE_START, MANDATE_END)
+            (pk, f"SM{pk:08d}", s, svc, n, per, mins, g, lang, "", MANDATE_START, MANDATE_END, students[s - 1][7])
             for pk, s, svc, n, per, mins, g, lang in d.mandates
         ),
     )

@@ -53,6 +53,8 @@ def test_a_tiny_district_keeps_the_rules(today: dt.date) -> None:
     named = Assignment.objects.filter(student__isnull=False).select_related("student")
     assert named.exists()
     assert all(a.student_school_id == a.student.school_id for a in named)
+    mandates = Mandate.objects.select_related("student")
+    assert all(m.student_school_id == m.student.school_id is not None for m in mandates)
     for entry in CaseloadEntry.objects.select_related("provider", "student")[:40]:
         assert permission_to_serve(provider=entry.provider, student=entry.student, day=today).allowed
     # No provider in two places at once (outside a group session).
