@@ -2,7 +2,7 @@
 providers, a district's 21,000 mandates). Django writes `IN (%s, %s, ...)`, one
 parameter per id, and the driver then splits and quotes the whole query text: for a
 list of 20,000 that costs more than the query itself. On PostgreSQL this writes
-`field = ANY(%s::bigint[])` with the ids as one array parameter; the plans are the same
+`field = ANY(%s::bigint[])` with the ids as one array parameter (its text); the plans are the same
 (PostgreSQL turns IN lists into = ANY). Elsewhere (SQLite) it is Django's own IN."""
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ class AnyId(In):
         if not ids:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, ids)
+        # The array as its text ('{1,2,3}', whole numbers only), not a list: the driver
+        # dumps a list element by element, testing each for quoting (9 ms of a staff
+        # search's 50 for a district's 1,300 ids).
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, ids)) + "}")
 
 
 def any_id(field: str, ids: Iterable[int]) -> AnyId:

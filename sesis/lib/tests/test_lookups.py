@@ -39,3 +39,7 @@ def test_on_postgresql_the_ids_are_one_array_parameter(district: District) -> No
     assert len(found) == len(ids) > 1
     [query] = captured.captured_queries
     assert "= ANY(" in query["sql"] and " IN (" not in query["sql"]
+    # The array is sent as its text: a long list, and ids beyond 32 bits, read back whole.
+    many = [*ids, *range(10**9, 10**9 + 5000), 3_000_000_000]
+    assert sorted(s.pk for s in Student.objects.filter(any_id("pk", many))) == sorted(ids)
+    assert Student.objects.filter(any_id("pk", [3_000_000_000])).count() == 0
