@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from naming import results_file
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -201,7 +203,7 @@ def main() -> None:
     assert stored.created == rows
     report = "\n".join(table)
     print(report)
-    out = ROOT / "bench" / "results" / f"first_attends-{dt.datetime.now(dt.UTC).date().isoformat()}.md"
+    out = results_file("first_attends")
     out.write_text(f"# First-attend feed on PostgreSQL\n\n`{' '.join(sys.argv)}` on a 2-core machine\n\n{report}\n")
     print(f"written to {out.relative_to(ROOT)}")
 

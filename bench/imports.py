@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from naming import results_file
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -119,7 +121,7 @@ def main() -> None:
         ]
     )
     print(table)
-    out = ROOT / "bench" / "results" / f"imports-{dt.datetime.now(dt.UTC).date()}.md"
+    out = results_file("imports")
     out.write_text(table + "\n")
 
 

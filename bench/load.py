@@ -40,6 +40,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from naming import commit, results_file
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -445,13 +447,6 @@ def data_size(url: str) -> str:
     return f"{students:,} students, about {records:,} service records, database {size}"
 
 
-def commit() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: S603, S607
-
-    return git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
-
-
 @dataclass
 class Run:
     stats: Path
@@ -560,12 +555,10 @@ def main() -> None:
     batch = [] if args.no_batch else batch_figures(url)
     run = Run(stats, args.duration, args.users, args.scale, args.workers, locust_cpu, load, data, args.exclude)
     report = table(run, batch)
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    # The commit in the name: runs of the same day at different commits are kept side by side.
-    name = f"load-{dt.datetime.now(dt.UTC).date()}-{commit().split()[0]}-scale-{args.scale}-users-{args.users}"
-    name += "-without-" + args.exclude.replace(",", "-") if args.exclude else ""
-    (results / f"{name}{'-replica' if REPLICA_URL else ''}.md").write_text(report)
+    details = [f"scale-{args.scale}", f"users-{args.users}"]
+    details += ["without-" + args.exclude.replace(",", "-")] if args.exclude else []
+    details += ["replica"] if REPLICA_URL else []
+    results_file("load", *details).write_text(report)
     print(report)
 
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
 from first_attends import as_file, recreate_database  # noqa: E402
+from naming import results_file  # noqa: E402
 
 STUDENTS_PER_SCHOOL = 2000
 STUDENTS_PER_PROVIDER = 25
@@ -332,9 +333,7 @@ def main() -> None:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
-    results_dir = ROOT / "bench" / "results"
-    results_dir.mkdir(exist_ok=True)
-    (results_dir / f"reports-{today}.md").write_text(text)
+    results_file("reports").write_text(text)
 
 
 if __name__ == "__main__":
