@@ -470,3 +470,35 @@ def test_this_month_runs_from_the_first(sessions: Sessions, monkeypatch: pytest.
     service_record_create(actor=s.d.doe_speech, provider=s.d.doe_speech, data=data, certify=True)
     owed = [(o.line.mandate, o.period) for o in still_to_deliver(s.d.doe_speech, dec3)]
     assert (monthly, "this month") not in owed
+
+
+def test_mandates_counted_together_count_as_each_alone(sessions: Sessions) -> None:
+    # compliance() counts each (school, frequency, dates) once for all the mandates that
+    # share it: mandates of one school differing only in their first day, their sessions
+    # or their period, and one of another school with a closure, each keep their own count.
+    d = sessions.d
+    for day in range(2, 6):
+        CalendarDay.objects.create(date=dt.date(2026, 11, day), kind="closure", school=d.school_c)
+    made = [
+        MandateFactory.create(student=student, service=service, sessions=n, period=period, start_date=start)
+        for student, service, n, period, start in [
+            (d.ot_student, "OT", 2, "week", dt.date(2026, 11, 12)),
+            (d.ot_student, "PT", 2, "week", dt.date(2026, 11, 13)),
+            (d.ot_student, "COUNSELING", 3, "week", dt.date(2026, 11, 13)),
+            (d.ot_student, "HEARING", 3, "month", dt.date(2026, 11, 13)),
+            (d.ot_student, "VISION", 2, "week", dt.date(2026, 11, 1)),  # school_a, open Nov 2-5
+            (d.far_student, "OT", 2, "week", dt.date(2026, 11, 1)),  # school_c, closed Nov 2-5
+        ]
+    ]
+    ending = MandateFactory.create(  # as VISION, but ending on Friday Nov 20
+        student=d.ot_student,
+        service="HEALTH",
+        sessions=2,
+        start_date=dt.date(2026, 11, 1),
+        end_date=dt.date(2026, 11, 20),
+    )
+    mandates = [_speech(sessions), *made, ending]
+    together = {line.mandate.pk: line.counts.mandated for line in compliance(mandates, *NOV, today=LATER)}
+    alone = {m.pk: compliance([m], *NOV, today=LATER)[0].counts.mandated for m in mandates}
+    assert together == alone
+    assert len(set(alone.values())) >= 4  # the mandates do differ
