@@ -1,15 +1,35 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from sesis.lib.codes import ServiceType
 
+if TYPE_CHECKING:
+    from sesis.schools.models import School
+
 
 class Period(models.TextChoices):
     WEEK = "week", "per week"
     MONTH = "month", "per month"
+
+
+def kept_student_school() -> models.ForeignKey[School | None, School | None]:
+    """The school of the row's student, kept by the database's triggers (never written
+    by the application: read it from the database). Not a constraint: the triggers
+    keep it, and the rows' own indexes name it."""
+    return models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
 
 class MandateQuerySet(models.QuerySet["Mandate"]):
@@ -37,16 +57,7 @@ class Mandate(models.Model):
     # serve" finds a school's mandates for a service by it, an index lookup, instead of
     # scanning every mandate against the school's students. Never written by the
     # application; read it from the database.
-    student_school = models.ForeignKey(
-        "schools.School",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    student_school = kept_student_school()
 
     objects = MandateQuerySet.as_manager()
 
@@ -109,16 +120,7 @@ class Assignment(models.Model):
     # a student who changes school. A supervisor's scope reads student-named
     # assignments by it, an index lookup, instead of joining every student of their
     # schools. Never written by the application; read it from the database.
-    student_school = models.ForeignKey(
-        "schools.School",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    student_school = kept_student_school()
 
     objects = AssignmentQuerySet.as_manager()
 
