@@ -377,6 +377,22 @@ def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
     """The CSV of every record of qs (in its order) as csv_lines writes rows(qs), the
     rows written by PostgreSQL's COPY: a byte-order mark and the header, then the rows
     as the database sends them. Read when iterated, on the database qs reads from."""
+    sql, params = database_csv_copy(qs)
+    yield ("\ufeff" + _csv_header()).encode()
+    buffer = bytearray()
+    with connections[qs.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        while data := copy.read():  # a row at a time, as PostgreSQL sends them
+            buffer += data
+            if len(buffer) >= CSV_CHUNK_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def database_csv_copy(qs: QuerySet[ServiceRecord]) -> tuple[str, list[Any]]:
+    """The COPY statement that writes qs's rows as CSV, and its parameters (the amended
+    records' earlier versions are read and checked first). bench/export_plan.py times it."""
     earlier = earlier_versions_checked(qs)
     chain = [(pk, digest) for pk, digest in earlier.items() if digest]
     ordering: list[str] = []
@@ -397,17 +413,7 @@ def database_csv(qs: QuerySet[ServiceRecord]) -> Iterator[bytes]:
         + (f" ORDER BY {order}" if order else "")
         + ") TO STDOUT WITH (FORMAT csv)"
     )
-    params = [*inner_params, [p for p, _ in chain], [d for _, d in chain]]
-    yield ("\ufeff" + _csv_header()).encode()
-    buffer = bytearray()
-    with connections[qs.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
-        while data := copy.read():  # a row at a time, as PostgreSQL sends them
-            buffer += data
-            if len(buffer) >= CSV_CHUNK_BYTES:
-                yield bytes(buffer)
-                buffer.clear()
-    if buffer:
-        yield bytes(buffer)
+    return sql, [*inner_params, [p for p, _ in chain], [d for _, d in chain]]
 
 
 def _csv_header() -> str:
